@@ -1,0 +1,83 @@
+"""Whole-graph traversals shared by the analyses: each is one pass over nodes and links.
+
+Never a path search per node: the forward facts come from one topological sweep (Kahn's
+algorithm) that carries reachability flags along, the backward facts from one breadth-first
+search from all targets at once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import networkx as nx
+
+__all__ = ["ForwardSweep", "reach", "sweep_forward"]
+
+
+def reach(adjacency: Any, sources: Iterable[str]) -> set[str]:
+    """Every node reachable from any of ``sources`` (included) over ``adjacency``.
+
+    Pass ``graph.succ`` to walk forwards, ``graph.pred`` to walk backwards.
+    """
+    seen = set(sources)
+    queue = deque(seen)
+    while queue:
+        for nxt in adjacency[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+@attrs.frozen
+class ForwardSweep:
+    """What one forward sweep learnt.
+
+    ``order`` is a topological order of the acyclic part; ``cycles`` lists the strongly
+    connected groups of two or more nodes; ``reached[name]`` is the set of nodes reachable
+    from the seed set of that name.
+    """
+
+    order: tuple[str, ...]
+    cycles: tuple[frozenset[str], ...]
+    reached: dict[str, set[str]]
+
+
+def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
+    """Topologically sort ``graph`` and carry each named seed set forward along the links.
+
+    A node's flags are final when it leaves the queue, because all of its predecessors have
+    left before it. Nodes on or after a cycle never leave; for them (only when there is a
+    cycle) the reachability is completed by a plain search and the cycles are found by
+    strongly connected components over just the stuck nodes.
+    """
+    succ = graph.succ
+    indegree = dict(graph.in_degree())
+    ready = [node for node, degree in indegree.items() if degree == 0]
+    seed_sets = {name: frozenset(nodes) for name, nodes in seeds.items()}
+    flags = {name: set(nodes) for name, nodes in seed_sets.items()}
+    flag_sets = list(flags.values())
+    order: list[str] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        carried = [flagged for flagged in flag_sets if node in flagged]
+        for nxt in succ[node]:
+            for flagged in carried:
+                flagged.add(nxt)
+            left = indegree[nxt] - 1
+            indegree[nxt] = left
+            if left == 0:
+                ready.append(nxt)
+
+    cycles: tuple[frozenset[str], ...] = ()
+    if len(order) < len(indegree):
+        stuck = graph.subgraph(node for node, degree in indegree.items() if degree > 0)
+        cycles = tuple(
+            frozenset(group) for group in nx.strongly_connected_components(stuck) if len(group) > 1
+        )
+        flags = {name: reach(succ, nodes) for name, nodes in seed_sets.items()}
+    return ForwardSweep(order=tuple(order), cycles=cycles, reached=flags)

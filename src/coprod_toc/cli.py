@@ -1,0 +1,81 @@
+"""The ``coprod-toc`` command: a thin layer over the public API.
+
+Exit codes: 0 done (the map may have warnings), 1 validation found errors, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+import coprod_toc as ct
+
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(ct.__version__, prog_name="coprod-toc")
+def main() -> None:
+    """Build, check and share a co-production Theory of Change."""
+
+
+def _read_map(path: str, as_json: bool) -> ct.TheoryOfChange:
+    try:
+        return ct.load(path)
+    except ct.FormatError as exc:
+        if as_json:
+            _print_json(
+                {"error": {"code": exc.code, "message": str(exc), "file": path, "path": exc.path}}
+            )
+        else:
+            click.echo(f"coprod-toc: cannot read the map: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def validate(file: str, as_json: bool) -> None:
+    """Check that a map is complete: every outcome has activities and leads to an impact.
+
+    FILE is a map in JSON or TOML. Exits 0 when there is no error (warnings are fine),
+    1 when there are errors, 2 when the file cannot be read.
+    """
+    toc = _read_map(file, as_json)
+    report = ct.validate(toc)
+    if as_json:
+        _print_json({"file": file, "title": toc.title} | report.to_dict())
+    else:
+        click.echo(_validation_text(toc, report))
+    sys.exit(0 if report.ok else EXIT_FINDINGS)
+
+
+def _validation_text(toc: ct.TheoryOfChange, report: ct.ValidationReport) -> str:
+    lines = [toc.title, toc.summary(), ""]
+    if not report.findings:
+        lines.append(
+            "The map is complete: every outcome has activities behind it and leads to an impact."
+        )
+        return "\n".join(lines)
+    for heading, findings in (
+        ("must be fixed", report.errors),
+        ("worth checking", report.warnings),
+    ):
+        if findings:
+            noun = "thing" if len(findings) == 1 else "things"
+            lines.append(f"{len(findings)} {noun} {heading}:")
+            lines.extend(f"  - {f.message} [{f.code}]" for f in findings)
+            lines.append("")
+    step = ct.next_step(toc, report).step
+    lines.append(f"Next step: {step.title.lower()}. {step.guidance}")
+    if report.ok:
+        lines.append("There are no errors, so the map is valid.")
+    return "\n".join(lines)

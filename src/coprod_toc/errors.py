@@ -1,0 +1,100 @@
+"""The library's exceptions.
+
+Every error coprod_toc raises on purpose derives from :class:`CoprodTocError`, so a host
+application can catch them all with one ``except``. Each also subclasses the built-in it
+resembles (``ValueError``, ``KeyError``), so code written against the built-ins keeps working.
+Each carries a stable ``code`` string, documented in ``docs/errors.md``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CoprodTocError",
+    "DuplicateNodeError",
+    "FormatError",
+    "LinkError",
+    "ModelError",
+    "NodeNotFoundError",
+]
+
+
+class CoprodTocError(Exception):
+    """Root of every error raised by coprod_toc."""
+
+    code: str = "coprod-toc-error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ModelError(CoprodTocError, ValueError):
+    """A node or link was given a value outside its allowed range or type."""
+
+    code = "invalid-value"
+
+
+class NodeNotFoundError(CoprodTocError, KeyError):
+    """A node id that the map does not hold."""
+
+    code = "unknown-node"
+
+    def __init__(self, node_id: str) -> None:
+        super().__init__(f"unknown node {node_id!r}")
+        self.node_id = node_id
+
+    # KeyError's own __str__ would quote the whole message again.
+    __str__ = CoprodTocError.__str__
+
+
+class DuplicateNodeError(CoprodTocError, ValueError):
+    """A node id that is already taken in the map."""
+
+    code = "duplicate-id"
+
+    def __init__(self, node_id: str) -> None:
+        super().__init__(f"node id {node_id!r} is already used in this map")
+        self.node_id = node_id
+
+
+class LinkError(CoprodTocError, ValueError):
+    """A link the Theory of Change does not allow, or one that does not exist.
+
+    ``code`` tells which rule was broken: ``edge-not-allowed``, ``horizon-backwards``,
+    ``self-link``, ``duplicate-link`` or ``unknown-link``.
+    """
+
+    code = "edge-not-allowed"
+
+    def __init__(self, message: str, source: str, target: str, *, code: str) -> None:
+        super().__init__(message, code=code)
+        self.source = source
+        self.target = target
+
+
+class FormatError(CoprodTocError, ValueError):
+    """A document that cannot be read as a Theory of Change.
+
+    ``path`` names the field (``outcomes[3].leads_to[0]``) and ``source`` the file, when known.
+    """
+
+    code = "bad-document"
+
+    def __init__(self, problem: str, *, path: str = "", source: str | None = None) -> None:
+        self.problem = problem
+        self.path = path
+        self.source = source
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        where = ": ".join(part for part in (self.source, self.path) if part)
+        return f"{where}: {self.problem}" if where else self.problem
+
+    def with_source(self, source: str) -> FormatError:
+        """Return the same error, naming the file it came from."""
+        return FormatError(self.problem, path=self.path, source=source)

@@ -1,0 +1,106 @@
+"""Text and files: canonical JSON (``dumps``/``loads``) and the TOML authoring form."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from coprod_toc.errors import FormatError
+from coprod_toc.format.document import from_document, to_document
+from coprod_toc.graph import TheoryOfChange
+
+__all__ = ["SCHEMA_FILE", "dump", "dumps", "load", "loads", "schema"]
+
+TextFormat = Literal["json", "toml"]
+
+#: The JSON Schema of the canonical document, shipped inside the package.
+SCHEMA_FILE = "coprod-toc-1.schema.json"
+
+
+def schema() -> dict[str, object]:
+    """The JSON Schema (draft 2020-12) that every document :func:`dumps` writes conforms to."""
+    text = resources.files("coprod_toc.format").joinpath(SCHEMA_FILE).read_text("utf-8")
+    loaded: dict[str, object] = json.loads(text)
+    return loaded
+
+
+def dumps(toc: TheoryOfChange) -> str:
+    """The map as canonical JSON: the same map always gives the same text."""
+    return json.dumps(to_document(toc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def loads(
+    text: str | bytes, *, format: TextFormat | None = None, source: str | None = None
+) -> TheoryOfChange:
+    """Read a map from JSON or from the TOML authoring form.
+
+    :param format: ``"json"`` or ``"toml"``; guessed from the text when not given.
+    :param source: a file name to put in error messages.
+    :raises FormatError: the text is not a readable map; the message names the field path.
+    """
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        chosen = format or ("json" if text.lstrip().startswith(("{", "[")) else "toml")
+        if chosen == "json":
+            data = _parse_json(text)
+            return from_document(data, require_header=True)
+        if chosen == "toml":
+            data = _parse_toml(text)
+            return from_document(data, require_header=False)
+        raise FormatError(f"unknown format {format!r}: use 'json' or 'toml'")
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=source
+        ) from None
+    except FormatError as exc:
+        raise exc.with_source(source) if source else exc from None
+
+
+def _parse_json(text: str) -> object:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise FormatError("not valid JSON: nested too deeply") from None
+
+
+def _reject_constant(name: str) -> object:
+    raise FormatError(f"not valid JSON: {name} is not a number JSON allows")
+
+
+def _parse_toml(text: str) -> object:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise FormatError(f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise FormatError("not valid TOML: nested too deeply") from None
+
+
+def load(path: str | os.PathLike[str]) -> TheoryOfChange:
+    """Read a map from a ``.json`` or ``.toml`` file (other names: format guessed)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    chosen: TextFormat | None = (
+        "json" if suffix == ".json" else "toml" if suffix == ".toml" else None
+    )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(
+            f"cannot read the file: {exc.strerror or exc}", source=str(path)
+        ) from None
+    return loads(raw, format=chosen, source=str(path))
+
+
+def dump(toc: TheoryOfChange, path: str | os.PathLike[str]) -> None:
+    """Write the map to ``path`` as canonical JSON."""
+    Path(path).write_text(dumps(toc), encoding="utf-8")

@@ -1,0 +1,327 @@
+"""The canonical document: a map as plain JSON-ready data, and back.
+
+The model does not know the file format; this module is the one place that does. The shape
+is described by ``schema/coprod-toc-1.schema.json`` and in ``docs/format.md``:
+
+* fields equal to their default (``None``, empty lists) are left out, except the ones that
+  say what a node *is* (``kind``, ``horizon``, ``status``);
+* links are written on their source node (``problem.addresses``, ``outcomes[].leads_to``,
+  ``activities[].contributes_to``), as a bare id, or as an object when the link carries a
+  level, rationale or evidence.
+
+Reading checks every field and reports problems as :class:`FormatError` with the field path,
+e.g. ``outcomes[3].leads_to[0]: unknown node 'o9'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from coprod_toc.errors import CoprodTocError, FormatError, ModelError
+from coprod_toc.graph import TheoryOfChange
+from coprod_toc.model import Activity, Actual, Assumption, Impact, Indicator, Outcome, Problem
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "from_document", "to_document"]
+
+FORMAT_NAME = "coprod-toc"
+FORMAT_VERSION = 1
+
+# Fields written even when they hold their default: they say what the record is.
+_ALWAYS = frozenset({"kind", "horizon", "status", "measure", "ascending", "type"})
+_LINK_FIELDS = {"problem": "addresses", "outcomes": "leads_to", "activities": "contributes_to"}
+_SECTIONS: dict[str, type[Any]] = {
+    "impacts": Impact,
+    "outcomes": Outcome,
+    "activities": Activity,
+}
+_TOP_KEYS = frozenset(
+    {"$schema", "format", "version", "title", "external_ref", "problem", "assumptions"}
+    | _SECTIONS.keys()
+)
+
+# --------------------------------------------------------------------------- writing
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_encode(item) for item in value]
+    if attrs.has(type(value)):
+        return _record(value)
+    return value
+
+
+def _record(record: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in attrs.fields(type(record)):
+        value = getattr(record, field.name)
+        if (
+            field.name not in _ALWAYS
+            and field.default is not attrs.NOTHING
+            and value == field.default
+        ):
+            continue
+        out[field.name] = _encode(value)
+    return out
+
+
+def _links_from(toc: TheoryOfChange, node_id: str) -> list[Any]:
+    entries: list[Any] = []
+    for target in toc.successors(node_id):
+        link = toc.get_link(node_id, target)
+        if link.has_payload:
+            entry = {"to": target} | {
+                k: v for k, v in _record(link).items() if k not in ("source", "target")
+            }
+            entries.append(entry)
+        else:
+            entries.append(target)
+    return entries
+
+
+def to_document(toc: TheoryOfChange) -> dict[str, Any]:
+    """The map as a canonical document (a dict of JSON types), in the map's own order."""
+    doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "title": toc.title}
+    if toc.external_ref is not None:
+        doc["external_ref"] = toc.external_ref
+    problem = toc.problem
+    if problem is not None:
+        doc["problem"] = _record(problem) | {"addresses": _links_from(toc, problem.id)}
+    for section, cls in _SECTIONS.items():
+        link_key = _LINK_FIELDS.get(section)
+        entries = []
+        for node in toc.nodes(cls.node_type):
+            entry = _record(node)
+            if link_key:
+                entry[link_key] = _links_from(toc, node.id)
+            entries.append(entry)
+        doc[section] = entries
+    doc["assumptions"] = [_record(a) for a in toc.assumptions()]
+    return doc
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _describe_type(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a text", bool: "true/false"}.get(
+        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+    )
+
+
+def _expect(value: Any, kind: type, path: str, what: str) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise FormatError(f"expected {what}, found {_describe_type(value)}", path=path)
+    return value
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _build(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozenset()) -> Any:
+    """Build one attrs record from a mapping, reporting the first bad field by its path."""
+    _expect(data, dict, path, "an object")
+    fields = {f.name: f for f in attrs.fields(cls)}
+    for key in data:
+        if key not in fields and key not in extra:
+            allowed = ", ".join(sorted(set(fields) | extra))
+            raise FormatError(
+                f"unknown field {key!r} (expected one of: {allowed})", path=_join(path, key)
+            )
+    kwargs: dict[str, Any] = {}
+    for name, field in fields.items():
+        if name not in data:
+            if field.default is attrs.NOTHING:
+                raise FormatError(f"missing required field {name!r}", path=path)
+            continue
+        value = data[name]
+        nested = _NESTED.get((cls, name))
+        if nested is not None:
+            value = tuple(
+                _build(nested, item, _join(_join(path, name), i))
+                for i, item in enumerate(_expect(value, list, _join(path, name), "a list"))
+            )
+        elif field.converter is not None:
+            try:
+                value = field.converter(value)
+            except ModelError as exc:
+                raise FormatError(_field_problem(exc, name), path=_join(path, name)) from None
+        kwargs[name] = value
+    try:
+        return cls(**kwargs)
+    except ModelError as exc:
+        raise FormatError(exc.message, path=path) from None
+
+
+def _field_problem(exc: ModelError, name: str) -> str:
+    # "kind must be one of …" reads better as "must be one of …" after the path.
+    prefix = f"{name} "
+    return exc.message[len(prefix) :] if exc.message.startswith(prefix) else exc.message
+
+
+_NESTED: dict[tuple[type[Any], str], type[Any]] = {
+    (Outcome, "indicators"): Indicator,
+    (Indicator, "actuals"): Actual,
+}
+
+
+def _link_entries(
+    data: Mapping[str, Any], key: str, path: str
+) -> list[tuple[str, dict[str, Any], str]]:
+    """The links listed under ``key``: (target id, payload, path of the entry)."""
+    out: list[tuple[str, dict[str, Any], str]] = []
+    list_path = _join(path, key)
+    for i, entry in enumerate(_expect(data.get(key, []), list, list_path, "a list of node ids")):
+        entry_path = _join(list_path, i)
+        if isinstance(entry, str):
+            out.append((entry, {}, entry_path))
+            continue
+        _expect(entry, dict, entry_path, "a node id or an object with 'to'")
+        payload = dict(entry)
+        if "to" not in payload:
+            raise FormatError("missing required field 'to'", path=entry_path)
+        target = _expect(payload.pop("to"), str, _join(entry_path, "to"), "a node id")
+        for name in payload:
+            if name not in ("level", "rationale", "evidence"):
+                raise FormatError(
+                    f"unknown field {name!r} (expected one of: evidence, level, rationale, to)",
+                    path=_join(entry_path, name),
+                )
+        out.append((target, payload, entry_path))
+    return out
+
+
+def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
+    """Read a document (as produced by :func:`to_document`) into a new map.
+
+    :param require_header: insist on ``format`` and ``version`` (JSON does; the TOML authoring
+        form may leave them out).
+    :raises FormatError: naming the field path of the first problem found.
+    """
+    _expect(data, dict, "", "a document object")
+    for key in data:
+        if key not in _TOP_KEYS:
+            allowed = ", ".join(sorted(_TOP_KEYS - {"$schema"}))
+            raise FormatError(f"unknown field {key!r} (expected one of: {allowed})", path=key)
+    _check_header(data, require_header)
+    external_ref = data.get("external_ref")
+    if external_ref is not None:
+        _expect(external_ref, str, "external_ref", "a text")
+    try:
+        toc = TheoryOfChange(
+            _expect(data.get("title", "Untitled map"), str, "title", "a text"),
+            external_ref=external_ref,
+        )
+    except ModelError as exc:
+        raise FormatError(exc.message, path="title") from None
+
+    reserved = _explicit_ids(data)
+    pending: list[tuple[str, list[tuple[str, dict[str, Any], str]]]] = []
+    problem_data = data.get("problem")
+    if problem_data is not None:
+        problem = _build(Problem, problem_data, "problem", frozenset({"addresses"}))
+        _add(toc, problem, "problem.id")
+        if "addresses" in problem_data:
+            pending.append((problem.id, _link_entries(problem_data, "addresses", "problem")))
+    for section, cls in _SECTIONS.items():
+        link_key = _LINK_FIELDS.get(section)
+        extra = frozenset({link_key}) if link_key else frozenset()
+        for i, item in enumerate(_expect(data.get(section, []), list, section, "a list")):
+            path = _join(section, i)
+            if isinstance(item, dict) and "id" not in item:
+                item = {"id": _fresh_id(toc, cls.node_type, reserved)} | item
+            node = _build(cls, item, path, extra)
+            _add(toc, node, _join(path, "id"))
+            if link_key:
+                pending.append((node.id, _link_entries(item, link_key, path)))
+    if problem_data is not None and "addresses" not in problem_data:
+        # Authoring shorthand: a problem with no 'addresses' is addressed by every impact.
+        assert toc.problem is not None
+        pending.insert(0, (toc.problem.id, [(i.id, {}, "problem") for i in toc.impacts()]))
+
+    for source, entries in pending:
+        for target, payload, path in entries:
+            _link(toc, source, target, payload, path)
+
+    for i, item in enumerate(_expect(data.get("assumptions", []), list, "assumptions", "a list")):
+        path = _join("assumptions", i)
+        if isinstance(item, dict) and "id" not in item:
+            item = {"id": _fresh_id(toc, "S", reserved)} | item
+        assumption = _build(Assumption, item, path)
+        try:
+            toc.add_assumption_record(assumption)
+        except CoprodTocError as exc:
+            raise FormatError(exc.message, path=path) from None
+    return toc
+
+
+def _explicit_ids(data: Mapping[str, Any]) -> set[Any]:
+    """Ids the document spells out, so ids generated for the others never collide."""
+    ids: set[Any] = set()
+    for section in (*_SECTIONS, "assumptions"):
+        items = data.get(section)
+        if isinstance(items, list):
+            ids.update(
+                i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)
+            )
+    return ids
+
+
+def _fresh_id(toc: TheoryOfChange, prefix: Any, reserved: set[Any]) -> str:
+    # The authoring form may leave ids out; generated ones avoid those written elsewhere.
+    while True:
+        candidate = toc.new_id(prefix)
+        if candidate not in reserved:
+            return candidate
+
+
+def _check_header(data: Mapping[str, Any], required: bool) -> None:
+    if "format" not in data:
+        if required:
+            raise FormatError(
+                f"not a coprod-toc document: the field 'format' (\"{FORMAT_NAME}\") is missing"
+            )
+    elif data["format"] != FORMAT_NAME:
+        raise FormatError(f"expected {FORMAT_NAME!r}, found {data['format']!r}", path="format")
+    if "version" not in data:
+        if required:
+            raise FormatError("missing required field 'version'")
+        return
+    version = _expect(data["version"], int, "version", "a whole number")
+    if version > FORMAT_VERSION:
+        raise FormatError(
+            f"document version {version} is newer than this library reads "
+            f"(up to {FORMAT_VERSION}); upgrade coprod-toc",
+            path="version",
+        )
+    if version < 1:
+        raise FormatError(f"unknown document version {version}", path="version")
+
+
+def _add(toc: TheoryOfChange, node: Any, path: str) -> None:
+    try:
+        toc.add(node)
+    except CoprodTocError as exc:
+        raise FormatError(exc.message, path=path) from None
+
+
+def _link(
+    toc: TheoryOfChange, source: str, target: str, payload: dict[str, Any], path: str
+) -> None:
+    if target not in toc:
+        raise FormatError(f"unknown node {target!r}", path=path)
+    try:
+        toc.link(source, target, **payload)
+    except CoprodTocError as exc:
+        raise FormatError(exc.message, path=path) from None

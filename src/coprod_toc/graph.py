@@ -1,0 +1,538 @@
+"""`TheoryOfChange`: one map, held in one ``networkx.DiGraph``.
+
+This class is the only place that adds edges, so it is the only place edges are checked
+against the allowed-edge table. Analyses (validation, split, progress) are free functions
+that read :attr:`TheoryOfChange.graph`, a read-only view.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import networkx as nx
+
+from coprod_toc.errors import DuplicateNodeError, LinkError, ModelError, NodeNotFoundError
+from coprod_toc.model import (
+    Activity,
+    Assumption,
+    Impact,
+    Kind,
+    Link,
+    Node,
+    NodeType,
+    Outcome,
+    Problem,
+)
+
+__all__ = ["ALLOWED_LINKS", "TheoryOfChange"]
+
+#: Which node type may link to which: "contributes to" (and the problem "is addressed by").
+ALLOWED_LINKS: frozenset[tuple[NodeType, NodeType]] = frozenset(
+    {
+        (NodeType.ACTIVITY, NodeType.OUTCOME),
+        (NodeType.OUTCOME, NodeType.OUTCOME),
+        (NodeType.OUTCOME, NodeType.IMPACT),
+        (NodeType.PROBLEM, NodeType.IMPACT),
+    }
+)
+
+# Why a link is refused, for the pairs people most often try.
+_REFUSALS: Mapping[tuple[NodeType, NodeType], str] = {
+    (NodeType.ACTIVITY, NodeType.IMPACT): "activities reach impact through outcomes; "
+    "link the activity to an outcome that leads to the impact",
+    (NodeType.ACTIVITY, NodeType.ACTIVITY): "activities link to the outcomes they serve, "
+    "not to other activities",
+    (NodeType.IMPACT, NodeType.OUTCOME): "links point forwards, from an outcome to the impact "
+    "it leads to",
+    (NodeType.OUTCOME, NodeType.ACTIVITY): "links point forwards, from an activity to the "
+    "outcome it serves",
+}
+
+_ID_PREFIX = {
+    NodeType.PROBLEM: "P",
+    NodeType.IMPACT: "I",
+    NodeType.OUTCOME: "O",
+    NodeType.ACTIVITY: "A",
+}
+_ASSUMPTION_PREFIX = "S"
+
+
+class TheoryOfChange:
+    """A Theory of Change built by backwards mapping.
+
+    Problem → impacts (project and co-production) → outcomes → activities, linked by
+    "contributes to" links that point forwards (activity → outcome → impact)::
+
+        toc = TheoryOfChange(title="Day centre")
+        toc.set_problem("People have nowhere to meet")
+        imp = toc.add_impact("A day centre people like", kind="coproduction")
+        out = toc.add_outcome("Plans made together", kind="coproduction", leads_to=[imp])
+        toc.add_activity("Form a co-production group", kind="coproduction", contributes_to=[out])
+    """
+
+    def __init__(self, title: str = "Untitled map", *, external_ref: str | None = None) -> None:
+        if not isinstance(title, str) or not title.strip():
+            raise ModelError(f"title must be a non-empty string, not {title!r}")
+        if external_ref is not None and not isinstance(external_ref, str):
+            raise ModelError(f"external_ref must be a string, not {external_ref!r}")
+        self.title = title
+        self.external_ref = external_ref
+        self._graph: Any = nx.DiGraph()
+        self._problem_id: str | None = None
+        self._assumptions: dict[str, Assumption] = {}
+        self._counters: dict[str, Iterator[int]] = {}
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def graph(self) -> Any:
+        """A read-only view of the underlying ``networkx.DiGraph``.
+
+        Each node has the attribute ``"node"`` (its record) and each edge ``"link"``.
+        """
+        return self._graph.copy(as_view=True)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._graph
+
+    def __len__(self) -> int:
+        return int(self._graph.number_of_nodes())
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.nodes())
+
+    def __getitem__(self, node_id: str) -> Node:
+        return self.get(node_id)
+
+    def get(self, node_id: str) -> Node:
+        """The record of ``node_id``; :class:`NodeNotFoundError` if the map has no such node."""
+        try:
+            node: Node = self._graph.nodes[node_id]["node"]
+        except (KeyError, TypeError):
+            raise NodeNotFoundError(str(node_id)) from None
+        return node
+
+    def nodes(
+        self, type: NodeType | str | None = None, *, kind: Kind | str | None = None
+    ) -> list[Node]:
+        """The nodes in the order they were added, optionally of one type and/or kind."""
+        wanted_type = NodeType(type) if type is not None else None
+        wanted_kind = Kind(kind) if kind is not None else None
+        return [
+            node
+            for _, node in self._graph.nodes(data="node")
+            if (wanted_type is None or node.node_type is wanted_type)
+            and (wanted_kind is None or getattr(node, "kind", None) is wanted_kind)
+        ]
+
+    @property
+    def problem(self) -> Problem | None:
+        return None if self._problem_id is None else self.get(self._problem_id)  # type: ignore[return-value]
+
+    def impacts(self, kind: Kind | str | None = None) -> list[Impact]:
+        return self.nodes(NodeType.IMPACT, kind=kind)  # type: ignore[return-value]
+
+    def outcomes(self, kind: Kind | str | None = None) -> list[Outcome]:
+        return self.nodes(NodeType.OUTCOME, kind=kind)  # type: ignore[return-value]
+
+    def activities(self, kind: Kind | str | None = None) -> list[Activity]:
+        return self.nodes(NodeType.ACTIVITY, kind=kind)  # type: ignore[return-value]
+
+    def links(self) -> list[Link]:
+        """Every link, grouped by source in the order the sources were added."""
+        return [link for _, _, link in self._graph.edges(data="link")]
+
+    def get_link(self, source: str, target: str) -> Link:
+        """The link from ``source`` to ``target``; :class:`LinkError` (``unknown-link``) if none."""
+        self.get(source)
+        self.get(target)
+        try:
+            link: Link = self._graph.edges[source, target]["link"]
+        except KeyError:
+            raise LinkError(
+                f"there is no link from {source!r} to {target!r}",
+                source,
+                target,
+                code="unknown-link",
+            ) from None
+        return link
+
+    def has_link(self, source: str, target: str) -> bool:
+        return bool(self._graph.has_edge(source, target))
+
+    def successors(self, node_id: str) -> list[str]:
+        """Ids of the nodes ``node_id`` links to directly."""
+        self.get(node_id)
+        return list(self._graph.successors(node_id))
+
+    def predecessors(self, node_id: str) -> list[str]:
+        """Ids of the nodes that link directly to ``node_id``."""
+        self.get(node_id)
+        return list(self._graph.predecessors(node_id))
+
+    def assumptions(self, attached_to: str | tuple[str, str] | None = None) -> list[Assumption]:
+        """All assumptions and enablers, or those attached to one node id or one link."""
+        if attached_to is None:
+            return list(self._assumptions.values())
+        key = (attached_to,) if isinstance(attached_to, str) else tuple(attached_to)
+        return [a for a in self._assumptions.values() if a.attached_to == key]
+
+    def get_assumption(self, assumption_id: str) -> Assumption:
+        try:
+            return self._assumptions[assumption_id]
+        except KeyError:
+            raise NodeNotFoundError(assumption_id) from None
+
+    # ------------------------------------------------------------------ queries
+
+    def activities_for(self, outcome_id: str, *, direct: bool = False) -> list[str]:
+        """Ids of the activities behind an outcome: directly, or also through earlier outcomes."""
+        return self._collect(outcome_id, self._graph.pred, NodeType.ACTIVITY, direct)
+
+    def outcomes_served_by(self, activity_id: str, *, direct: bool = False) -> list[str]:
+        """Ids of the outcomes an activity serves: directly, or also through later outcomes."""
+        return self._collect(activity_id, self._graph.succ, NodeType.OUTCOME, direct)
+
+    def impacts_reached_by(self, node_id: str) -> list[str]:
+        """Ids of the impacts a node leads to, through any route."""
+        return self._collect(node_id, self._graph.succ, NodeType.IMPACT, direct=False)
+
+    def pathway(self, impact_id: str) -> TheoryOfChange:
+        """The part of the map that leads to one impact, as a new map.
+
+        It holds the impact, every outcome and activity with a route to it, the links among
+        them, their assumptions, and the problem when it addresses that impact.
+        """
+        impact = self.get(impact_id)
+        if impact.node_type is not NodeType.IMPACT:
+            raise ModelError(f"{impact_id!r} is a {impact.node_type.value}, not an impact")
+        keep = self._reach(impact_id, self._graph.pred)
+        keep.discard(self._problem_id)
+        if self._problem_id is not None and self._graph.has_edge(self._problem_id, impact_id):
+            keep.add(self._problem_id)
+        return self._restricted_to(keep)
+
+    def _reach(self, start: str, adjacency: Any) -> set[str]:
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            for nxt in adjacency[queue.popleft()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+    def _collect(self, start: str, adjacency: Any, wanted: NodeType, direct: bool) -> list[str]:
+        self.get(start)
+        found = set(adjacency[start]) if direct else self._reach(start, adjacency) - {start}
+        nodes = self._graph.nodes
+        # Keep the map's own order, so results are stable.
+        return [n for n in nodes if n in found and nodes[n]["node"].node_type is wanted]
+
+    # ------------------------------------------------------------------ building
+
+    def set_problem(self, statement: str, *, id: str | None = None, **fields: Any) -> str:
+        """Set the map's one problem statement; returns its id.
+
+        A new problem is linked to every impact already in the map; setting it again
+        updates the statement and keeps its id and links.
+        """
+        if self._problem_id is not None:
+            if id is not None and id != self._problem_id:
+                raise ModelError(
+                    f"the map already has problem {self._problem_id!r}; remove it first "
+                    f"to give the problem a new id"
+                )
+            self.update(self._problem_id, statement=statement, **fields)
+            return self._problem_id
+        problem_id = self.add(
+            Problem(id=id or self.new_id(NodeType.PROBLEM), statement=statement, **fields)
+        )
+        for impact in self.impacts():
+            self.link(problem_id, impact.id)
+        return problem_id
+
+    def add_impact(
+        self, statement: str, *, kind: Kind | str, id: str | None = None, **fields: Any
+    ) -> str:
+        """Add an impact; the problem, if set, is linked to it. Returns the new id."""
+        impact_id = self.add(
+            Impact(id=id or self.new_id(NodeType.IMPACT), statement=statement, kind=kind, **fields)
+        )
+        if self._problem_id is not None:
+            self.link(self._problem_id, impact_id)
+        return impact_id
+
+    def add_outcome(
+        self,
+        statement: str,
+        *,
+        kind: Kind | str,
+        horizon: str = "short",
+        leads_to: Iterable[str] = (),
+        id: str | None = None,
+        **fields: Any,
+    ) -> str:
+        """Add an outcome linked to the impacts or later outcomes in ``leads_to``."""
+        record = Outcome(
+            id=id or self.new_id(NodeType.OUTCOME),
+            statement=statement,
+            kind=kind,
+            horizon=horizon,
+            **fields,
+        )
+        return self._add_linked(record, targets=leads_to)
+
+    def add_activity(
+        self,
+        description: str,
+        *,
+        kind: Kind | str,
+        contributes_to: Iterable[str] = (),
+        id: str | None = None,
+        **fields: Any,
+    ) -> str:
+        """Add an activity linked to the outcomes in ``contributes_to``."""
+        record = Activity(
+            id=id or self.new_id(NodeType.ACTIVITY), description=description, kind=kind, **fields
+        )
+        return self._add_linked(record, targets=contributes_to)
+
+    def _add_linked(self, record: Node, *, targets: Iterable[str]) -> str:
+        if isinstance(targets, str):
+            raise ModelError(
+                f"links of {record.id!r} must be a list of ids, not the string {targets!r}"
+            )
+        targets = list(targets)
+        self.add(record)
+        try:
+            for target in targets:
+                self.link(record.id, target)
+        except Exception:
+            self.remove(record.id)  # all or nothing
+            raise
+        return record.id
+
+    def add(self, node: Node) -> str:
+        """Add a ready-made node record (no links); returns its id."""
+        if not isinstance(node, Problem | Impact | Outcome | Activity):
+            raise ModelError(f"expected a Problem, Impact, Outcome or Activity, not {node!r}")
+        if node.id in self._graph or node.id in self._assumptions:
+            raise DuplicateNodeError(node.id)
+        if isinstance(node, Problem):
+            if self._problem_id is not None:
+                raise ModelError(
+                    f"the map already has a problem ({self._problem_id!r}); a map has one problem"
+                )
+            self._problem_id = node.id
+        self._graph.add_node(node.id, node=node)
+        return node.id
+
+    def update(self, node_id: str, **changes: Any) -> Node:
+        """Change fields of a node; returns the new record.
+
+        Links stay; a change that would make one of them disallowed (an outcome's horizon
+        moved before an outcome that leads to it) is refused and nothing changes.
+        """
+        current = self.get(node_id)
+        if "id" in changes and changes["id"] != node_id:
+            raise ModelError("a node's id cannot be changed; add a new node instead")
+        try:
+            new = attrs.evolve(current, **changes)
+        except TypeError as exc:
+            raise ModelError(f"{node_id!r}: {exc}") from None
+        for source in self._graph.predecessors(node_id):
+            self._check_link(self.get(source), new)
+        for target in self._graph.successors(node_id):
+            self._check_link(new, self.get(target))
+        self._graph.nodes[node_id]["node"] = new
+        return new
+
+    def remove(self, node_id: str) -> None:
+        """Remove a node with its links and the assumptions attached to them."""
+        self.get(node_id)
+        for assumption in list(self._assumptions.values()):
+            if node_id in assumption.attached_to:
+                del self._assumptions[assumption.id]
+        self._graph.remove_node(node_id)
+        if node_id == self._problem_id:
+            self._problem_id = None
+
+    def link(
+        self,
+        source: str,
+        target: str,
+        *,
+        level: int | None = None,
+        rationale: str | None = None,
+        evidence: Iterable[str] = (),
+    ) -> Link:
+        """Link ``source`` to ``target`` ("contributes to"); returns the link.
+
+        :raises LinkError: the pair is not in :data:`ALLOWED_LINKS`, an outcome would lead to
+            an earlier-horizon outcome, a node would link to itself, or the link exists.
+        """
+        source_node, target_node = self.get(source), self.get(target)
+        self._check_link(source_node, target_node)
+        if self._graph.has_edge(source, target):
+            raise LinkError(
+                f"{source!r} already links to {target!r}; use update_link to change it",
+                source,
+                target,
+                code="duplicate-link",
+            )
+        new = Link(
+            source=source, target=target, level=level, rationale=rationale, evidence=evidence
+        )
+        self._graph.add_edge(source, target, link=new)
+        return new
+
+    def update_link(self, source: str, target: str, **changes: Any) -> Link:
+        """Change a link's level, rationale or evidence; returns the new link."""
+        current = self.get_link(source, target)
+        if {"source", "target"} & changes.keys():
+            raise ModelError("a link's ends cannot be changed; unlink and link again")
+        try:
+            new = attrs.evolve(current, **changes)
+        except TypeError as exc:
+            raise ModelError(f"link {source!r} -> {target!r}: {exc}") from None
+        self._graph.edges[source, target]["link"] = new
+        return new
+
+    def unlink(self, source: str, target: str) -> None:
+        """Remove the link from ``source`` to ``target`` and the assumptions attached to it."""
+        self.get_link(source, target)
+        self._graph.remove_edge(source, target)
+        for assumption in list(self._assumptions.values()):
+            if assumption.attached_to == (source, target):
+                del self._assumptions[assumption.id]
+
+    def add_assumption(
+        self, text: str, attached_to: str | tuple[str, str], *, id: str | None = None, **fields: Any
+    ) -> str:
+        """Attach an assumption or enabler to a node id or to a link ``(source, target)``."""
+        key = (attached_to,) if isinstance(attached_to, str) else tuple(attached_to)
+        assumption = Assumption(
+            id=id or self.new_id(_ASSUMPTION_PREFIX), text=text, attached_to=key, **fields
+        )
+        self.add_assumption_record(assumption)
+        return assumption.id
+
+    def add_assumption_record(self, assumption: Assumption) -> None:
+        """Add a ready-made :class:`Assumption`; its node or link must exist."""
+        if assumption.id in self._assumptions or assumption.id in self._graph:
+            raise DuplicateNodeError(assumption.id)
+        if len(assumption.attached_to) == 1:
+            self.get(assumption.attached_to[0])
+        else:
+            self.get_link(*assumption.attached_to)
+        self._assumptions[assumption.id] = assumption
+
+    def remove_assumption(self, assumption_id: str) -> None:
+        self.get_assumption(assumption_id)
+        del self._assumptions[assumption_id]
+
+    # ------------------------------------------------------------------ rules
+
+    @staticmethod
+    def _check_link(source: Node, target: Node) -> None:
+        pair = (source.node_type, target.node_type)
+        if source.id == target.id:
+            raise LinkError(
+                f"{source.id!r} cannot link to itself", source.id, target.id, code="self-link"
+            )
+        if pair not in ALLOWED_LINKS:
+            why = _REFUSALS.get(pair, "that kind of link is not part of a Theory of Change")
+            raise LinkError(
+                f"a {pair[0].value} cannot link to a {pair[1].value} "
+                f"({source.id} -> {target.id}): {why}",
+                source.id,
+                target.id,
+                code="edge-not-allowed",
+            )
+        if (
+            isinstance(source, Outcome)
+            and isinstance(target, Outcome)
+            and source.horizon.rank > target.horizon.rank
+        ):
+            raise LinkError(
+                f"outcome {source.id!r} ({source.horizon.value}-term) cannot lead to outcome "
+                f"{target.id!r} ({target.horizon.value}-term): outcomes lead to outcomes of the "
+                f"same or a longer horizon",
+                source.id,
+                target.id,
+                code="horizon-backwards",
+            )
+
+    def new_id(self, key: NodeType | str) -> str:
+        """An id no node or assumption uses yet: ``I3`` for an impact, ``S2`` for prefix ``S``."""
+        prefix = _ID_PREFIX[key] if isinstance(key, NodeType) else key
+        counter = self._counters.setdefault(prefix, itertools.count(1))
+        while True:
+            candidate = f"{prefix}{next(counter)}"
+            if candidate not in self._graph and candidate not in self._assumptions:
+                return candidate
+
+    # ------------------------------------------------------------------ whole map
+
+    def _restricted_to(self, keep: set[str]) -> TheoryOfChange:
+        new = TheoryOfChange(self.title, external_ref=self.external_ref)
+        for node_id, node in self._graph.nodes(data="node"):
+            if node_id in keep:
+                new.add(node)
+        for source, target, link in self._graph.edges(data="link"):
+            if source in keep and target in keep:
+                new._graph.add_edge(source, target, link=link)  # already checked here
+        for assumption in self._assumptions.values():
+            if all(n in keep for n in assumption.attached_to):
+                new._assumptions[assumption.id] = assumption
+        return new
+
+    def copy(self) -> TheoryOfChange:
+        """An independent copy: changing one map never changes the other."""
+        return self._restricted_to(set(self._graph))
+
+    def __copy__(self) -> TheoryOfChange:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TheoryOfChange:
+        return self.copy()  # records are immutable, so sharing them is safe
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TheoryOfChange):
+            return NotImplemented
+        return (
+            self.title == other.title
+            and self.external_ref == other.external_ref
+            and dict(self._graph.nodes(data="node")) == dict(other._graph.nodes(data="node"))
+            and _edge_map(self._graph) == _edge_map(other._graph)
+            and self._assumptions == other._assumptions
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def summary(self) -> str:
+        """``1 problem, 2 impacts, 9 outcomes, 13 activities, 36 links``."""
+        counts = {t: 0 for t in NodeType}
+        for _, node in self._graph.nodes(data="node"):
+            counts[node.node_type] += 1
+        parts = [_count(n, t.value) for t, n in counts.items()]
+        return ", ".join([*parts, _count(self._graph.number_of_edges(), "link")])
+
+    def __repr__(self) -> str:
+        return f"<TheoryOfChange {self.title!r}: {self.summary()}>"
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 activity``, ``13 activities``."""
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {noun[:-1]}ies" if noun.endswith("y") else f"{number} {noun}s"
+
+
+def _edge_map(graph: Any) -> dict[tuple[str, str], Link]:
+    return {(s, t): link for s, t, link in graph.edges(data="link")}

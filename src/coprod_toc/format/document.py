@@ -24,7 +24,16 @@ import attrs
 
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.model import Activity, Actual, Assumption, Impact, Indicator, Outcome, Problem
+from coprod_toc.model import (
+    Activity,
+    Actual,
+    Assumption,
+    Impact,
+    Indicator,
+    NodeType,
+    Outcome,
+    Problem,
+)
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "from_document", "to_document"]
 
@@ -230,6 +239,7 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
     pending: list[tuple[str, list[tuple[str, dict[str, Any], str]]]] = []
     problem_data = data.get("problem")
     if problem_data is not None:
+        problem_data = _with_id(problem_data, toc, NodeType.PROBLEM, reserved)
         problem = _build(Problem, problem_data, "problem", frozenset({"addresses"}))
         _add(toc, problem, "problem.id")
         if "addresses" in problem_data:
@@ -239,8 +249,7 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
         extra = frozenset({link_key}) if link_key else frozenset()
         for i, item in enumerate(_expect(data.get(section, []), list, section, "a list")):
             path = _join(section, i)
-            if isinstance(item, dict) and "id" not in item:
-                item = {"id": _fresh_id(toc, cls.node_type, reserved)} | item
+            item = _with_id(item, toc, cls.node_type, reserved)
             node = _build(cls, item, path, extra)
             _add(toc, node, _join(path, "id"))
             if link_key:
@@ -256,8 +265,7 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
 
     for i, item in enumerate(_expect(data.get("assumptions", []), list, "assumptions", "a list")):
         path = _join("assumptions", i)
-        if isinstance(item, dict) and "id" not in item:
-            item = {"id": _fresh_id(toc, "S", reserved)} | item
+        item = _with_id(item, toc, "S", reserved)
         assumption = _build(Assumption, item, path)
         try:
             toc.add_assumption_record(assumption)
@@ -269,6 +277,9 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
 def _explicit_ids(data: Mapping[str, Any]) -> set[Any]:
     """Ids the document spells out, so ids generated for the others never collide."""
     ids: set[Any] = set()
+    problem = data.get("problem")
+    if isinstance(problem, dict) and isinstance(problem.get("id"), str):
+        ids.add(problem["id"])
     for section in (*_SECTIONS, "assumptions"):
         items = data.get(section)
         if isinstance(items, list):
@@ -278,12 +289,14 @@ def _explicit_ids(data: Mapping[str, Any]) -> set[Any]:
     return ids
 
 
-def _fresh_id(toc: TheoryOfChange, prefix: Any, reserved: set[Any]) -> str:
-    # The authoring form may leave ids out; generated ones avoid those written elsewhere.
+def _with_id(item: Any, toc: TheoryOfChange, prefix: NodeType | str, reserved: set[Any]) -> Any:
+    """The item, given a fresh id if the authoring form left it out."""
+    if not isinstance(item, dict) or "id" in item:
+        return item
     while True:
         candidate = toc.new_id(prefix)
         if candidate not in reserved:
-            return candidate
+            return {"id": candidate} | item
 
 
 def _check_header(data: Mapping[str, Any], required: bool) -> None:

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import coprod_toc as ct
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "day-centre.toml"
+
+settings.register_profile(
+    "default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("default")
+
+
+@pytest.fixture
+def day_centre() -> ct.TheoryOfChange:
+    """SCIE's worked example, freshly loaded for each test."""
+    return ct.load(EXAMPLE)
+
+
+@pytest.fixture
+def small_map() -> ct.TheoryOfChange:
+    """A complete four-node map: problem, one impact of each kind, outcomes and activities."""
+    toc = ct.TheoryOfChange(title="Small")
+    toc.set_problem("People have nowhere to meet", id="P")
+    toc.add_impact("A place to meet", kind="project", id="I1")
+    toc.add_impact("A place people shaped", kind="coproduction", id="I2")
+    toc.add_outcome("Building open", kind="project", leads_to=["I1"], id="O1")
+    toc.add_outcome("People decide the plan", kind="coproduction", leads_to=["I2", "I1"], id="C1")
+    toc.add_activity("Open the building", kind="project", contributes_to=["O1"], id="A1")
+    toc.add_activity("Planning group", kind="coproduction", contributes_to=["C1"], id="K1")
+    return toc

@@ -1,0 +1,97 @@
+"""Hypothesis strategies: random small maps built only through the public API."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+import coprod_toc as ct
+
+KINDS = st.sampled_from(["project", "coproduction"])
+HORIZONS = st.sampled_from(["short", "medium", "long"])
+# Printable text with something visible in it: statements must not be blank.
+TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip() != "")
+OPTIONAL_TEXT = st.none() | TEXT
+LEVELS = st.none() | st.integers(0, 4)
+VALUES = st.none() | st.integers(-1000, 1000) | st.floats(allow_nan=False, allow_infinity=False) | TEXT
+
+
+@st.composite
+def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.TheoryOfChange:
+    """A random map: any allowed links (possibly incomplete, possibly with cycles)."""
+    toc = ct.TheoryOfChange(title=draw(TEXT), external_ref=draw(OPTIONAL_TEXT))
+    if draw(st.booleans()):
+        toc.set_problem(draw(TEXT), affected_groups=draw(st.lists(TEXT, max_size=2)))
+    impacts = [
+        toc.add_impact(
+            draw(TEXT),
+            kind=draw(KINDS),
+            other_factors_level=draw(LEVELS) if with_details else None,
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    outcomes = []
+    for _ in range(draw(st.integers(0, max_nodes))):
+        indicators = []
+        if with_details and draw(st.booleans()):
+            indicators.append(
+                ct.Indicator(
+                    id="N1",
+                    description=draw(TEXT),
+                    measure=draw(st.sampled_from(list(ct.Measure))),
+                    ascending=draw(st.booleans()),
+                    baseline=draw(VALUES),
+                    target=draw(VALUES),
+                    actuals=[
+                        ct.Actual(period=p, value=v)
+                        for p, v in draw(st.lists(st.tuples(TEXT, VALUES.filter(lambda v: v is not None)), max_size=2))
+                    ],
+                )
+            )
+        outcomes.append(
+            toc.add_outcome(
+                draw(TEXT),
+                kind=draw(KINDS),
+                horizon=draw(HORIZONS),
+                indicators=indicators,
+                i_statement=draw(OPTIONAL_TEXT) if with_details else None,
+            )
+        )
+    activities = [
+        toc.add_activity(
+            draw(TEXT),
+            kind=draw(KINDS),
+            ladder_rung=draw(st.none() | st.integers(1, 7)),
+            status=draw(st.sampled_from(list(ct.ActivityStatus))),
+            effort=draw(st.none() | st.integers(0, 100)) if with_details else None,
+        )
+        for _ in range(draw(st.integers(0, max_nodes)))
+    ]
+    candidates = (
+        [(o, i) for o in outcomes for i in impacts]
+        + [(a, o) for a in activities for o in outcomes]
+        + [
+            (o1, o2)
+            for o1 in outcomes
+            for o2 in outcomes
+            if o1 != o2 and toc.get(o1).horizon.rank <= toc.get(o2).horizon.rank  # type: ignore[union-attr]
+        ]
+    )
+    for source, target in draw(st.lists(st.sampled_from(candidates), unique=True)) if candidates else []:
+        if with_details and draw(st.booleans()):
+            toc.link(
+                source,
+                target,
+                level=draw(LEVELS),
+                rationale=draw(OPTIONAL_TEXT),
+                evidence=draw(st.lists(TEXT, max_size=2)),
+            )
+        else:
+            toc.link(source, target)
+    if with_details and len(toc) and draw(st.booleans()):
+        node = draw(st.sampled_from([n.id for n in toc.nodes()]))
+        toc.add_assumption(draw(TEXT), node, type=draw(st.sampled_from(list(ct.AssumptionType))))
+    return toc

@@ -1,0 +1,101 @@
+"""The coprod-toc command: output people understand, JSON for machines, exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from coprod_toc.cli import main
+from tests.conftest import EXAMPLE
+
+INCOMPLETE = """
+title = "Half a map"
+[problem]
+statement = "why"
+[[impacts]]
+id = "I1"
+kind = "project"
+statement = "what"
+[[impacts]]
+id = "I2"
+kind = "coproduction"
+statement = "how"
+[[outcomes]]
+id = "O1"
+kind = "coproduction"
+statement = "step"
+leads_to = ["I1", "I2"]
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def write(tmp_path: Path, text: str, name: str = "map.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_valid_example_exits_zero_and_says_so(runner: CliRunner) -> None:
+    """The day-centre example is reported complete, exit 0."""
+    result = runner.invoke(main, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert "The map is complete" in result.output
+    assert "9 outcomes, 13 activities" in result.output
+
+
+def test_errors_are_listed_in_plain_words_and_exit_one(runner: CliRunner, tmp_path: Path) -> None:
+    """An outcome with no activity is explained, with the next step to take; exit 1."""
+    result = runner.invoke(main, ["validate", write(tmp_path, INCOMPLETE)])
+    assert result.exit_code == 1
+    assert "1 thing must be fixed:" in result.output
+    assert 'The outcome O1 "step" has no activity leading to it.' in result.output
+    assert "Next step: the activities." in result.output
+
+
+def test_warnings_alone_exit_zero(runner: CliRunner, tmp_path: Path) -> None:
+    """A map whose only finding is a warning is valid."""
+    text = INCOMPLETE + '[[activities]]\nkind = "coproduction"\ndescription = "d"\nladder_rung = 3\ncontributes_to = ["O1"]\n'
+    result = runner.invoke(main, ["validate", write(tmp_path, text)])
+    assert result.exit_code == 0
+    assert "1 thing worth checking:" in result.output
+    assert "[low-ladder-rung]" in result.output
+
+
+def test_json_output_is_machine_readable(runner: CliRunner, tmp_path: Path) -> None:
+    """--json prints the report as data."""
+    result = runner.invoke(main, ["validate", "--json", write(tmp_path, INCOMPLETE)])
+    data = json.loads(result.output)
+    assert result.exit_code == 1
+    assert data["title"] == "Half a map" and data["ok"] is False
+    assert [f["code"] for f in data["findings"]] == ["outcome-without-activity"]
+
+
+def test_unreadable_file_exits_two_naming_file_and_field(runner: CliRunner, tmp_path: Path) -> None:
+    """A bad document is reported with its file and field path on stderr; exit 2."""
+    path = write(tmp_path, '[[impacts]]\nid = "I1"\nstatement = "s"\nkind = "x"\n')
+    result = runner.invoke(main, ["validate", path])
+    assert result.exit_code == 2
+    assert f"cannot read the map: {path}: impacts[0].kind: must be one of" in result.stderr
+    as_json = runner.invoke(main, ["validate", "--json", str(tmp_path / "missing.json")])
+    assert as_json.exit_code == 2
+    assert json.loads(as_json.output)["error"]["code"] == "bad-document"
+
+
+def test_console_script_is_installed() -> None:
+    """The real `coprod-toc` entry point runs the example."""
+    # The script sits beside the interpreter running the tests, whatever PATH says.
+    exe = shutil.which("coprod-toc", path=str(Path(sys.executable).parent)) or shutil.which("coprod-toc")
+    assert exe is not None, "coprod-toc is not on PATH: install the package first"
+    done = subprocess.run([exe, "validate", str(EXAMPLE)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "The map is complete" in done.stdout

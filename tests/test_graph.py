@@ -1,0 +1,280 @@
+"""TheoryOfChange: building a map, the allowed-edge table, queries, copy and equality."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import pytest
+
+import coprod_toc as ct
+
+ONE_OF_EACH = {
+    ct.NodeType.PROBLEM: "P",
+    ct.NodeType.IMPACT: "I1",
+    ct.NodeType.OUTCOME: "O1",
+    ct.NodeType.ACTIVITY: "A1",
+}
+
+
+def _one_of_each() -> ct.TheoryOfChange:
+    toc = ct.TheoryOfChange()
+    toc.add(ct.Problem(id="P", statement="p"))
+    toc.add(ct.Impact(id="I1", statement="i", kind="project"))
+    toc.add(ct.Outcome(id="O1", statement="o", kind="project"))
+    toc.add(ct.Activity(id="A1", description="a", kind="project"))
+    return toc
+
+
+def test_ids_are_generated_when_not_given() -> None:
+    """New nodes get short ids by type: I1, O1, A1…"""
+    toc = ct.TheoryOfChange()
+    impact = toc.add_impact("x", kind="project")
+    outcome = toc.add_outcome("y", kind="project", leads_to=[impact])
+    assert (impact, outcome) == ("I1", "O1")
+    assert toc.add_activity("z", kind="project", contributes_to=[outcome]) == "A1"
+
+
+def test_generated_ids_skip_ids_already_used() -> None:
+    """A generated id never collides with one the user chose."""
+    toc = ct.TheoryOfChange()
+    toc.add_impact("x", kind="project", id="I1")
+    assert toc.add_impact("y", kind="project") == "I2"
+
+
+def test_duplicate_id_is_refused() -> None:
+    """Two nodes cannot share an id."""
+    toc = ct.TheoryOfChange()
+    toc.add_impact("x", kind="project", id="X")
+    with pytest.raises(ct.DuplicateNodeError, match="'X' is already used"):
+        toc.add_outcome("y", kind="project", id="X")
+
+
+ALLOWED = {(s.value, t.value) for s, t in ct.ALLOWED_LINKS}
+PAIRS = list(itertools.product(ONE_OF_EACH, repeat=2))
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [(s, t) for s, t in PAIRS if (s.value, t.value) not in ALLOWED and s is not t],
+    ids=lambda t: t.value,
+)
+def test_links_outside_the_table_are_refused_with_a_code(
+    source: ct.NodeType, target: ct.NodeType
+) -> None:
+    """Every pair not in the allowed-edge table raises LinkError 'edge-not-allowed'."""
+    toc = _one_of_each()
+    with pytest.raises(ct.LinkError) as caught:
+        toc.link(ONE_OF_EACH[source], ONE_OF_EACH[target])
+    assert caught.value.code == "edge-not-allowed"
+    assert not toc.has_link(ONE_OF_EACH[source], ONE_OF_EACH[target])
+
+
+def test_activity_to_impact_explains_why() -> None:
+    """The most common mistake gets a hint: activities work through outcomes."""
+    toc = _one_of_each()
+    with pytest.raises(ct.LinkError, match="activities reach impact through outcomes"):
+        toc.link("A1", "I1")
+
+
+@pytest.mark.parametrize(("source", "target"), sorted(ALLOWED))
+def test_links_in_the_table_are_accepted(source: str, target: str) -> None:
+    """Activity→Outcome, Outcome→Outcome, Outcome→Impact and Problem→Impact are allowed."""
+    toc = _one_of_each()
+    toc.add(ct.Outcome(id="O2", statement="o2", kind="project"))
+    target_id = "O2" if (source, target) == ("outcome", "outcome") else ONE_OF_EACH[ct.NodeType(target)]
+    link = toc.link(ONE_OF_EACH[ct.NodeType(source)], target_id)
+    assert toc.get_link(link.source, link.target) == link
+
+
+def test_outcome_cannot_lead_to_an_earlier_horizon() -> None:
+    """A long-term outcome cannot lead to a short-term one ('horizon-backwards')."""
+    toc = ct.TheoryOfChange()
+    long = toc.add_outcome("later", kind="project", horizon="long")
+    short = toc.add_outcome("sooner", kind="project", horizon="short")
+    with pytest.raises(ct.LinkError) as caught:
+        toc.link(long, short)
+    assert caught.value.code == "horizon-backwards"
+    toc.link(short, long)  # forwards in time is fine
+    assert toc.has_link(short, long)
+
+
+def test_self_link_is_refused() -> None:
+    """A node cannot contribute to itself."""
+    toc = _one_of_each()
+    with pytest.raises(ct.LinkError) as caught:
+        toc.link("O1", "O1")
+    assert caught.value.code == "self-link"
+
+
+def test_second_link_between_the_same_nodes_is_refused() -> None:
+    """Linking twice is an error; update_link changes an existing link."""
+    toc = _one_of_each()
+    toc.link("A1", "O1")
+    with pytest.raises(ct.LinkError) as caught:
+        toc.link("A1", "O1", level=2)
+    assert caught.value.code == "duplicate-link"
+    assert toc.update_link("A1", "O1", level=2).level == 2
+
+
+def test_failed_add_leaves_the_map_unchanged() -> None:
+    """add_outcome with an unknown target adds nothing at all."""
+    toc = _one_of_each()
+    before = toc.copy()
+    with pytest.raises(ct.NodeNotFoundError):
+        toc.add_outcome("x", kind="project", leads_to=["I1", "nope"], id="O9")
+    assert toc == before
+    assert "O9" not in toc
+
+
+def test_unknown_node_is_a_key_error_naming_the_id() -> None:
+    """Looking up a missing node raises NodeNotFoundError, a KeyError."""
+    toc = ct.TheoryOfChange()
+    with pytest.raises(KeyError) as caught:
+        toc.get("O9")
+    assert isinstance(caught.value, ct.NodeNotFoundError)
+    assert str(caught.value) == "unknown node 'O9'"
+
+
+def test_problem_is_linked_to_impacts_both_ways_round() -> None:
+    """Setting the problem links it to existing impacts; new impacts are linked to it."""
+    toc = ct.TheoryOfChange()
+    first = toc.add_impact("a", kind="project")
+    problem = toc.set_problem("why")
+    second = toc.add_impact("b", kind="coproduction")
+    assert toc.successors(problem) == [first, second]
+
+
+def test_setting_the_problem_again_updates_it() -> None:
+    """A map has one problem: set_problem twice changes the statement, keeps id and links."""
+    toc = ct.TheoryOfChange()
+    toc.add_impact("a", kind="project")
+    problem = toc.set_problem("why")
+    assert toc.set_problem("why, better") == problem
+    assert toc.problem is not None and toc.problem.statement == "why, better"
+    assert len(toc.nodes("problem")) == 1
+    with pytest.raises(ct.ModelError, match="a map has one problem"):
+        toc.add(ct.Problem(id="P2", statement="another"))
+
+
+def test_update_keeps_links_and_checks_them() -> None:
+    """update changes fields; a change that breaks a link is refused and nothing changes."""
+    toc = ct.TheoryOfChange()
+    medium = toc.add_outcome("later", kind="project", horizon="medium")
+    short = toc.add_outcome("sooner", kind="project", leads_to=[medium])
+    assert toc.update(short, statement="soon").statement == "soon"  # type: ignore[union-attr]
+    with pytest.raises(ct.LinkError, match="cannot lead to outcome"):
+        toc.update(short, horizon="long", statement="changed")
+    assert toc.get(short).statement == "soon"  # type: ignore[union-attr]
+    assert toc.has_link(short, medium)
+
+
+def test_update_refuses_bad_values_and_id_changes() -> None:
+    """update validates like the constructor does and never renames a node."""
+    toc = _one_of_each()
+    with pytest.raises(ct.ModelError, match="kind must be one of"):
+        toc.update("O1", kind="other")
+    with pytest.raises(ct.ModelError, match="id cannot be changed"):
+        toc.update("O1", id="O2")
+    with pytest.raises(ct.ModelError):
+        toc.update("O1", colour="red")
+
+
+def test_remove_takes_links_and_assumptions_with_it() -> None:
+    """Removing a node removes its links and the assumptions attached to them."""
+    toc = _one_of_each()
+    toc.link("A1", "O1")
+    toc.link("O1", "I1")
+    toc.add_assumption("people come", ("A1", "O1"))
+    toc.add_assumption("funding holds", "O1")
+    toc.remove("O1")
+    assert "O1" not in toc
+    assert toc.links() == []
+    assert toc.assumptions() == []
+
+
+def test_unlink_removes_the_link_and_its_assumptions() -> None:
+    """unlink leaves both nodes in place."""
+    toc = _one_of_each()
+    toc.link("A1", "O1")
+    toc.add_assumption("people come", ("A1", "O1"))
+    toc.unlink("A1", "O1")
+    assert not toc.has_link("A1", "O1")
+    assert toc.assumptions() == []
+    with pytest.raises(ct.LinkError) as caught:
+        toc.unlink("A1", "O1")
+    assert caught.value.code == "unknown-link"
+
+
+def test_assumption_needs_an_existing_node_or_link() -> None:
+    """Attaching an assumption to a missing link is an error."""
+    toc = _one_of_each()
+    with pytest.raises(ct.LinkError):
+        toc.add_assumption("x", ("A1", "O1"))
+    assumption = toc.add_assumption("staff stay", "O1", type="enabler")
+    assert toc.assumptions("O1")[0].type is ct.AssumptionType.ENABLER
+    toc.remove_assumption(assumption)
+    assert toc.assumptions() == []
+
+
+def test_activities_behind_an_outcome_include_earlier_outcomes(day_centre: ct.TheoryOfChange) -> None:
+    """O3 (plan approved) is served by A1, K4, K6 directly, and by O2's and O6's activities."""
+    assert day_centre.activities_for("O3", direct=True) == ["A1", "K4", "K6"]
+    assert day_centre.activities_for("O3") == ["A1", "A2", "K4", "K5", "K6"]
+
+
+def test_outcomes_an_activity_serves(day_centre: ct.TheoryOfChange) -> None:
+    """K5 runs community encounters: O6 and C2 directly, then O2 and O3 through O6."""
+    assert day_centre.outcomes_served_by("K5", direct=True) == ["O6", "C2"]
+    assert day_centre.outcomes_served_by("K5") == ["O2", "O3", "O6", "C2"]
+    assert day_centre.impacts_reached_by("K5") == ["I1", "I2"]
+
+
+def test_pathway_to_the_coproduction_impact(day_centre: ct.TheoryOfChange) -> None:
+    """The pathway to I2 holds C1, C2, their activities and the problem, and nothing else."""
+    path = day_centre.pathway("I2")
+    assert [n.id for n in path.outcomes()] == ["C1", "C2"]
+    assert [n.id for n in path.activities()] == ["K3", "K4", "K5", "K6", "K7", "K8"]
+    assert path.problem is not None
+    assert not path.has_link("C1", "I1")
+    with pytest.raises(ct.ModelError, match="not an impact"):
+        day_centre.pathway("O1")
+
+
+def test_copy_is_independent_and_equal(day_centre: ct.TheoryOfChange) -> None:
+    """A copy equals the original until one of them changes."""
+    other = day_centre.copy()
+    assert other == day_centre
+    other.update_link("K4", "C1", level=4)
+    assert other != day_centre
+    assert day_centre.get_link("K4", "C1").level is None
+
+
+def test_equality_ignores_the_order_nodes_were_added() -> None:
+    """Two maps with the same nodes and links are equal whatever the order."""
+    first, second = ct.TheoryOfChange(), ct.TheoryOfChange()
+    first.add_impact("a", kind="project", id="I1")
+    first.add_impact("b", kind="project", id="I2")
+    second.add_impact("b", kind="project", id="I2")
+    second.add_impact("a", kind="project", id="I1")
+    assert first == second
+
+
+def test_graph_view_is_read_only(day_centre: ct.TheoryOfChange) -> None:
+    """Analyses read the networkx graph; only TheoryOfChange may change it."""
+    view = day_centre.graph
+    assert view.number_of_nodes() == len(day_centre)
+    with pytest.raises(nx.NetworkXError):
+        view.add_edge("A1", "I1")
+
+
+def test_external_ref_points_back_at_the_host_record() -> None:
+    """Every node can carry the host application's own reference."""
+    toc = ct.TheoryOfChange(external_ref="case-system:project/42")
+    outcome = toc.add_outcome("x", kind="project", external_ref="crm:outcome/7")
+    assert toc.get(outcome).external_ref == "crm:outcome/7"
+
+
+def test_summary_counts_every_part(day_centre: ct.TheoryOfChange) -> None:
+    """The one-line summary used by the CLI and repr."""
+    assert day_centre.summary() == "1 problem, 2 impacts, 9 outcomes, 13 activities, 36 links"

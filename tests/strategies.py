@@ -16,7 +16,9 @@ TEXT = st.text(
 ).filter(lambda s: s.strip() != "")
 OPTIONAL_TEXT = st.none() | TEXT
 LEVELS = st.none() | st.integers(0, 4)
-VALUES = st.none() | st.integers(-1000, 1000) | st.floats(allow_nan=False, allow_infinity=False) | TEXT
+VALUES = (
+    st.none() | st.integers(-1000, 1000) | st.floats(allow_nan=False, allow_infinity=False) | TEXT
+)
 
 
 @st.composite
@@ -47,7 +49,11 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
                     target=draw(VALUES),
                     actuals=[
                         ct.Actual(period=p, value=v)
-                        for p, v in draw(st.lists(st.tuples(TEXT, VALUES.filter(lambda v: v is not None)), max_size=2))
+                        for p, v in draw(
+                            st.lists(
+                                st.tuples(TEXT, VALUES.filter(lambda v: v is not None)), max_size=2
+                            )
+                        )
                     ],
                 )
             )
@@ -80,7 +86,9 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
             if o1 != o2 and toc.get(o1).horizon.rank <= toc.get(o2).horizon.rank  # type: ignore[union-attr]
         ]
     )
-    for source, target in draw(st.lists(st.sampled_from(candidates), unique=True)) if candidates else []:
+    for source, target in (
+        draw(st.lists(st.sampled_from(candidates), unique=True)) if candidates else []
+    ):
         if with_details and draw(st.booleans()):
             toc.link(
                 source,

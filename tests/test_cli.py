@@ -64,7 +64,11 @@ def test_errors_are_listed_in_plain_words_and_exit_one(runner: CliRunner, tmp_pa
 
 def test_warnings_alone_exit_zero(runner: CliRunner, tmp_path: Path) -> None:
     """A map whose only finding is a warning is valid."""
-    text = INCOMPLETE + '[[activities]]\nkind = "coproduction"\ndescription = "d"\nladder_rung = 3\ncontributes_to = ["O1"]\n'
+    text = (
+        INCOMPLETE
+        + '[[activities]]\nkind = "coproduction"\ndescription = "d"\n'
+        + 'ladder_rung = 3\ncontributes_to = ["O1"]\n'
+    )
     result = runner.invoke(main, ["validate", write(tmp_path, text)])
     assert result.exit_code == 0
     assert "1 thing worth checking:" in result.output
@@ -94,8 +98,12 @@ def test_unreadable_file_exits_two_naming_file_and_field(runner: CliRunner, tmp_
 def test_console_script_is_installed() -> None:
     """The real `coprod-toc` entry point runs the example."""
     # The script sits beside the interpreter running the tests, whatever PATH says.
-    exe = shutil.which("coprod-toc", path=str(Path(sys.executable).parent)) or shutil.which("coprod-toc")
+    exe = shutil.which("coprod-toc", path=str(Path(sys.executable).parent)) or shutil.which(
+        "coprod-toc"
+    )
     assert exe is not None, "coprod-toc is not on PATH: install the package first"
-    done = subprocess.run([exe, "validate", str(EXAMPLE)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [exe, "validate", str(EXAMPLE)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "The map is complete" in done.stdout

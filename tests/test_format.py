@@ -121,7 +121,9 @@ def test_generated_ids_do_not_collide_with_ids_written_later() -> None:
     assert [n.id for n in toc.nodes()] == ["O2", "O1"]
 
 
-def test_load_picks_the_format_from_the_file_name(tmp_path: Path, day_centre: ct.TheoryOfChange) -> None:
+def test_load_picks_the_format_from_the_file_name(
+    tmp_path: Path, day_centre: ct.TheoryOfChange
+) -> None:
     """dump writes JSON; load reads .json and .toml files alike."""
     target = tmp_path / "map.json"
     ct.dump(day_centre, target)
@@ -141,33 +143,73 @@ def test_unknown_link_target_names_the_field_path() -> None:
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        (doc(impacts=[{"id": "I1", "statement": "s", "kind": "partner"}]),
-         "impacts[0].kind: must be one of 'project', 'coproduction', not 'partner'"),
-        (doc(impacts=[{"id": "I1", "statement": "s"}]), "impacts[0]: missing required field 'kind'"),
-        (doc(impacts=[{"id": "I1", "statement": "s", "kind": "project", "colour": "red"}]),
-         "impacts[0].colour: unknown field 'colour'"),
+        (
+            doc(impacts=[{"id": "I1", "statement": "s", "kind": "partner"}]),
+            "impacts[0].kind: must be one of 'project', 'coproduction', not 'partner'",
+        ),
+        (
+            doc(impacts=[{"id": "I1", "statement": "s"}]),
+            "impacts[0]: missing required field 'kind'",
+        ),
+        (
+            doc(impacts=[{"id": "I1", "statement": "s", "kind": "project", "colour": "red"}]),
+            "impacts[0].colour: unknown field 'colour'",
+        ),
         (doc(impacts={"id": "I1"}), "impacts: expected a list, found an object"),
-        (doc(outcomes=[{"id": "O1", "kind": "project", "statement": "s", "leads_to": "I1"}]),
-         "outcomes[0].leads_to: expected a list of node ids, found a text"),
-        (doc(impacts=[{"id": "I1", "statement": "s", "kind": "project"}],
-             activities=[{"id": "A1", "kind": "project", "description": "d", "contributes_to": ["I1"]}]),
-         "activities[0].contributes_to[0]: a activity cannot link to a impact"),
-        (doc(impacts=[{"id": "X", "statement": "s", "kind": "project"}],
-             outcomes=[{"id": "X", "statement": "s", "kind": "project"}]),
-         "outcomes[0].id: node id 'X' is already used"),
-        (doc(activities=[{"id": "A1", "kind": "project", "description": "d", "ladder_rung": 9}]),
-         "activities[0].ladder_rung: must be a whole number from 1 to 7, not 9"),
-        (doc(outcomes=[{"id": "O1", "kind": "project", "statement": "s",
-                        "indicators": [{"id": "N1", "description": "d", "baseline": [1]}]}]),
-         "outcomes[0].indicators[0].baseline: must be a number or a text"),
-        (doc(outcomes=[{"id": "O1", "kind": "project", "statement": "s", "leads_to": [{"level": 2}]}]),
-         "outcomes[0].leads_to[0]: missing required field 'to'"),
+        (
+            doc(outcomes=[{"id": "O1", "kind": "project", "statement": "s", "leads_to": "I1"}]),
+            "outcomes[0].leads_to: expected a list of node ids, found a text",
+        ),
+        (
+            doc(
+                impacts=[{"id": "I1", "statement": "s", "kind": "project"}],
+                activities=[
+                    {"id": "A1", "kind": "project", "description": "d", "contributes_to": ["I1"]}
+                ],
+            ),
+            "activities[0].contributes_to[0]: a activity cannot link to a impact",
+        ),
+        (
+            doc(
+                impacts=[{"id": "X", "statement": "s", "kind": "project"}],
+                outcomes=[{"id": "X", "statement": "s", "kind": "project"}],
+            ),
+            "outcomes[0].id: node id 'X' is already used",
+        ),
+        (
+            doc(activities=[{"id": "A1", "kind": "project", "description": "d", "ladder_rung": 9}]),
+            "activities[0].ladder_rung: must be a whole number from 1 to 7, not 9",
+        ),
+        (
+            doc(
+                outcomes=[
+                    {
+                        "id": "O1",
+                        "kind": "project",
+                        "statement": "s",
+                        "indicators": [{"id": "N1", "description": "d", "baseline": [1]}],
+                    }
+                ]
+            ),
+            "outcomes[0].indicators[0].baseline: must be a number or a text",
+        ),
+        (
+            doc(
+                outcomes=[
+                    {"id": "O1", "kind": "project", "statement": "s", "leads_to": [{"level": 2}]}
+                ]
+            ),
+            "outcomes[0].leads_to[0]: missing required field 'to'",
+        ),
         ({"title": "t"}, "not a coprod-toc document: the field 'format'"),
         (doc(format="other-tool"), "format: expected 'coprod-toc', found 'other-tool'"),
         (doc(version=2), "version: document version 2 is newer than this library reads"),
         (doc(version="1"), "version: expected a whole number, found a text"),
         ([1, 2], "expected a document object, found a list"),
-        (doc(assumptions=[{"text": "x", "attached_to": ["nope"]}]), "assumptions[0]: unknown node 'nope'"),
+        (
+            doc(assumptions=[{"text": "x", "attached_to": ["nope"]}]),
+            "assumptions[0]: unknown node 'nope'",
+        ),
     ],
 )
 def test_malformed_documents_get_a_clear_error(document: Any, message: str) -> None:
@@ -205,14 +247,35 @@ def test_file_errors_name_the_file(tmp_path: Path) -> None:
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=12,
 )
 KEYS = st.sampled_from(
-    ["id", "statement", "description", "kind", "horizon", "leads_to", "contributes_to", "to", "level",
-     "indicators", "actuals", "attached_to", "status", "start", "ladder_rung", "addresses", "text"]
+    [
+        "id",
+        "statement",
+        "description",
+        "kind",
+        "horizon",
+        "leads_to",
+        "contributes_to",
+        "to",
+        "level",
+        "indicators",
+        "actuals",
+        "attached_to",
+        "status",
+        "start",
+        "ladder_rung",
+        "addresses",
+        "text",
+    ]
 )
-NODE = st.dictionaries(KEYS, JSON_VALUES | st.sampled_from(["I1", "O1", "project", "short"]), max_size=6)
+NODE = st.dictionaries(
+    KEYS, JSON_VALUES | st.sampled_from(["I1", "O1", "project", "short"]), max_size=6
+)
 DOCUMENTS = st.fixed_dictionaries(
     {"format": st.just("coprod-toc"), "version": st.just(1)},
     optional={

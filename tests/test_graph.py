@@ -82,7 +82,9 @@ def test_links_in_the_table_are_accepted(source: str, target: str) -> None:
     """Activity→Outcome, Outcome→Outcome, Outcome→Impact and Problem→Impact are allowed."""
     toc = _one_of_each()
     toc.add(ct.Outcome(id="O2", statement="o2", kind="project"))
-    target_id = "O2" if (source, target) == ("outcome", "outcome") else ONE_OF_EACH[ct.NodeType(target)]
+    target_id = (
+        "O2" if (source, target) == ("outcome", "outcome") else ONE_OF_EACH[ct.NodeType(target)]
+    )
     link = toc.link(ONE_OF_EACH[ct.NodeType(source)], target_id)
     assert toc.get_link(link.source, link.target) == link
 
@@ -217,7 +219,9 @@ def test_assumption_needs_an_existing_node_or_link() -> None:
     assert toc.assumptions() == []
 
 
-def test_activities_behind_an_outcome_include_earlier_outcomes(day_centre: ct.TheoryOfChange) -> None:
+def test_activities_behind_an_outcome_include_earlier_outcomes(
+    day_centre: ct.TheoryOfChange,
+) -> None:
     """O3 (plan approved) is served by A1, K4, K6 directly, and by O2's and O6's activities."""
     assert day_centre.activities_for("O3", direct=True) == ["A1", "K4", "K6"]
     assert day_centre.activities_for("O3") == ["A1", "A2", "K4", "K5", "K6"]

@@ -20,7 +20,13 @@ def test_steps_follow_backwards_mapping_as_the_map_grows() -> None:
     toc.add_activity("Open it", kind="project", contributes_to=["O1"])
     toc.add_activity("Planning group", kind="coproduction", contributes_to=["C1"])
     seen.append(ct.next_step(toc).step.step)
-    assert seen == [ct.Step.PROBLEM, ct.Step.IMPACTS, ct.Step.OUTCOMES, ct.Step.ACTIVITIES, ct.Step.REVIEW]
+    assert seen == [
+        ct.Step.PROBLEM,
+        ct.Step.IMPACTS,
+        ct.Step.OUTCOMES,
+        ct.Step.ACTIVITIES,
+        ct.Step.REVIEW,
+    ]
 
 
 def test_next_step_says_which_findings_keep_it_open() -> None:

@@ -47,7 +47,10 @@ CASES: list[tuple[str, Breaker, tuple[str, ...]]] = [
     ),
     (
         "cycle",
-        lambda t: (t.add_outcome("loop", kind="project", leads_to=["O1"], id="O2"), t.link("O1", "O2")),
+        lambda t: (
+            t.add_outcome("loop", kind="project", leads_to=["O1"], id="O2"),
+            t.link("O1", "O2"),
+        ),
         ("O1", "O2"),
     ),
     ("low-ladder-rung", lambda t: t.update("K1", ladder_rung=4), ("K1",)),
@@ -84,7 +87,9 @@ def test_no_impact_does_not_also_report_the_missing_kinds(small_map: ct.TheoryOf
     assert {"missing-project-impact", "missing-coproduction-impact"}.isdisjoint(codes(small_map))
 
 
-def test_outcome_fed_through_an_earlier_outcome_has_activities(small_map: ct.TheoryOfChange) -> None:
+def test_outcome_fed_through_an_earlier_outcome_has_activities(
+    small_map: ct.TheoryOfChange,
+) -> None:
     """An outcome whose activities sit behind an earlier outcome is not flagged."""
     small_map.add_outcome("Long-term", kind="project", horizon="long", leads_to=["I1"], id="L1")
     small_map.link("O1", "L1")
@@ -181,7 +186,10 @@ def naive_findings(toc: ct.TheoryOfChange) -> set[tuple[str, frozenset[str]]]:
             add("coproduction-impact-without-coproduction-outcome", i)
     nodes = list(g)
     on_cycle = [v for v in nodes if any(nx.has_path(g, s, v) for s in g.successors(v))]
-    groups = {frozenset(w for w in on_cycle if nx.has_path(g, v, w) and nx.has_path(g, w, v)) for v in on_cycle}
+    groups = {
+        frozenset(w for w in on_cycle if nx.has_path(g, v, w) and nx.has_path(g, w, v))
+        for v in on_cycle
+    }
     for group in groups:
         add("cycle", *group)
     return out

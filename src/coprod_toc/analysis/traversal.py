@@ -64,10 +64,11 @@ def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
     while ready:
         node = ready.pop()
         order.append(node)
-        carried = [flagged for flagged in flag_sets if node in flagged]
-        for nxt in succ[node]:
-            for flagged in carried:
-                flagged.add(nxt)
+        successors = succ[node]
+        for flagged in flag_sets:
+            if node in flagged:
+                flagged.update(successors)
+        for nxt in successors:
             left = indegree[nxt] - 1
             indegree[nxt] = left
             if left == 0:

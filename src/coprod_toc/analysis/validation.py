@@ -359,8 +359,9 @@ def _coproduction_impact_unreached(facts: MapFacts) -> Iterator[tuple[Sequence[s
 
 @BUILTIN_RULES.rule("cycle", "error", "Links go round in a circle.")
 def _cycle(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]]:
-    position = {node_id: i for i, node_id in enumerate(facts.graph)}
-    for group in facts.forward.cycles:
+    cycles = facts.forward.cycles
+    position = {node_id: i for i, node_id in enumerate(facts.graph)} if cycles else {}
+    for group in cycles:
         members = sorted(group, key=position.__getitem__)
         yield (
             members,

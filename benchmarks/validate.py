@@ -1,0 +1,129 @@
+"""How fast is ct.validate on a big map, against a floor measured in the same run?
+
+The floor is the least any whole-map check must do: a bare breadth-first traversal over
+the same networkx graph from all impacts backwards plus one from all activities forwards.
+The benchmark also validates a map a tenth the size to show how time grows with size; the
+floor's own growth is printed beside it, since a graph that no longer fits the CPU caches
+makes every traversal, the bare one included, slower per node.
+
+    python benchmarks/validate.py             # about 200,000 nodes and 600,000 links
+    python benchmarks/validate.py --nodes 50000
+
+Goals: validate within 3x the floor; 10x the nodes costs at most about 12x the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import coprod_toc as ct
+
+
+def build_map(nodes: int, seed: int = 7) -> ct.TheoryOfChange:
+    """A layered map: 1% impacts, 49% outcomes (short, medium, long), 50% activities,
+    about three links out of every activity and outcome."""
+    rng = random.Random(seed)
+    toc = ct.TheoryOfChange(title=f"benchmark {nodes}")
+    toc.set_problem("Benchmark problem", id="P")
+    n_impacts = max(2, nodes // 100)
+    n_outcomes = nodes * 49 // 100
+    n_activities = nodes - n_impacts - n_outcomes - 1
+    impacts = [
+        toc.add_impact("impact", kind=("project", "coproduction")[i % 2], id=f"I{i}")
+        for i in range(n_impacts)
+    ]
+    tiers: dict[str, list[str]] = {}
+    # Longest horizon first, so every outcome can link forward to outcomes already made.
+    for horizon, share in (("long", 0.2), ("medium", 0.3), ("short", 0.5)):
+        later = [o for tier in tiers.values() for o in tier]
+        tier = tiers[horizon] = []
+        for i in range(int(n_outcomes * share)):
+            outcome = toc.add_outcome(
+                "outcome",
+                kind=rng.choice(("project", "coproduction")),
+                horizon=horizon,
+                id=f"O{horizon[0]}{i}",
+            )
+            toc.link(outcome, rng.choice(impacts))
+            for target in {rng.choice(later) for _ in range(2)} if later else ():
+                toc.link(outcome, target)
+            tier.append(outcome)
+    outcomes = [o for tier in tiers.values() for o in tier]
+    for i in range(n_activities):
+        activity = toc.add_activity(
+            "activity",
+            kind=rng.choice(("project", "coproduction")),
+            id=f"A{i}",
+            ladder_rung=rng.randint(5, 7),
+        )
+        # One outcome in turn, so every outcome has an activity, and two or three at random.
+        targets = {outcomes[i % len(outcomes)]}
+        targets.update(rng.choice(outcomes) for _ in range(2 + i % 2))
+        for target in targets:
+            toc.link(activity, target)
+    return toc
+
+
+def floor(toc: ct.TheoryOfChange) -> None:
+    """Bare traversals: impacts backwards, activities forwards."""
+    graph = toc.graph
+    _bfs(graph.pred, (n.id for n in toc.impacts()))
+    _bfs(graph.succ, (n.id for n in toc.activities()))
+
+
+def _bfs(adjacency: Any, sources: Iterable[str]) -> set[str]:
+    seen = set(sources)
+    queue = deque(seen)
+    while queue:
+        for nxt in adjacency[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def measure(nodes: int, repeat: int) -> tuple[int, int, float, float]:
+    toc = build_map(nodes)
+    report = ct.validate(toc)
+    assert not report.errors, report.errors[:3]
+    floor_s = best_of(repeat, lambda: floor(toc))
+    validate_s = best_of(repeat, lambda: ct.validate(toc))
+    return len(toc), len(toc.links()), floor_s, validate_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    rows = [measure(args.nodes // 10, args.repeat), measure(args.nodes, args.repeat)]
+    print(f"{'nodes':>9} {'links':>9} {'floor s':>9} {'validate s':>11} {'ratio':>7}")
+    for n, e, floor_s, validate_s in rows:
+        print(f"{n:>9,} {e:>9,} {floor_s:>9.3f} {validate_s:>11.3f} {validate_s / floor_s:>6.2f}x")
+    (small_n, _, small_f, small_t), (big_n, _, big_f, big_t) = rows
+    growth, floor_growth = big_t / small_t, big_f / small_f
+    print(
+        f"growth: {big_n / small_n:.0f}x the nodes took {growth:.1f}x the time "
+        f"(goal: at most about 12x); the floor itself grew {floor_growth:.1f}x, "
+        f"so validate grew {growth / floor_growth:.2f}x as fast as the floor"
+    )
+    print(f"validate / floor at {big_n:,} nodes: {big_t / big_f:.2f}x (goal: within 3x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -120,8 +120,11 @@ class TheoryOfChange:
         self, type: NodeType | str | None = None, *, kind: Kind | str | None = None
     ) -> list[Node]:
         """The nodes in the order they were added, optionally of one type and/or kind."""
-        wanted_type = NodeType(type) if type is not None else None
-        wanted_kind = Kind(kind) if kind is not None else None
+        try:
+            wanted_type = NodeType(type) if type is not None else None
+            wanted_kind = Kind(kind) if kind is not None else None
+        except ValueError as exc:
+            raise ModelError(str(exc)) from None
         return [
             node
             for _, node in self._graph.nodes(data="node")

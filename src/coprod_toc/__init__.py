@@ -4,7 +4,8 @@
     toc = ct.load("examples/day-centre.toml")
     report = ct.validate(toc)
 
-Importing this package loads no plugin and touches no file.
+Importing this package loads no plugin and touches no file: the plugin manager is built
+on first use (``get_plugin_manager()``).
 """
 
 from coprod_toc.analysis import (
@@ -20,15 +21,20 @@ from coprod_toc.analysis import (
     Step,
     ValidationReport,
     next_step,
-    validate,
 )
+from coprod_toc.api import example, export, import_survey, open_store, render, validate
 from coprod_toc.errors import (
+    ConflictError,
     CoprodTocError,
     DuplicateNodeError,
     FormatError,
     LinkError,
+    MapNotFoundError,
     ModelError,
     NodeNotFoundError,
+    PluginError,
+    PluginNotFoundError,
+    StoreError,
 )
 from coprod_toc.format import (
     FORMAT_NAME,
@@ -42,6 +48,7 @@ from coprod_toc.format import (
     to_document,
 )
 from coprod_toc.graph import ALLOWED_LINKS, TheoryOfChange
+from coprod_toc.hookspecs import hookimpl
 from coprod_toc.model import (
     LADDER,
     Activity,
@@ -61,6 +68,9 @@ from coprod_toc.model import (
     Outcome,
     Problem,
 )
+from coprod_toc.plugins import PluginManager, get_plugin_manager, make_plugin_manager
+from coprod_toc.store import Store, VersionInfo
+from coprod_toc.survey import SurveyAnswer, SurveyTable, pseudonymise
 
 __version__ = "0.1.0"
 
@@ -77,6 +87,7 @@ __all__ = [
     "Assumption",
     "AssumptionStatus",
     "AssumptionType",
+    "ConflictError",
     "CoprodTocError",
     "DuplicateNodeError",
     "Finding",
@@ -88,6 +99,7 @@ __all__ = [
     "Link",
     "LinkError",
     "MapFacts",
+    "MapNotFoundError",
     "MappingStep",
     "Measure",
     "ModelError",
@@ -96,20 +108,37 @@ __all__ = [
     "NodeNotFoundError",
     "NodeType",
     "Outcome",
+    "PluginError",
+    "PluginManager",
+    "PluginNotFoundError",
     "Problem",
     "Rule",
     "RuleRegistry",
     "Severity",
     "Step",
+    "Store",
+    "StoreError",
+    "SurveyAnswer",
+    "SurveyTable",
     "TheoryOfChange",
     "ValidationReport",
+    "VersionInfo",
     "__version__",
     "dump",
     "dumps",
+    "example",
+    "export",
     "from_document",
+    "get_plugin_manager",
+    "hookimpl",
+    "import_survey",
     "load",
     "loads",
+    "make_plugin_manager",
     "next_step",
+    "open_store",
+    "pseudonymise",
+    "render",
     "schema",
     "to_document",
     "validate",

@@ -9,12 +9,17 @@ Each carries a stable ``code`` string, documented in ``docs/errors.md``.
 from __future__ import annotations
 
 __all__ = [
+    "ConflictError",
     "CoprodTocError",
     "DuplicateNodeError",
     "FormatError",
     "LinkError",
+    "MapNotFoundError",
     "ModelError",
     "NodeNotFoundError",
+    "PluginError",
+    "PluginNotFoundError",
+    "StoreError",
 ]
 
 
@@ -98,3 +103,66 @@ class FormatError(CoprodTocError, ValueError):
     def with_source(self, source: str) -> FormatError:
         """Return the same error, naming the file it came from."""
         return FormatError(self.problem, path=self.path, source=source)
+
+
+class PluginError(CoprodTocError):
+    """A plugin failed: it could not be imported, or one of its hooks raised.
+
+    ``plugin`` names the plugin (its entry-point or module name).
+    """
+
+    code = "plugin-failed"
+
+    def __init__(self, message: str, *, plugin: str) -> None:
+        super().__init__(message)
+        self.plugin = plugin
+
+
+class PluginNotFoundError(CoprodTocError, LookupError):
+    """No installed plugin provides the renderer, exporter, importer or URL scheme asked for.
+
+    ``available`` lists what is installed, so the message can say what to use instead.
+    """
+
+    code = "unknown-plugin"
+
+    def __init__(self, what: str, wanted: str, available: list[str]) -> None:
+        listed = ", ".join(available) if available else "none are installed"
+        super().__init__(f"no {what} {wanted!r}; available: {listed}")
+        self.what = what
+        self.wanted = wanted
+        self.available = available
+
+    __str__ = CoprodTocError.__str__
+
+
+class StoreError(CoprodTocError):
+    """A store could not do what was asked (bad URL, unreadable data, closed store)."""
+
+    code = "store-error"
+
+
+class MapNotFoundError(StoreError, KeyError):
+    """The store holds no map of that name, or not that version of it."""
+
+    code = "map-not-found"
+
+    __str__ = CoprodTocError.__str__
+
+
+class ConflictError(StoreError):
+    """Someone else saved the map since you loaded it: saving now would lose their change.
+
+    ``expected`` is the version you started from, ``actual`` the latest one in the store.
+    """
+
+    code = "conflict"
+
+    def __init__(self, name: str, expected: int, actual: int) -> None:
+        super().__init__(
+            f"map {name!r} is at version {actual}, not {expected}: someone saved it since you "
+            f"loaded it; load version {actual}, redo your change and save again"
+        )
+        self.name = name
+        self.expected = expected
+        self.actual = actual

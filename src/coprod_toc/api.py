@@ -1,0 +1,196 @@
+"""The public functions that reach the plugins: stores, renderers, exporters, importers and
+the validation rules they add. Each looks its backend up by name in the shared plugin
+manager and says what is available when the name is unknown."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from coprod_toc.analysis import validation
+from coprod_toc.errors import (
+    CoprodTocError,
+    FormatError,
+    PluginError,
+    PluginNotFoundError,
+    StoreError,
+)
+from coprod_toc.format import loads
+from coprod_toc.graph import TheoryOfChange
+from coprod_toc.plugins import Registered, get_plugin_manager
+from coprod_toc.store import Store
+from coprod_toc.survey import SurveyTable, pseudonymise
+
+__all__ = ["example", "export", "import_survey", "open_store", "render", "validate"]
+
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+_HEAD_BYTES = 64 * 1024
+
+
+def validate(
+    toc: TheoryOfChange, rules: Iterable[validation.Rule] | None = None
+) -> validation.ValidationReport:
+    """Check a map against the built-in rules and those plugins add (or only ``rules``).
+
+    Runs in time linear in the number of nodes and links.
+    """
+    return validation.validate(
+        toc, get_plugin_manager().extensions.rules if rules is None else rules
+    )
+
+
+def open_store(url: str) -> Store:
+    """Open the store a URL names: ``memory://`` built in, more from plugins.
+
+    :raises PluginNotFoundError: no installed plugin handles the URL's scheme.
+    :raises StoreError: the URL is not a URL, or its plugin refuses it.
+    """
+    match = _SCHEME_RE.match(url) if isinstance(url, str) else None
+    if match is None:
+        raise StoreError(f"{url!r} is not a store URL: expected SCHEME://…, e.g. 'memory://'")
+    manager = get_plugin_manager()
+    store: Store | None = manager.hook.open_store(url=url)
+    if store is None:
+        schemes = sorted({s for found in manager.hook.store_schemes() for s in found})
+        raise PluginNotFoundError(
+            "store for the URL scheme", match.group(1), [f"{s}://" for s in schemes]
+        )
+    return store
+
+
+def _lookup(kind: str, registry: dict[str, Registered], name: str) -> Registered:
+    try:
+        return registry[name]
+    except (KeyError, TypeError):
+        raise PluginNotFoundError(kind, name, sorted(registry)) from None
+
+
+def _call(entry: Registered, what: str, method: str, *args: Any, **options: Any) -> Any:
+    try:
+        return getattr(entry.implementation, method)(*args, **options)
+    except CoprodTocError:
+        raise
+    except Exception as exc:
+        # A bug in the backend, or an option it does not take: say which backend it was.
+        problem = f"{type(exc).__name__}: {exc}"
+        message = f"{what} {entry.name!r} ({entry.plugin}) failed: {problem}"
+        raise PluginError(message, plugin=entry.plugin) from exc
+
+
+def render(toc: TheoryOfChange, name: str, **options: Any) -> str | bytes:
+    """Render a map with the renderer called ``name`` (``"json"`` built in, more from plugins).
+
+    :raises PluginNotFoundError: no renderer of that name; the message lists the installed ones.
+    """
+    entry = _lookup("renderer", get_plugin_manager().extensions.renderers, name)
+    result: str | bytes = _call(entry, "renderer", "render", toc, **options)
+    return result
+
+
+def export(
+    toc: TheoryOfChange, name: str, destination: str | os.PathLike[str], **options: Any
+) -> Path:
+    """Write a map to ``destination`` with the exporter (or renderer) called ``name``.
+
+    The file appears whole or not at all: the output goes to a temporary file beside the
+    destination, which replaces it only when the exporter has finished.
+
+    :returns: the destination path.
+    :raises PluginNotFoundError: no exporter or renderer of that name.
+    """
+    extensions = get_plugin_manager().extensions
+    target = Path(destination)
+    if not target.parent.is_dir():
+        raise FormatError(f"cannot write there: the folder {str(target.parent)!r} does not exist")
+    exporter = extensions.exporters.get(name)
+    renderer = None if exporter is not None else extensions.renderers.get(name)
+    if exporter is None and renderer is None:
+        raise PluginNotFoundError(
+            "exporter or renderer", name, sorted({*extensions.exporters, *extensions.renderers})
+        )
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    os.close(handle)
+    temp_path = Path(temporary)
+    try:
+        if exporter is not None:
+            _call(exporter, "exporter", "export", toc, temp_path, **options)
+        else:
+            assert renderer is not None
+            output = _call(renderer, "renderer", "render", toc, **options)
+            data = output.encode("utf-8") if isinstance(output, str) else output
+            temp_path.write_bytes(data)
+        with temp_path.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp_path, target)
+    finally:
+        temp_path.unlink(missing_ok=True)
+    return target
+
+
+def import_survey(
+    path: str | os.PathLike[str],
+    format: str = "auto",
+    *,
+    pseudonymise_respondents: bool = True,
+    pseudonym_key: bytes | None = None,
+    **options: Any,
+) -> SurveyTable:
+    """Read a survey export into the neutral long table.
+
+    Respondents are pseudonymised by default (see :func:`coprod_toc.survey.pseudonymise`):
+    pass the same ``pseudonym_key``, kept apart from the data, to recognise the same person
+    across imports.
+
+    :param format: an importer's name, or ``"auto"`` to detect it from the file.
+    :raises PluginNotFoundError: no importer of that name.
+    :raises FormatError: the file cannot be read, or its format cannot be told.
+    """
+    source = Path(path)
+    importers = get_plugin_manager().extensions.importers
+    try:
+        with source.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise FormatError(
+            f"cannot read the file: {exc.strerror or exc}", source=str(source)
+        ) from None
+    if format == "auto":
+        entry = next(
+            (e for e in importers.values() if _call(e, "survey importer", "detect", source, head)),
+            None,
+        )
+        if entry is None:
+            known = ", ".join(sorted(importers)) or "none are installed"
+            raise FormatError(
+                f"cannot tell which survey tool made this file; name the format (one of: {known})",
+                source=str(source),
+            )
+    else:
+        entry = _lookup("survey importer", importers, format)
+    table: SurveyTable = _call(entry, "survey importer", "read", source, **options)
+    if not isinstance(table, SurveyTable):
+        raise PluginError(
+            f"survey importer {entry.name!r} returned {type(table).__name__}, not a SurveyTable",
+            plugin=entry.plugin,
+        )
+    return pseudonymise(table, pseudonym_key) if pseudonymise_respondents else table
+
+
+def example(name: str = "day-centre") -> TheoryOfChange:
+    """An example map shipped with the library: ``"day-centre"``, SCIE's worked example."""
+    files = resources.files("coprod_toc.data")
+    available = sorted(
+        p.name.removesuffix(".toml") for p in files.iterdir() if p.name.endswith(".toml")
+    )
+    if name not in available:
+        raise PluginNotFoundError("example map", name, available)
+    return loads(
+        files.joinpath(f"{name}.toml").read_text("utf-8"), format="toml", source=f"{name}.toml"
+    )

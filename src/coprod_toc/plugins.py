@@ -1,0 +1,314 @@
+"""The plugin manager: built lazily, built-ins first, third-party plugins one at a time.
+
+``get_plugin_manager()`` builds the shared manager on first use (importing coprod_toc loads
+no plugin). ``make_plugin_manager()`` builds a fresh one, for tests and embedding.
+
+Environment:
+
+* ``COPROD_TOC_DISABLE_PLUGIN_AUTOLOAD=1`` — load no third-party plugin;
+* ``COPROD_TOC_PLUGINS=kumu,other`` — load only these entry points (empty: none).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from importlib import metadata
+from typing import Any
+
+import attrs
+import pluggy
+
+from coprod_toc import hookspecs
+from coprod_toc.analysis.validation import Rule, RuleRegistry
+
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "Extensions",
+    "PluginInfo",
+    "PluginManager",
+    "PluginProblem",
+    "Registered",
+    "get_plugin_manager",
+    "make_plugin_manager",
+    "use_plugin_manager",
+]
+
+ENTRY_POINT_GROUP = "coprod_toc"
+
+#: The built-in backends, registered first and always: they are plugins like any other.
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "coprod_toc.backends.rules",
+    "coprod_toc.backends.memory",
+    "coprod_toc.backends.json_output",
+)
+
+_NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+@attrs.frozen
+class PluginProblem:
+    """A plugin that failed to load, or whose hook failed: reported, never fatal."""
+
+    plugin: str
+    version: str | None
+    error: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class PluginInfo:
+    """What ``coprod-toc plugins`` lists for one plugin."""
+
+    name: str
+    version: str | None
+    distribution: str | None
+    hooks: tuple[str, ...]
+    builtin: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self) | {"hooks": list(self.hooks)}
+
+
+@attrs.frozen
+class Registered:
+    """A renderer, exporter or importer, with the plugin that registered it."""
+
+    name: str
+    plugin: str
+    implementation: Any
+
+    @property
+    def description(self) -> str:
+        return str(getattr(self.implementation, "description", ""))
+
+
+class Extensions:
+    """Everything the plugins registered, collected once per manager.
+
+    Names are owned by the host: the first registration of a name wins (built-ins come
+    first), and a later one is reported as a problem instead of silently replacing it.
+    """
+
+    def __init__(self, manager: PluginManager) -> None:
+        self.problems: list[PluginProblem] = []
+        self.renderers = self._collect(manager, "register_renderers", "renderer")
+        self.exporters = self._collect(manager, "register_exporters", "exporter")
+        self.importers = self._collect(manager, "register_survey_importers", "survey importer")
+        self.rules = RuleRegistry()
+        self.rule_plugins: dict[str, str] = {}
+        for plugin, register_rules in _impls(manager, "register_validation_rules"):
+            self._guarded(manager, plugin, register_rules, register=self._rule_adder(plugin))
+
+    def _rule_adder(self, plugin: str) -> Callable[[Rule], None]:
+        def register(rule: Rule) -> None:
+            if not isinstance(rule, Rule):
+                raise TypeError(f"register() takes a coprod_toc.Rule, not {rule!r}")
+            if rule.code in self.rules:
+                owner = self.rule_plugins[rule.code]
+                raise ValueError(f"rule code {rule.code!r} is already registered by {owner}")
+            self.rules.add(rule)
+            self.rule_plugins[rule.code] = plugin
+
+        return register
+
+    def _collect(self, manager: PluginManager, hook: str, what: str) -> dict[str, Registered]:
+        found: dict[str, Registered] = {}
+
+        for plugin, register_all in _impls(manager, hook):
+
+            def register(name: str, implementation: Any, plugin: str = plugin) -> None:
+                if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+                    raise ValueError(
+                        f"{what} name {name!r} must be lower-case letters, digits and '-'"
+                    )
+                if name in found:
+                    owner = found[name].plugin
+                    raise ValueError(f"{what} {name!r} is already registered by {owner}")
+                if isinstance(implementation, type):
+                    implementation = implementation()
+                found[name] = Registered(name, plugin, implementation)
+
+            self._guarded(manager, plugin, register_all, register=register)
+        return found
+
+    def _guarded(
+        self, manager: PluginManager, plugin: str, hook: Callable[..., object], **kwargs: Any
+    ) -> None:
+        try:
+            hook(**kwargs)
+        except Exception as exc:  # a broken plugin must never take the host down
+            version = manager.versions.get(plugin)
+            self.problems.append(PluginProblem(plugin, version, f"{type(exc).__name__}: {exc}"))
+
+
+def _impls(manager: PluginManager, hook: str) -> Iterator[tuple[str, Callable[..., Any]]]:
+    """Each plugin's implementation of a hook, built-ins first, then by plugin name."""
+    impls = getattr(manager.hook, hook).get_hookimpls()
+    for impl in impls:
+        yield impl.plugin_name, impl.function
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, plus what coprod_toc reports: load errors, versions, built-ins."""
+
+    def __init__(self) -> None:
+        super().__init__(hookspecs.PROJECT_NAME)
+        self.add_hookspecs(hookspecs)
+        self.load_errors: list[PluginProblem] = []
+        self.versions: dict[str, str | None] = {}
+        self.distributions: dict[str, str | None] = {}
+        self.builtins: set[str] = set()
+        self._extensions: Extensions | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def extensions(self) -> Extensions:
+        """The registered renderers, exporters, importers and rules (collected once)."""
+        with self._lock:
+            if self._extensions is None:
+                self._extensions = Extensions(self)
+            return self._extensions
+
+    @property
+    def problems(self) -> list[PluginProblem]:
+        """Load errors and failed registrations together."""
+        return [*self.load_errors, *self.extensions.problems]
+
+    def register(self, plugin: Any, name: str | None = None) -> str | None:
+        self._extensions = None  # registrations change: collect again when next asked
+        return super().register(plugin, name)
+
+    def unregister(self, plugin: Any = None, name: str | None = None) -> Any:
+        self._extensions = None
+        return super().unregister(plugin, name)
+
+    def plugin_infos(self, *, include_builtins: bool = False) -> list[PluginInfo]:
+        """The registered plugins, sorted by name: built-ins only when asked."""
+        infos = []
+        for name, plugin in self.list_name_plugin():
+            if name in self.builtins and not include_builtins:
+                continue
+            hooks = tuple(sorted(caller.name for caller in self.get_hookcallers(plugin) or ()))
+            infos.append(
+                PluginInfo(
+                    name=name,
+                    version=self.versions.get(name),
+                    distribution=self.distributions.get(name),
+                    hooks=hooks,
+                    builtin=name in self.builtins,
+                )
+            )
+        return sorted(infos, key=lambda info: (not info.builtin, info.name))
+
+    def load_entry_points(self, allow: Iterable[str] | None = None) -> None:
+        """Load the ``coprod_toc`` entry points one at a time, each inside a guard."""
+        allowed = None if allow is None else set(allow)
+        points = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+        for point in points:
+            if allowed is not None and point.name not in allowed:
+                continue
+            if self.has_plugin(point.name) or self.is_blocked(point.name):
+                continue
+            dist = point.dist
+            version = dist.version if dist is not None else None
+            try:
+                plugin = point.load()
+                self.register(plugin, name=point.name)
+                try:
+                    self.check_pending()
+                except pluggy.PluginValidationError:
+                    self.unregister(name=point.name)
+                    raise
+            except Exception as exc:  # one broken plugin is reported, never fatal
+                error = f"{type(exc).__name__}: {exc}"
+                self.load_errors.append(PluginProblem(point.name, version, error))
+                continue
+            self.versions[point.name] = version
+            self.distributions[point.name] = dist.name if dist is not None else None
+
+
+def _env_allow_list() -> list[str] | None:
+    raw = os.environ.get("COPROD_TOC_PLUGINS")
+    if raw is None:
+        return None
+    return [name.strip() for name in raw.split(",") if name.strip()]
+
+
+def _env_autoload() -> bool:
+    return os.environ.get("COPROD_TOC_DISABLE_PLUGIN_AUTOLOAD", "").lower() not in (
+        "1",
+        "true",
+        "yes",
+    )
+
+
+def make_plugin_manager(
+    *,
+    autoload: bool | None = None,
+    allow: Iterable[str] | None = None,
+    builtins: Iterable[str] = DEFAULT_PLUGINS,
+) -> PluginManager:
+    """A new plugin manager with the built-ins and (unless turned off) the installed plugins.
+
+    :param autoload: load entry points; default: yes, unless
+        ``COPROD_TOC_DISABLE_PLUGIN_AUTOLOAD`` is set.
+    :param allow: load only the entry points with these names; default: all, or the names in
+        ``COPROD_TOC_PLUGINS`` when it is set.
+    :param builtins: the built-in plugin modules to register (all of them unless told).
+    """
+    from coprod_toc import __version__
+
+    manager = PluginManager()
+    for module_name in builtins:
+        manager.register(importlib.import_module(module_name), name=module_name)
+        manager.builtins.add(module_name)
+        manager.versions[module_name] = __version__
+        manager.distributions[module_name] = "coprod-toc"
+    manager.check_pending()
+    if autoload if autoload is not None else _env_autoload():
+        manager.load_entry_points(allow if allow is not None else _env_allow_list())
+    for plugin, startup in _impls(manager, "startup"):
+        try:
+            startup(manager=manager)
+        except Exception as exc:
+            manager.load_errors.append(
+                PluginProblem(plugin, manager.versions.get(plugin), f"{type(exc).__name__}: {exc}")
+            )
+    return manager
+
+
+_shared: PluginManager | None = None
+_shared_lock = threading.Lock()
+
+
+def get_plugin_manager() -> PluginManager:
+    """The shared plugin manager, built on first use."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = make_plugin_manager()
+        return _shared
+
+
+@contextlib.contextmanager
+def use_plugin_manager(manager: PluginManager) -> Iterator[PluginManager]:
+    """Make ``manager`` the shared one inside a ``with`` block, then restore the previous.
+
+    For tests and for hosts that build their own manager.
+    """
+    global _shared
+    with _shared_lock:
+        previous, _shared = _shared, manager
+    try:
+        yield manager
+    finally:
+        with _shared_lock:
+            _shared = previous

@@ -1,0 +1,121 @@
+"""The store interface that every storage backend implements.
+
+A store keeps named maps with their whole history: each save makes a new version (1, 2, …),
+and a save that names the version it started from is refused with :class:`ConflictError` if
+someone saved in between, so no update is ever lost silently.
+"""
+
+from __future__ import annotations
+
+import abc
+import builtins
+import datetime as dt
+import re
+from types import TracebackType
+
+import attrs
+
+from coprod_toc.errors import StoreError
+from coprod_toc.graph import TheoryOfChange
+
+__all__ = ["Store", "VersionInfo", "check_map_name"]
+
+_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+
+
+def check_map_name(name: object) -> str:
+    """Return ``name`` if it can name a map in any store, else raise :class:`StoreError`.
+
+    1–128 letters, digits, ``_ . -``, not starting with ``.`` or ``-``: safe as a file name,
+    a URL part and a database key.
+    """
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+        raise StoreError(
+            f"{name!r} cannot name a map: use 1-128 letters, digits, '_', '.' or '-', "
+            f"starting with a letter, digit or '_'"
+        )
+    return name
+
+
+@attrs.frozen
+class VersionInfo:
+    """One saved version of a map."""
+
+    name: str
+    version: int
+    saved_at: dt.datetime
+    title: str
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "saved_at": self.saved_at.isoformat(),
+            "title": self.title,
+            "message": self.message,
+        }
+
+
+class Store(abc.ABC):
+    """Where maps are kept. Open one with ``ct.open_store(url)``; close it when done
+    (or use it as a context manager)."""
+
+    #: The URL the store was opened with.
+    url: str
+
+    @abc.abstractmethod
+    def save(
+        self,
+        name: str,
+        toc: TheoryOfChange,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        """Save ``toc`` as the next version of map ``name``; return the new version number.
+
+        :param expected_version: the version this edit started from (``0`` for a new map).
+            If the latest version is another one, nothing is saved and :class:`ConflictError`
+            is raised. ``None`` saves whatever the latest version is.
+        :param message: a note kept in the history ("added the co-production outcomes").
+        """
+
+    @abc.abstractmethod
+    def load(self, name: str, version: int | None = None) -> TheoryOfChange:
+        """The latest version of map ``name``, or the given version.
+
+        :raises MapNotFoundError: no such map, or no such version.
+        """
+
+    @abc.abstractmethod
+    def list(self) -> list[str]:
+        """The names of the maps in the store, sorted."""
+
+    @abc.abstractmethod
+    def history(self, name: str) -> builtins.list[VersionInfo]:
+        """Every version of map ``name``, oldest first.
+
+        :raises MapNotFoundError: no such map.
+        """
+
+    @abc.abstractmethod
+    def delete(self, name: str) -> None:
+        """Remove map ``name`` and all its versions.
+
+        :raises MapNotFoundError: no such map.
+        """
+
+    def close(self) -> None:  # noqa: B027  # optional: most stores hold nothing to release
+        """Release what the store holds open (connections, files). Safe to call twice."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

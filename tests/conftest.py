@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 import coprod_toc as ct
+from coprod_toc.plugins import use_plugin_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "day-centre.toml"
@@ -14,6 +16,13 @@ settings.register_profile(
     "default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("default")
+
+
+@pytest.fixture(autouse=True)
+def fresh_plugin_manager() -> Iterator[ct.PluginManager]:
+    """Each test gets its own plugin manager, so no registration leaks into the next."""
+    with use_plugin_manager(ct.make_plugin_manager()) as manager:
+        yield manager
 
 
 @pytest.fixture

@@ -54,12 +54,18 @@ def open_store(url: str) -> Store:
     if match is None:
         raise StoreError(f"{url!r} is not a store URL: expected SCHEME://…, e.g. 'memory://'")
     manager = get_plugin_manager()
-    store: Store | None = manager.hook.open_store(url=url)
+    scheme = match.group(1)
+    try:
+        store: Store | None = manager.hook.open_store(url=url)
+    except CoprodTocError:
+        raise
+    except Exception as exc:
+        plugin = manager.extensions.schemes.get(scheme, "a storage plugin")
+        problem = f"{type(exc).__name__}: {exc}"
+        raise PluginError(f"opening {url!r} failed in {plugin}: {problem}", plugin=plugin) from exc
     if store is None:
-        schemes = sorted({s for found in manager.hook.store_schemes() for s in found})
-        raise PluginNotFoundError(
-            "store for the URL scheme", match.group(1), [f"{s}://" for s in schemes]
-        )
+        available = [f"{scheme}://" for scheme in sorted(manager.extensions.schemes)]
+        raise PluginNotFoundError("store for the URL scheme", scheme, available)
     return store
 
 

@@ -79,3 +79,52 @@ def _validation_text(toc: ct.TheoryOfChange, report: ct.ValidationReport) -> str
     if report.ok:
         lines.append("There are no errors, so the map is valid.")
     return "\n".join(lines)
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Include the built-in plugins.")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def plugins(show_all: bool, as_json: bool) -> None:
+    """List installed plugins: name, version, hooks, what they provide, and load errors."""
+    manager = ct.get_plugin_manager()
+    provided = _provided_by(manager)
+    listed = [
+        info.to_dict() | {"provides": provided.get(info.name, [])}
+        for info in manager.plugin_infos(include_builtins=show_all)
+    ]
+    problems = [problem.to_dict() for problem in manager.problems]
+    if as_json:
+        _print_json({"plugins": listed, "errors": problems})
+        return
+    if not listed:
+        click.echo("No plugins installed." + ("" if show_all else " (--all lists the built-ins)"))
+    for item in listed:
+        version = f" {item['version']}" if item["version"] else ""
+        builtin = " (built in)" if item["builtin"] else ""
+        click.echo(f"{item['name']}{version}{builtin}")
+        click.echo(f"  hooks: {', '.join(item['hooks'])}")
+        if item["provides"]:
+            click.echo(f"  provides: {', '.join(item['provides'])}")
+    if problems:
+        click.echo("\nFailed to load or register:")
+        for problem in problems:
+            version = f" {problem['version']}" if problem["version"] else ""
+            click.echo(f"  {problem['plugin']}{version}: {problem['error']}")
+
+
+def _provided_by(manager: ct.PluginManager) -> dict[str, list[str]]:
+    """What each plugin registered: ``renderer json``, ``store memory://``…"""
+    provided: dict[str, list[str]] = {}
+    extensions = manager.extensions
+    for what, registry in (
+        ("renderer", extensions.renderers),
+        ("exporter", extensions.exporters),
+        ("survey importer", extensions.importers),
+    ):
+        for entry in registry.values():
+            provided.setdefault(entry.plugin, []).append(f"{what} {entry.name}")
+    for code, plugin in extensions.rule_plugins.items():
+        provided.setdefault(plugin, []).append(f"rule {code}")
+    for scheme, plugin in extensions.schemes.items():
+        provided.setdefault(plugin, []).append(f"store {scheme}://")
+    return provided

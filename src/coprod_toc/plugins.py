@@ -102,10 +102,22 @@ class Extensions:
         self.renderers = self._collect(manager, "register_renderers", "renderer")
         self.exporters = self._collect(manager, "register_exporters", "exporter")
         self.importers = self._collect(manager, "register_survey_importers", "survey importer")
+        self.schemes: dict[str, str] = {}
+        for plugin, store_schemes in _impls(manager, "store_schemes"):
+            self._guarded(manager, plugin, self._add_schemes(plugin, store_schemes))
         self.rules = RuleRegistry()
         self.rule_plugins: dict[str, str] = {}
         for plugin, register_rules in _impls(manager, "register_validation_rules"):
             self._guarded(manager, plugin, register_rules, register=self._rule_adder(plugin))
+
+    def _add_schemes(
+        self, plugin: str, store_schemes: Callable[[], list[str]]
+    ) -> Callable[[], None]:
+        def add() -> None:
+            for scheme in store_schemes():
+                self.schemes.setdefault(str(scheme), plugin)
+
+        return add
 
     def _rule_adder(self, plugin: str) -> Callable[[Rule], None]:
         def register(rule: Rule) -> None:

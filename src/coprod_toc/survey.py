@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+from collections.abc import Iterable
 
 import attrs
 
@@ -34,6 +35,10 @@ class SurveyAnswer:
     submitted_at: dt.datetime | None = None
 
 
+def _answers(value: Iterable[SurveyAnswer]) -> tuple[SurveyAnswer, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class SurveyTable:
     """The answers read from one file, with where they came from.
@@ -43,7 +48,7 @@ class SurveyTable:
 
     source: str
     format: str
-    answers: tuple[SurveyAnswer, ...] = attrs.field(converter=tuple)
+    answers: tuple[SurveyAnswer, ...] = attrs.field(converter=_answers)
     pseudonymised: bool = False
 
     def respondents(self) -> list[str]:

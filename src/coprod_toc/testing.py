@@ -1,0 +1,353 @@
+"""The conformance kit: reusable pytest test classes for plugin authors.
+
+Subclass the contract for your kind of backend in your own test suite, name the subclass
+``Test…`` so pytest collects it, and say which backend to test::
+
+    from coprod_toc.testing import ExporterContract
+
+    class TestKumuExporter(ExporterContract):
+        exporter_name = "kumu"
+
+Every built-in backend passes these same classes. The kit needs pytest (``pip install
+coprod-toc[test]``). The sample maps it uses are in :func:`sample_maps`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+import coprod_toc as ct
+
+__all__ = [
+    "ExporterContract",
+    "RendererContract",
+    "StoreContract",
+    "SurveyImporterContract",
+    "sample_maps",
+]
+
+#: Labels that break naive writers: markup, quotes, formulas, line breaks, other scripts.
+TRICKY_TEXT = (
+    '<script>alert("x")</script> & "quotes" \'single\'',
+    '=HYPERLINK("http://example.invalid") +1 -1 @SUM(A1)',
+    "Line one\nline two\r\n\ttabbed | pipe [brackets] {braces} `ticks` # hash ; semi",
+    "Ünïcödé — ✓ ☃ 中文 العربية 🙂",
+    "x" * 2000,
+)
+
+
+def sample_maps() -> dict[str, ct.TheoryOfChange]:
+    """Maps every backend must handle: the worked example with every optional field set, an
+    empty map, a map of hostile labels, and an incomplete map with a cycle."""
+    full = ct.example("day-centre")
+    full.external_ref = "host:project/1"
+    full.update(
+        "K4",
+        ladder_rung=7,
+        status="in_progress",
+        start="2024-01-08",
+        end="2024-06-28",
+        participant_roles=["lived experience", "staff"],
+        effort=12.5,
+    )
+    full.update(
+        "C1",
+        horizon="short",
+        i_statement="I help decide what the day centre does.",
+        indicators=[
+            ct.Indicator(
+                id="N1",
+                description="Decisions made by the group",
+                measure="unit",
+                baseline=0,
+                target=10,
+                actuals=[ct.Actual(period="2024-Q1", value=4)],
+            )
+        ],
+    )
+    full.update_link("K4", "C1", level=4, rationale="The group decides.", evidence=["log-12"])
+    full.add_assumption("People feel safe to speak in meetings.", ("K4", "C1"), type="enabler")
+
+    tricky = ct.TheoryOfChange(title=TRICKY_TEXT[0])
+    tricky.set_problem(TRICKY_TEXT[2], context=TRICKY_TEXT[3])
+    impact = tricky.add_impact(TRICKY_TEXT[1], kind="coproduction")
+    outcome = tricky.add_outcome(TRICKY_TEXT[3], kind="coproduction", leads_to=[impact])
+    tricky.add_activity(TRICKY_TEXT[4], kind="project", contributes_to=[outcome])
+    tricky.add_activity(TRICKY_TEXT[0], kind="coproduction", contributes_to=[outcome])
+    tricky.update_link(tricky.activities()[1].id, outcome, rationale=TRICKY_TEXT[1])
+
+    broken = ct.TheoryOfChange(title="Unfinished, with a loop")
+    first = broken.add_outcome("First", kind="project")
+    second = broken.add_outcome("Second", kind="coproduction", leads_to=[first])
+    broken.link(first, second)
+    broken.add_activity("Not linked yet", kind="coproduction", ladder_rung=2)
+
+    return {
+        "full": full,
+        "empty": ct.TheoryOfChange(title="Empty"),
+        "tricky": tricky,
+        "broken": broken,
+    }
+
+
+SAMPLE_NAMES = sorted(sample_maps())
+
+
+# --------------------------------------------------------------------------- storage
+
+
+class StoreContract:
+    """What every storage backend must do. Set ``store_url``, or override the ``store``
+    fixture to hand out a fresh, empty store per test (e.g. a new database schema)."""
+
+    store_url: ClassVar[str] = ""
+
+    @pytest.fixture
+    def store(self) -> Iterator[ct.Store]:
+        with ct.open_store(self.store_url) as store:
+            yield store
+
+    @pytest.mark.parametrize("sample", SAMPLE_NAMES)
+    def test_saved_map_loads_back_equal(self, store: ct.Store, sample: str) -> None:
+        """Every sample map survives save and load unchanged."""
+        toc = sample_maps()[sample]
+        assert store.save(sample, toc) == 1
+        assert store.load(sample) == toc
+
+    def test_versions_count_up_from_one(self, store: ct.Store) -> None:
+        """Each save makes the next version; old versions stay loadable."""
+        toc = sample_maps()["full"]
+        assert store.save("map", toc, message="first") == 1
+        toc.update("O5", statement="Staff recruited and trained.")
+        assert store.save("map", toc) == 2
+        assert store.load("map").get("O5").text == "Staff recruited and trained."
+        assert store.load("map", version=1).get("O5").text == "Staff recruited."
+
+    def test_loaded_map_is_a_copy(self, store: ct.Store) -> None:
+        """Changing a loaded or a saved map never changes what is stored."""
+        toc = sample_maps()["full"]
+        store.save("map", toc)
+        toc.remove("K4")
+        store.load("map").remove("K5")
+        assert "K4" in store.load("map") and "K5" in store.load("map")
+
+    def test_stale_save_is_a_conflict_and_saves_nothing(self, store: ct.Store) -> None:
+        """Saving from an old version raises ConflictError: no lost updates."""
+        toc = sample_maps()["full"]
+        store.save("map", toc, expected_version=0)
+        store.save("map", toc, expected_version=1)
+        with pytest.raises(ct.ConflictError) as caught:
+            store.save("map", sample_maps()["empty"], expected_version=1)
+        assert (caught.value.expected, caught.value.actual) == (1, 2)
+        assert [v.version for v in store.history("map")] == [1, 2]
+        with pytest.raises(ct.ConflictError):
+            store.save("map", toc, expected_version=0)  # 0 means "a new map"
+
+    def test_list_and_history(self, store: ct.Store) -> None:
+        """list() gives sorted names; history() every version, oldest first."""
+        store.save("b-map", sample_maps()["empty"])
+        store.save("a-map", sample_maps()["full"], message="first draft")
+        store.save("a-map", sample_maps()["full"])
+        assert store.list() == ["a-map", "b-map"]
+        history = store.history("a-map")
+        assert [(v.name, v.version) for v in history] == [("a-map", 1), ("a-map", 2)]
+        assert history[0].message == "first draft"
+        assert history[0].title == sample_maps()["full"].title
+        assert history[0].saved_at.tzinfo is not None
+        assert history[0].saved_at <= history[1].saved_at
+
+    def test_missing_maps_and_versions_are_map_not_found(self, store: ct.Store) -> None:
+        """Unknown names and versions raise MapNotFoundError (a KeyError)."""
+        store.save("map", sample_maps()["empty"])
+        for call in (
+            lambda: store.load("nope"),
+            lambda: store.load("map", version=2),
+            lambda: store.load("map", version=0),
+            lambda: store.history("nope"),
+            lambda: store.delete("nope"),
+        ):
+            with pytest.raises(ct.MapNotFoundError):
+                call()
+
+    def test_delete_removes_every_version(self, store: ct.Store) -> None:
+        """After delete the name is free again and starts at version 1."""
+        store.save("map", sample_maps()["full"])
+        store.save("map", sample_maps()["full"])
+        store.delete("map")
+        assert store.list() == []
+        assert store.save("map", sample_maps()["empty"]) == 1
+
+    @pytest.mark.parametrize("name", ["", "../escape", "has space", ".hidden", "x" * 129, 5])
+    def test_bad_names_are_refused(self, store: ct.Store, name: Any) -> None:
+        """Names that are unsafe as file names or keys raise StoreError and save nothing."""
+        with pytest.raises(ct.StoreError):
+            store.save(name, sample_maps()["empty"])
+        assert store.list() == []
+
+    def test_close_twice_is_safe(self, store: ct.Store) -> None:
+        """close() may be called more than once."""
+        store.close()
+        store.close()
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+class RendererContract:
+    """What every renderer must do. Set ``renderer_name``."""
+
+    renderer_name: ClassVar[str] = ""
+
+    def test_is_registered_with_its_metadata(self) -> None:
+        """The renderer is found by name and says its media type, suffix and purpose."""
+        entry = ct.get_plugin_manager().extensions.renderers[self.renderer_name]
+        renderer = entry.implementation
+        assert isinstance(renderer.media_type, str) and "/" in renderer.media_type
+        assert renderer.suffix.startswith(".")
+        assert renderer.description
+
+    @pytest.mark.parametrize("sample", SAMPLE_NAMES)
+    def test_renders_every_sample(self, sample: str) -> None:
+        """Complete, empty, hostile and broken maps all render to text or bytes."""
+        output = ct.render(sample_maps()[sample], self.renderer_name)
+        assert isinstance(output, str | bytes) and len(output) > 0
+
+    @pytest.mark.parametrize("sample", SAMPLE_NAMES)
+    def test_same_map_gives_the_same_output(self, sample: str) -> None:
+        """Output depends only on the map: twice, or from a copy, it is identical."""
+        toc = sample_maps()[sample]
+        assert ct.render(toc, self.renderer_name) == ct.render(toc.copy(), self.renderer_name)
+
+    def test_unknown_option_is_refused(self) -> None:
+        """An option the renderer does not know is an error, never silently ignored."""
+        with pytest.raises(ct.CoprodTocError):
+            ct.render(sample_maps()["full"], self.renderer_name, no_such_option=True)
+
+    def test_exports_to_a_file(self, tmp_path: Path) -> None:
+        """ct.export writes the rendered output to a file."""
+        toc = sample_maps()["full"]
+        path = ct.export(toc, self.renderer_name, tmp_path / "out")
+        output = ct.render(toc, self.renderer_name)
+        expected = output.encode("utf-8") if isinstance(output, str) else output
+        assert path.read_bytes() == expected
+
+
+# --------------------------------------------------------------------------- exporters
+
+
+class ExporterContract:
+    """What every exporter must do. Set ``exporter_name``."""
+
+    exporter_name: ClassVar[str] = ""
+
+    def test_is_registered_with_its_metadata(self) -> None:
+        """The exporter is found by name and says its suffix and purpose."""
+        exporter = ct.get_plugin_manager().extensions.exporters[self.exporter_name].implementation
+        assert exporter.suffix.startswith(".")
+        assert exporter.description
+
+    @pytest.mark.parametrize("sample", SAMPLE_NAMES)
+    def test_exports_every_sample(self, tmp_path: Path, sample: str) -> None:
+        """Complete, empty, hostile and broken maps all export to a non-empty file."""
+        path = ct.export(sample_maps()[sample], self.exporter_name, tmp_path / "out")
+        assert path.stat().st_size > 0
+        assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary file left
+
+    def test_same_map_gives_the_same_file(self, tmp_path: Path) -> None:
+        """The bytes written depend only on the map."""
+        toc = sample_maps()["full"]
+        first = ct.export(toc, self.exporter_name, tmp_path / "one").read_bytes()
+        second = ct.export(toc.copy(), self.exporter_name, tmp_path / "two").read_bytes()
+        assert first == second
+
+    def test_replaces_an_existing_file(self, tmp_path: Path) -> None:
+        """Exporting over a file replaces it whole."""
+        target = tmp_path / "out"
+        target.write_bytes(b"old" * 10_000)
+        ct.export(sample_maps()["empty"], self.exporter_name, target)
+        assert b"oldold" not in target.read_bytes()
+
+    def test_failure_leaves_the_previous_file_intact(self, tmp_path: Path) -> None:
+        """A refused export (unknown option) leaves the old file as it was, and no litter."""
+        target = tmp_path / "out"
+        target.write_bytes(b"previous")
+        with pytest.raises(ct.CoprodTocError):
+            ct.export(sample_maps()["full"], self.exporter_name, target, no_such_option=True)
+        assert target.read_bytes() == b"previous"
+        assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+    def test_missing_folder_is_a_clear_error(self, tmp_path: Path) -> None:
+        """A destination in a folder that does not exist raises a library error."""
+        with pytest.raises(ct.CoprodTocError, match="does not exist"):
+            ct.export(sample_maps()["full"], self.exporter_name, tmp_path / "no" / "out")
+
+
+# --------------------------------------------------------------------------- survey importers
+
+
+class SurveyImporterContract:
+    """What every survey importer must do. Set ``importer_name`` and override the
+    ``sample_files`` fixture to return files your importer reads, with their respondent
+    keys in ``respondents`` (to check that they are pseudonymised)."""
+
+    importer_name: ClassVar[str] = ""
+    respondents: ClassVar[tuple[str, ...]] = ()
+
+    @pytest.fixture
+    def sample_files(self, tmp_path: Path) -> list[Path]:
+        raise NotImplementedError("override sample_files to return example exports")
+
+    def _importer(self) -> Any:
+        return ct.get_plugin_manager().extensions.importers[self.importer_name].implementation
+
+    def test_is_registered_with_a_description(self) -> None:
+        """The importer is found by name and says what it reads."""
+        assert self._importer().description
+
+    def test_detects_its_own_files(self, sample_files: list[Path]) -> None:
+        """detect() says yes to every sample file."""
+        for path in sample_files:
+            assert self._importer().detect(path, path.read_bytes()[: 64 * 1024]), path.name
+
+    def test_does_not_claim_other_files(self, tmp_path: Path) -> None:
+        """detect() says no to a coprod-toc map and to random bytes."""
+        map_file = tmp_path / "map.json"
+        map_file.write_text(ct.dumps(sample_maps()["full"]))
+        noise = tmp_path / "noise.bin"
+        noise.write_bytes(bytes(range(256)) * 8)
+        for path in (map_file, noise):
+            assert not self._importer().detect(path, path.read_bytes()[: 64 * 1024]), path.name
+
+    def test_reads_answers_into_the_long_table(self, sample_files: list[Path]) -> None:
+        """Every answer has a respondent and a question; the table names this format."""
+        for path in sample_files:
+            table = ct.import_survey(path, format=self.importer_name)
+            assert isinstance(table, ct.SurveyTable) and len(table) > 0
+            assert table.format == self.importer_name
+            assert all(a.respondent_key and a.question_key for a in table.answers)
+
+    def test_auto_detection_picks_this_importer(self, sample_files: list[Path]) -> None:
+        """format="auto" finds this importer for its own files."""
+        for path in sample_files:
+            assert ct.import_survey(path).format == self.importer_name
+
+    def test_respondents_are_pseudonymised_by_default(self, sample_files: list[Path]) -> None:
+        """No respondent key from the file survives an import unless asked for."""
+        for path in sample_files:
+            table = ct.import_survey(path, format=self.importer_name)
+            assert table.pseudonymised
+            assert not set(self.respondents) & set(table.respondents())
+            raw = ct.import_survey(path, format=self.importer_name, pseudonymise_respondents=False)
+            assert set(raw.respondents()) <= set(self.respondents) or not self.respondents
+
+    def test_garbage_is_a_format_error(self, tmp_path: Path) -> None:
+        """A file of noise raises FormatError, never another exception."""
+        noise = tmp_path / "noise.csv"
+        noise.write_bytes(b"\x00\xff\xfe" * 100 + json.dumps({"a": 1}).encode())
+        with pytest.raises(ct.FormatError):
+            ct.import_survey(noise, format=self.importer_name)

@@ -1,0 +1,187 @@
+"""The conformance kit, run on every built-in backend and on small plugins written here the
+way a third party would write them (an exporter and a survey importer)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import coprod_toc as ct
+from coprod_toc import hookspecs
+from coprod_toc.testing import (
+    ExporterContract,
+    RendererContract,
+    StoreContract,
+    SurveyImporterContract,
+)
+
+
+class TestMemoryStore(StoreContract):
+    store_url = "memory://"
+
+
+class TestJsonRenderer(RendererContract):
+    renderer_name = "json"
+
+
+# --------------------------------------------------------------------------- a plugin exporter
+
+
+class IdListExporter:
+    """Writes one node id per line: the smallest exporter that is still a real one."""
+
+    suffix = ".txt"
+    description = "Node ids, one per line."
+
+    def export(self, toc: ct.TheoryOfChange, destination: Path) -> None:
+        destination.write_text("".join(f"{node.id}\n" for node in toc.nodes()) or "(empty)\n")
+
+
+class ExporterPlugin:
+    @hookspecs.hookimpl
+    def register_exporters(self, register: hookspecs.Register) -> None:
+        register("ids", IdListExporter)
+
+
+class TestPluginExporter(ExporterContract):
+    exporter_name = "ids"
+
+    @pytest.fixture(autouse=True)
+    def _plugin(self, fresh_plugin_manager: ct.PluginManager) -> None:
+        fresh_plugin_manager.register(ExporterPlugin(), name="ids-plugin")
+
+
+def test_exporters_win_over_renderers_of_the_same_name(
+    fresh_plugin_manager: ct.PluginManager, tmp_path: Path
+) -> None:
+    """ct.export prefers a real exporter; renderers are the fallback."""
+
+    class Both:
+        @hookspecs.hookimpl
+        def register_exporters(self, register: hookspecs.Register) -> None:
+            register("json", IdListExporter)
+
+    fresh_plugin_manager.register(Both(), name="both")
+    path = ct.export(ct.example(), "json", tmp_path / "out")
+    assert path.read_text().startswith("P\nI1\n")
+
+
+# --------------------------------------------------------------------------- a plugin importer
+
+
+HEADER = b"respondent,question,answer"
+
+
+class SimpleCsvImporter:
+    """respondent,question,answer rows: the neutral table with the fewest columns."""
+
+    description = "A plain CSV of respondent, question and answer."
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        return head.lstrip(b"\xef\xbb\xbf").startswith(HEADER)
+
+    def read(self, path: Path) -> ct.SurveyTable:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ct.FormatError(f"not UTF-8 text at byte {exc.start}", source=str(path)) from None
+        rows = list(csv.reader(io.StringIO(text)))
+        if not rows or ",".join(rows[0]).encode() != HEADER:
+            raise ct.FormatError(f"the first row must be {HEADER.decode()}", source=str(path))
+        answers = []
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) != 3:
+                raise ct.FormatError(
+                    f"row {number}: expected 3 columns, found {len(row)}", source=str(path)
+                )
+            answers.append(
+                ct.SurveyAnswer(respondent_key=row[0], question_key=row[1], value_raw=row[2])
+            )
+        return ct.SurveyTable(source=str(path), format="simple-csv", answers=answers)
+
+
+class ImporterPlugin:
+    @hookspecs.hookimpl
+    def register_survey_importers(self, register: hookspecs.Register) -> None:
+        register("simple-csv", SimpleCsvImporter)
+
+
+class TestPluginImporter(SurveyImporterContract):
+    importer_name = "simple-csv"
+    respondents = ("alice@example.org", "bob")
+
+    @pytest.fixture(autouse=True)
+    def _plugin(self, fresh_plugin_manager: ct.PluginManager) -> None:
+        fresh_plugin_manager.register(ImporterPlugin(), name="simple-csv-plugin")
+
+    @pytest.fixture
+    def sample_files(self, tmp_path: Path) -> list[Path]:
+        path = tmp_path / "answers.csv"
+        path.write_text(
+            "respondent,question,answer\nalice@example.org,confidence,4\nbob,confidence,2\n"
+            "alice@example.org,belonging,yes\n"
+        )
+        return [path]
+
+
+@pytest.fixture
+def answers_file(tmp_path: Path, fresh_plugin_manager: ct.PluginManager) -> Iterator[Path]:
+    fresh_plugin_manager.register(ImporterPlugin(), name="simple-csv-plugin")
+    path = tmp_path / "answers.csv"
+    path.write_text("respondent,question,answer\nalice,q1,4\nbob,q1,2\nalice,q2,5\n")
+    yield path
+
+
+def test_same_key_gives_the_same_pseudonyms(answers_file: Path) -> None:
+    """With a kept key, a person's pseudonym is stable across imports; without, it is not."""
+    key = b"kept-apart-from-the-data"
+    first = ct.import_survey(answers_file, pseudonym_key=key)
+    second = ct.import_survey(answers_file, pseudonym_key=key)
+    assert first.respondents() == second.respondents()
+    assert len(first.respondents()) == 2 and all(r.startswith("R-") for r in first.respondents())
+    assert ct.import_survey(answers_file).respondents() != first.respondents()
+
+
+def test_unrecognised_file_names_the_formats(answers_file: Path, tmp_path: Path) -> None:
+    """When no importer claims a file, the error says which formats exist."""
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    with pytest.raises(
+        ct.FormatError, match=r"other.csv: cannot tell which survey tool .*one of: simple-csv"
+    ):
+        ct.import_survey(other)
+    with pytest.raises(ct.PluginNotFoundError, match="no survey importer 'surveymonkey'"):
+        ct.import_survey(other, format="surveymonkey")
+    with pytest.raises(ct.FormatError, match="cannot read the file"):
+        ct.import_survey(tmp_path / "missing.csv")
+
+
+def test_importer_returning_the_wrong_type_is_a_plugin_error(
+    fresh_plugin_manager: ct.PluginManager, tmp_path: Path
+) -> None:
+    """An importer must return a SurveyTable; anything else is the plugin's error."""
+
+    class Wrong:
+        description = "wrong"
+
+        def detect(self, path: Path, head: bytes) -> bool:
+            return True
+
+        def read(self, path: Path) -> Any:
+            return [("alice", "q1", "4")]
+
+    class Plugin:
+        @hookspecs.hookimpl
+        def register_survey_importers(self, register: hookspecs.Register) -> None:
+            register("wrong", Wrong)
+
+    fresh_plugin_manager.register(Plugin(), name="wrong-plugin")
+    path = tmp_path / "x.csv"
+    path.write_text("x")
+    with pytest.raises(ct.PluginError, match="returned list, not a SurveyTable"):
+        ct.import_survey(path)

@@ -20,8 +20,10 @@ settings.load_profile("default")
 
 @pytest.fixture(autouse=True)
 def fresh_plugin_manager() -> Iterator[ct.PluginManager]:
-    """Each test gets its own plugin manager, so no registration leaks into the next."""
-    with use_plugin_manager(ct.make_plugin_manager()) as manager:
+    """Each test gets its own plugin manager with the built-ins only, so no registration
+    leaks into the next and installed plugins do not change what the core tests see.
+    Tests of entry-point loading build their own manager."""
+    with use_plugin_manager(ct.make_plugin_manager(autoload=False)) as manager:
         yield manager
 
 

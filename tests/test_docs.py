@@ -6,10 +6,12 @@ Set COPROD_TOC_REGEN_DOCS=1 to rewrite the CLI output blocks in docs/cli.md.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import runpy
 import shlex
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,7 @@ def test_python_blocks_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every ```python block in the docs runs without error, from the repository root."""
     monkeypatch.chdir(ROOT)
     for block in PYTHON_BLOCK.findall(page.read_text()):
-        exec(compile(block, str(page), "exec"), {})
+        exec(compile(textwrap.dedent(block), str(page), "exec"), {})
 
 
 def test_quickstart_example_runs(
@@ -46,10 +48,10 @@ def _run(command: str) -> str:
     return result.output
 
 
-def test_cli_output_in_docs_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The console blocks in docs/cli.md are what the command prints today."""
+@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
+def test_cli_output_in_docs_is_current(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ```console block shows what the command prints today (built-ins only)."""
     monkeypatch.chdir(ROOT)
-    page = ROOT / "docs" / "cli.md"
     text = page.read_text()
 
     def regenerate(match: re.Match[str]) -> str:
@@ -58,8 +60,12 @@ def test_cli_output_in_docs_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = CONSOLE_BLOCK.sub(regenerate, text)
     if os.environ.get("COPROD_TOC_REGEN_DOCS") == "1":
         page.write_text(fresh)
-    assert CONSOLE_BLOCK.findall(text), "docs/cli.md shows no command output"
-    assert fresh == text, "docs/cli.md is stale: rerun with COPROD_TOC_REGEN_DOCS=1"
+    assert fresh == text, f"{page.name} is stale: rerun with COPROD_TOC_REGEN_DOCS=1"
+
+
+def test_cli_page_shows_real_output() -> None:
+    """docs/cli.md shows the command at work, not only describes it."""
+    assert len(CONSOLE_BLOCK.findall((ROOT / "docs" / "cli.md").read_text())) >= 3
 
 
 def test_every_rule_is_documented_with_its_severity() -> None:
@@ -95,3 +101,57 @@ def test_ci_runs_the_readme_commands() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     for command in commands:
         assert command in ci.splitlines(), command
+
+
+def hook_reference() -> str:
+    """The hook reference for docs/plugins.md, from hookspecs.py's banners and docstrings."""
+    from coprod_toc import hookspecs
+
+    lines: list[str] = []
+    source = inspect.getsource(hookspecs).splitlines()
+    for number, line in enumerate(source):
+        banner = re.match(r"# -+ (.+)$", line)
+        if banner:
+            lines += [f"### {banner.group(1).capitalize()}", ""]
+        name = re.match(r"def (\w+)\(", line)
+        if name and source[number - 1].startswith("@hookspec"):
+            function = getattr(hookspecs, name.group(1))
+            first = "firstresult=True" in source[number - 1]
+            params = ", ".join(inspect.signature(function).parameters)
+            note = " — first result wins" if first else ""
+            lines += [f"#### `{name.group(1)}({params})`{note}", ""]
+            lines += [inspect.getdoc(function) or "", ""]
+    return "\n".join(lines)
+
+
+def test_hook_reference_is_current() -> None:
+    """docs/plugins.md holds every hook's docstring exactly as hookspecs.py has it."""
+    page = ROOT / "docs" / "plugins.md"
+    text = page.read_text()
+    start, end = "<!-- hooks:start -->\n", "<!-- hooks:end -->"
+    before, rest = text.split(start)
+    _, after = rest.split(end)
+    fresh = before + start + hook_reference() + end + after
+    if os.environ.get("COPROD_TOC_REGEN_DOCS") == "1":
+        page.write_text(fresh)
+    assert fresh == text, "docs/plugins.md is stale: rerun with COPROD_TOC_REGEN_DOCS=1"
+
+
+def test_every_hook_is_documented_and_tested() -> None:
+    """Each hook documents every parameter, is on docs/plugins.md, and some test uses it."""
+    from coprod_toc import hookspecs
+    from coprod_toc.plugins import PluginManager
+
+    names = [h for h in vars(PluginManager().hook) if not h.startswith("_")]
+    assert len(names) >= 7
+    tests = [p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_docs.py"]
+    test_text = "\n".join(p.read_text() for p in tests)
+    kit_text = (ROOT / "src" / "coprod_toc" / "testing.py").read_text()
+    plugins_page = (ROOT / "docs" / "plugins.md").read_text()
+    for name in names:
+        function = getattr(hookspecs, name)
+        doc = inspect.getdoc(function) or ""
+        for param in inspect.signature(function).parameters:
+            assert f":param {param}:" in doc, f"{name} does not document {param}"
+        assert f"`{name}(" in plugins_page, f"{name} is not in docs/plugins.md"
+        assert name in test_text or name in kit_text, f"no test uses the hook {name}"

@@ -361,3 +361,21 @@ def test_plugins_command_without_plugins_points_at_all(monkeypatch: pytest.Monke
     with use_plugin_manager(ct.make_plugin_manager(autoload=False)):
         result = CliRunner().invoke(main, ["plugins"])
     assert result.output.strip() == "No plugins installed. (--all lists the built-ins)"
+
+
+def test_a_crashing_rule_is_a_plugin_error(fresh_plugin_manager: ct.PluginManager) -> None:
+    """A plugin rule that raises is reported as that plugin's error."""
+
+    def crash(facts: ct.MapFacts) -> Any:
+        raise KeyError("oops")
+
+    class Rules:
+        @hookspecs.hookimpl
+        def register_validation_rules(self, register: Callable[[ct.Rule], None]) -> None:
+            register(ct.Rule("myorg-crash", "warning", "Crashes.", crash))
+
+    fresh_plugin_manager.register(Rules(), name="myorg")
+    with pytest.raises(
+        ct.PluginError, match=r"validation rule 'myorg-crash' \(myorg\) failed: KeyError"
+    ):
+        ct.validate(ct.example())

@@ -16,7 +16,7 @@ import importlib
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -24,7 +24,8 @@ import attrs
 import pluggy
 
 from coprod_toc import hookspecs
-from coprod_toc.analysis.validation import Rule, RuleRegistry
+from coprod_toc.analysis.validation import Check, MapFacts, Rule, RuleRegistry
+from coprod_toc.errors import CoprodTocError, PluginError
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -126,7 +127,7 @@ class Extensions:
             if rule.code in self.rules:
                 owner = self.rule_plugins[rule.code]
                 raise ValueError(f"rule code {rule.code!r} is already registered by {owner}")
-            self.rules.add(rule)
+            self.rules.add(attrs.evolve(rule, check=_attributed(rule, plugin)))
             self.rule_plugins[rule.code] = plugin
 
         return register
@@ -159,6 +160,22 @@ class Extensions:
         except Exception as exc:  # a broken plugin must never take the host down
             version = manager.versions.get(plugin)
             self.problems.append(PluginProblem(plugin, version, f"{type(exc).__name__}: {exc}"))
+
+
+def _attributed(rule: Rule, plugin: str) -> Check:
+    """The rule's check, with a failure reported as the plugin's error."""
+
+    def check(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]]:
+        try:
+            yield from rule.check(facts)
+        except CoprodTocError:
+            raise
+        except Exception as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+            message = f"validation rule {rule.code!r} ({plugin}) failed: {problem}"
+            raise PluginError(message, plugin=plugin) from exc
+
+    return check
 
 
 def _impls(manager: PluginManager, hook: str) -> Iterator[tuple[str, Callable[..., Any]]]:

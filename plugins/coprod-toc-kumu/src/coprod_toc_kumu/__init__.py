@@ -1,0 +1,102 @@
+"""coprod-toc-kumu: a map as a Kumu blueprint.
+
+A blueprint is JSON with ``elements`` and ``connections`` that Kumu imports as a map. Each
+node becomes an element (type Problem, Impact, Outcome or Activity, with its kind, horizon
+and coprod-toc id as fields); each link a directed connection (with its contribution level,
+rationale and evidence when set). Built only on coprod-toc's public API.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import coprod_toc as ct
+
+__version__ = "0.1.0"
+__all__ = ["KumuExporter", "blueprint", "register_exporters"]
+
+_KIND = {ct.Kind.PROJECT: "Project", ct.Kind.COPRODUCTION: "Co-production"}
+_HORIZON = {
+    ct.Horizon.SHORT: "Short-term",
+    ct.Horizon.MEDIUM: "Medium-term",
+    ct.Horizon.LONG: "Long-term",
+}
+
+
+def _labels(toc: ct.TheoryOfChange) -> dict[str, str]:
+    """Kumu identifies elements by label, so labels must be unique: a text used twice gets
+    its node id added."""
+    texts = [" ".join(node.text.split()) for node in toc.nodes()]
+    repeated = {text for text in texts if texts.count(text) > 1}
+    return {
+        node.id: f"{text} ({node.id})" if text in repeated else text
+        for node, text in zip(toc.nodes(), texts, strict=True)
+    }
+
+
+def _element(node: ct.Node, label: str) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "label": label,
+        "type": node.node_type.value.capitalize(),
+        "description": node.text,
+        "coprod-toc id": node.id,
+    }
+    tags = []
+    kind = getattr(node, "kind", None)
+    if kind is not None:
+        element["kind"] = _KIND[kind]
+        tags.append(_KIND[kind])
+    if isinstance(node, ct.Outcome):
+        element["horizon"] = _HORIZON[node.horizon]
+        if node.is_achievement:
+            tags.append("Achievement")
+    if isinstance(node, ct.Activity):
+        element["status"] = node.status.value.replace("_", " ")
+        if node.ladder_rung is not None:
+            element["ladder rung"] = f"{node.ladder_rung} ({node.ladder_name})"
+    if node.external_ref is not None:
+        element["external ref"] = node.external_ref
+    element["tags"] = tags
+    return element
+
+
+def _connection(link: ct.Link, labels: dict[str, str], toc: ct.TheoryOfChange) -> dict[str, Any]:
+    from_problem = toc.get(link.source).node_type is ct.NodeType.PROBLEM
+    connection: dict[str, Any] = {
+        "from": labels[link.source],
+        "to": labels[link.target],
+        "type": "addressed by" if from_problem else "contributes to",
+        "direction": "directed",
+    }
+    if link.level is not None:
+        connection["contribution level"] = link.level
+    if link.rationale is not None:
+        connection["rationale"] = link.rationale
+    if link.evidence:
+        connection["evidence"] = list(link.evidence)
+    return connection
+
+
+def blueprint(toc: ct.TheoryOfChange) -> dict[str, Any]:
+    """The map as a Kumu blueprint: ``{"elements": [...], "connections": [...]}``."""
+    labels = _labels(toc)
+    return {
+        "elements": [_element(node, labels[node.id]) for node in toc.nodes()],
+        "connections": [_connection(link, labels, toc) for link in toc.links()],
+    }
+
+
+class KumuExporter:
+    suffix = ".json"
+    description = "A Kumu blueprint (JSON) to import the map into Kumu."
+
+    def export(self, toc: ct.TheoryOfChange, destination: Path) -> None:
+        text = json.dumps(blueprint(toc), indent=2, ensure_ascii=False) + "\n"
+        destination.write_text(text, encoding="utf-8")
+
+
+@ct.hookimpl
+def register_exporters(register: Any) -> None:
+    register("kumu", KumuExporter)

@@ -16,6 +16,7 @@ from coprod_toc.analysis import validation
 from coprod_toc.errors import (
     CoprodTocError,
     FormatError,
+    OutputError,
     PluginError,
     PluginNotFoundError,
     StoreError,
@@ -112,7 +113,9 @@ def export(
     extensions = get_plugin_manager().extensions
     target = Path(destination)
     if not target.parent.is_dir():
-        raise FormatError(f"cannot write there: the folder {str(target.parent)!r} does not exist")
+        raise OutputError(
+            f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist"
+        )
     exporter = extensions.exporters.get(name)
     renderer = None if exporter is not None else extensions.renderers.get(name)
     if exporter is None and renderer is None:

@@ -17,6 +17,7 @@ __all__ = [
     "MapNotFoundError",
     "ModelError",
     "NodeNotFoundError",
+    "OutputError",
     "PluginError",
     "PluginNotFoundError",
     "StoreError",
@@ -103,6 +104,12 @@ class FormatError(CoprodTocError, ValueError):
     def with_source(self, source: str) -> FormatError:
         """Return the same error, naming the file it came from."""
         return FormatError(self.problem, path=self.path, source=source)
+
+
+class OutputError(CoprodTocError, OSError):
+    """An output file cannot be written where it was asked for."""
+
+    code = "cannot-write"
 
 
 class PluginError(CoprodTocError):

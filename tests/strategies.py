@@ -76,6 +76,20 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
         )
         for _ in range(draw(st.integers(0, max_nodes)))
     ]
+    shorts = [o for o in outcomes if toc.get(o).horizon is ct.Horizon.SHORT]  # type: ignore[union-attr]
+    if shorts and draw(st.booleans()):
+        cited = draw(st.lists(st.sampled_from(activities), max_size=2)) if activities else []
+        assessment = ct.Assessment(
+            date=draw(st.dates()),
+            status=draw(st.sampled_from(list(ct.AchievementStatus))),
+            note=draw(OPTIONAL_TEXT),
+            breakdown=[
+                ct.BreakdownItem(activity=a, role=draw(OPTIONAL_TEXT), level=draw(LEVELS))
+                for a in cited
+            ],
+            evidence=draw(st.lists(TEXT, max_size=1)),
+        )
+        toc.update(draw(st.sampled_from(shorts)), assessments=[assessment])
     candidates = (
         [(o, i) for o in outcomes for i in impacts]
         + [(a, o) for a in activities for o in outcomes]

@@ -54,6 +54,19 @@ CASES: list[tuple[str, Breaker, tuple[str, ...]]] = [
         ("O1", "O2"),
     ),
     ("low-ladder-rung", lambda t: t.update("K1", ladder_rung=4), ("K1",)),
+    (
+        "breakdown-not-linked",
+        lambda t: (
+            t.assess(
+                "C1",
+                status="achieved",
+                date="2025-01-01",
+                breakdown=[ct.BreakdownItem(activity="K1")],
+            ),
+            t.unlink("K1", "C1"),
+        ),
+        ("C1", "K1"),
+    ),
 ]
 
 
@@ -192,6 +205,12 @@ def naive_findings(toc: ct.TheoryOfChange) -> set[tuple[str, frozenset[str]]]:
     }
     for group in groups:
         add("cycle", *group)
+    for o in ids[ct.NodeType.OUTCOME]:
+        for assessment in toc.get(o).assessments:  # type: ignore[union-attr]
+            behind = {a for a in ids[ct.NodeType.ACTIVITY] if nx.has_path(g, a, o)}
+            unlinked = [i.activity for i in assessment.breakdown if i.activity not in behind]
+            if unlinked:
+                add("breakdown-not-linked", o, *unlinked)
     return out
 
 

@@ -128,3 +128,100 @@ def _provided_by(manager: ct.PluginManager) -> dict[str, list[str]]:
     for scheme, plugin in extensions.schemes.items():
         provided.setdefault(plugin, []).append(f"store {scheme}://")
     return provided
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def _analysis_or_exit(toc: ct.TheoryOfChange, run: Any, as_json: bool) -> Any:
+    try:
+        return run(toc)
+    except ct.CycleError as exc:
+        if as_json:
+            _print_json(
+                {"error": {"code": exc.code, "message": str(exc), "nodes": list(exc.nodes)}}
+            )
+        else:
+            click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the split as JSON.")
+def split(file: str, as_json: bool) -> None:
+    """Show the split between project and co-production, per impact.
+
+    Four measures side by side: activities and outcomes that are co-production (A), routes
+    that pass through co-production (B), the group's contribution estimate with its range
+    (C), and how much of it rests on links with no evidence (D).
+    """
+    toc = _read_map(file, as_json)
+    result = _analysis_or_exit(toc, ct.split, as_json)
+    if as_json:
+        _print_json({"file": file, "title": toc.title} | result.to_dict())
+        return
+    lines = [toc.title, result.caveat, "", "Across the map:"]
+    lines.append(f"  {result.activities.explanation}")
+    lines.append(f"  {result.outcomes.explanation}")
+    if result.effort is not None:
+        lines.append(f"  {result.effort.explanation}")
+    header = (
+        f"{'Impact':<34} {'A act.':>6} {'A out.':>6} {'B routes':>8} "
+        f"{'C co-production':>20} {'D unevid.':>9}"
+    )
+    lines += ["", header, "-" * len(header)]
+    for item in result.impacts:
+        low, high = item.contribution.ranges["coproduction"]
+        c_text = f"{_pct(item.contribution.coproduction)} ({_pct(low)}-{_pct(high)})"
+        lines.append(
+            f"{_short(item.impact + ' ' + item.statement, 34):<34} "
+            f"{_pct(item.activities.share):>6} {_pct(item.outcomes.share):>6} "
+            f"{_pct(item.routes.share):>8} {c_text:>20} {_pct(item.contribution.unevidenced):>9}"
+        )
+    for item in result.impacts:
+        kind = "co-production" if item.kind is ct.Kind.COPRODUCTION else "project"
+        lines += ["", f"{item.impact} ({kind} impact): {_short(item.statement, 70)}"]
+        for measure in (item.activities, item.outcomes, item.effort, item.routes):
+            if measure is not None:
+                lines.append(f"  - {measure.explanation}")
+        lines.append(f"  - {item.contribution.explanation}")
+        lines.append(f"  - {item.contribution.unevidenced_explanation}")
+    if result.findings:
+        lines += ["", "Worth checking:"]
+        lines += [f"  - {f.message} [{f.code}]" for f in result.findings]
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print progress as JSON.")
+def progress(file: str, as_json: bool) -> None:
+    """Show progress: activities, achievements, indicators, and each pathway to impact."""
+    toc = _read_map(file, as_json)
+    report = _analysis_or_exit(toc, ct.progress, as_json)
+    if as_json:
+        _print_json({"file": file, "title": toc.title} | report.to_dict())
+        return
+    lines = [toc.title, "", f"Activities: {report.activities.explain()}."]
+    for kind, counts in report.activities_by_kind.items():
+        label = "co-production" if kind is ct.Kind.COPRODUCTION else "project"
+        lines.append(f"  {label}: {counts.explain()}")
+    lines += ["", "Achievements (short-term outcomes):"]
+    for item in report.achievements:
+        latest = item.latest
+        state = "not assessed" if latest is None else latest.status.value.replace("_", " ")
+        when = "" if latest is None else f" {latest.date.isoformat()}"
+        lines.append(f"  {item.outcome:<6} {state + when:<22} {_short(item.statement, 60)}")
+    if report.indicators:
+        lines += ["", "Indicators:"]
+        lines += [f"  {i.outcome}/{i.indicator}: {i.explanation}" for i in report.indicators]
+    lines += ["", "Pathways:"]
+    lines += [f"  {p.explanation}" for p in report.pathways]
+    click.echo("\n".join(lines))

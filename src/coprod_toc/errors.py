@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "ConflictError",
     "CoprodTocError",
+    "CycleError",
     "DuplicateNodeError",
     "FormatError",
     "LinkError",
@@ -43,6 +44,17 @@ class ModelError(CoprodTocError, ValueError):
     """A node or link was given a value outside its allowed range or type."""
 
     code = "invalid-value"
+
+
+class CycleError(CoprodTocError, ValueError):
+    """An analysis that follows links in order (split, progress) met links that go round in
+    a circle. ``nodes`` are the ones on the circle; validation reports every circle."""
+
+    code = "cycle"
+
+    def __init__(self, message: str, nodes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.nodes = nodes
 
 
 class NodeNotFoundError(CoprodTocError, KeyError):

@@ -18,6 +18,7 @@ import networkx as nx
 from coprod_toc.errors import DuplicateNodeError, LinkError, ModelError, NodeNotFoundError
 from coprod_toc.model import (
     Activity,
+    Assessment,
     Assumption,
     Impact,
     Kind,
@@ -438,6 +439,34 @@ class TheoryOfChange:
     def remove_assumption(self, assumption_id: str) -> None:
         self.get_assumption(assumption_id)
         del self._assumptions[assumption_id]
+
+    def assess(self, outcome_id: str, *, status: str, date: Any, **fields: Any) -> Assessment:
+        """Record an assessment of an achievement (a short-term outcome); returns it.
+
+        ``breakdown`` may cite only activities that lead to this achievement, directly or
+        through earlier outcomes; anything else raises :class:`ModelError`
+        (code ``breakdown-not-linked``) and nothing is recorded.
+        """
+        outcome = self.get(outcome_id)
+        if not isinstance(outcome, Outcome):
+            raise ModelError(
+                f"{outcome_id!r} is a {outcome.node_type.value}; only outcomes are assessed"
+            )
+        assessment = Assessment(status=status, date=date, **fields)
+        unlinked = self.unlinked_breakdown(outcome_id, assessment)
+        if unlinked:
+            raise ModelError(
+                f"the breakdown of {outcome_id!r} cites {', '.join(unlinked)}, which "
+                f"{'does' if len(unlinked) == 1 else 'do'} not lead to it",
+                code="breakdown-not-linked",
+            )
+        self.update(outcome_id, assessments=(*outcome.assessments, assessment))
+        return assessment
+
+    def unlinked_breakdown(self, outcome_id: str, assessment: Assessment) -> list[str]:
+        """The activity ids an assessment's breakdown cites that do not lead to the outcome."""
+        behind = set(self.activities_for(outcome_id))
+        return [item.activity for item in assessment.breakdown if item.activity not in behind]
 
     # ------------------------------------------------------------------ rules
 

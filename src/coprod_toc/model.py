@@ -24,12 +24,15 @@ from coprod_toc.errors import ModelError
 __all__ = [
     "LADDER",
     "LEVEL_WEIGHTS",
+    "AchievementStatus",
     "Activity",
     "ActivityStatus",
     "Actual",
+    "Assessment",
     "Assumption",
     "AssumptionStatus",
     "AssumptionType",
+    "BreakdownItem",
     "Horizon",
     "Impact",
     "Indicator",
@@ -73,6 +76,14 @@ class ActivityStatus(enum.StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     DONE = "done"
+
+
+class AchievementStatus(enum.StrEnum):
+    """Where an achievement (a short-term outcome) stands when it is assessed."""
+
+    ACHIEVED = "achieved"
+    PARTLY = "partly"
+    NOT_YET = "not_yet"
 
 
 class NodeType(enum.StrEnum):
@@ -342,6 +353,36 @@ class Indicator:
 
 
 @attrs.frozen(kw_only=True)
+class BreakdownItem:
+    """One activity's part in an achievement: what it did, and how much (level 0–4)."""
+
+    activity: str = attrs.field(converter=check_id)
+    role: str | None = attrs.field(default=None, converter=_optional_text("role"))
+    level: int | None = attrs.field(default=None, converter=_level("level", 0, 4))
+
+
+def _required_date(value: object) -> dt.date:
+    converted = _date("date")(value)
+    if converted is None:
+        raise ModelError("date must be a date (YYYY-MM-DD), not None")
+    return converted
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """An achievement assessed on a date: achieved, partly or not yet, and which activities
+    brought it about (only activities that lead to the achievement may be cited)."""
+
+    date: dt.date = attrs.field(converter=_required_date)
+    status: AchievementStatus = attrs.field(converter=_enum(AchievementStatus, "status"))
+    note: str | None = attrs.field(default=None, converter=_optional_text("note"))
+    breakdown: tuple[BreakdownItem, ...] = attrs.field(
+        default=(), converter=_records(BreakdownItem, "breakdown")
+    )
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings("evidence"))
+
+
+@attrs.frozen(kw_only=True)
 class Outcome:
     """A stepping stone towards impact. Short-horizon outcomes are *achievements*."""
 
@@ -358,7 +399,25 @@ class Outcome:
     other_factors_level: int | None = attrs.field(
         default=None, converter=_level("other_factors_level", 0, 4)
     )
+    assessments: tuple[Assessment, ...] = attrs.field(
+        default=(), converter=_records(Assessment, "assessments")
+    )
     external_ref: str | None = attrs.field(default=None, converter=_optional_text("external_ref"))
+
+    @assessments.validator
+    def _only_achievements(self, _attribute: object, value: tuple[Assessment, ...]) -> None:
+        if value and self.horizon is not Horizon.SHORT:
+            raise ModelError(
+                f"only achievements (short-term outcomes) are assessed; {self.id!r} is "
+                f"{self.horizon.value}-term"
+            )
+
+    @property
+    def latest_assessment(self) -> Assessment | None:
+        """The most recent assessment (the later-listed one when two share a date)."""
+        if not self.assessments:
+            return None
+        return max(reversed(self.assessments), key=lambda a: a.date)
 
     @indicators.validator
     def _unique_indicators(self, _attribute: object, value: tuple[Indicator, ...]) -> None:

@@ -1,6 +1,8 @@
 """Analyses: free functions over a map (validation, backwards-mapping steps)."""
 
 from coprod_toc.analysis.mapping import STEPS, MappingStep, NextStep, Step, next_step
+from coprod_toc.analysis.progress import ProgressReport, progress
+from coprod_toc.analysis.split import CAVEAT, SplitResult, split
 from coprod_toc.analysis.validation import (
     BUILTIN_RULES,
     Finding,
@@ -14,16 +16,21 @@ from coprod_toc.analysis.validation import (
 
 __all__ = [
     "BUILTIN_RULES",
+    "CAVEAT",
     "STEPS",
     "Finding",
     "MapFacts",
     "MappingStep",
     "NextStep",
+    "ProgressReport",
     "Rule",
     "RuleRegistry",
     "Severity",
+    "SplitResult",
     "Step",
     "ValidationReport",
     "next_step",
+    "progress",
+    "split",
     "validate",
 ]

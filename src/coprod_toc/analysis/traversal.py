@@ -8,13 +8,15 @@ search from all targets at once.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 import networkx as nx
 
-__all__ = ["ForwardSweep", "reach", "sweep_forward"]
+from coprod_toc.errors import CycleError
+
+__all__ = ["ForwardSweep", "bits", "impact_masks", "reach", "sweep_forward", "topological_order"]
 
 
 def reach(adjacency: Any, sources: Iterable[str]) -> set[str]:
@@ -82,3 +84,48 @@ def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
         )
         flags = {name: reach(succ, nodes) for name, nodes in seed_sets.items()}
     return ForwardSweep(order=tuple(order), cycles=cycles, reached=flags)
+
+
+def topological_order(graph: Any) -> list[str]:
+    """Every node, each after all that link to it.
+
+    :raises CycleError: naming the nodes of one circle.
+    """
+    sweep = sweep_forward(graph, {})
+    if sweep.cycles:
+        smallest = min(sweep.cycles, key=_smallest_first)
+        members = tuple(sorted(smallest))
+        raise CycleError(
+            f"links go round in a circle through {', '.join(members)}; remove one of them",
+            members,
+        )
+    return list(sweep.order)
+
+
+def _smallest_first(group: frozenset[str]) -> tuple[int, list[str]]:
+    return len(group), sorted(group)
+
+
+def impact_masks(graph: Any, order: list[str], impacts: list[str]) -> dict[str, int]:
+    """For each node, a bit mask of the impacts it leads to (bit i stands for ``impacts[i]``).
+
+    One backward pass in reverse topological ``order``: a node reaches what its successors
+    reach. Python's integers make the masks any width.
+    """
+    succ = graph.succ
+    bit = {impact: 1 << i for i, impact in enumerate(impacts)}
+    masks: dict[str, int] = {}
+    for node_id in reversed(order):
+        mask = bit.get(node_id, 0)
+        for nxt in succ[node_id]:
+            mask |= masks[nxt]
+        masks[node_id] = mask
+    return masks
+
+
+def bits(mask: int) -> Iterator[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low

@@ -395,3 +395,26 @@ def _low_ladder_rung(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]]:
                     f"Co-production starts above consultation: check how people take part."
                 ),
             )
+
+
+@BUILTIN_RULES.rule(
+    "breakdown-not-linked",
+    "error",
+    "An achievement's assessment cites an activity that does not lead to it.",
+)
+def _breakdown_not_linked(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]]:
+    # One backward search per assessed achievement: assessments are few, and a map without
+    # them costs nothing here.
+    for outcome in facts.by_type[NodeType.OUTCOME]:
+        for assessment in getattr(outcome, "assessments", ()):
+            unlinked = facts.toc.unlinked_breakdown(outcome.id, assessment)
+            if unlinked:
+                yield (
+                    (outcome.id, *unlinked),
+                    (
+                        f"The assessment of {assessment.date.isoformat()} of the "
+                        f"{describe(outcome)} credits {', '.join(unlinked)}, which "
+                        f"{'does' if len(unlinked) == 1 else 'do'} not lead to it. "
+                        f"Link the activity, or take it out of the breakdown."
+                    ),
+                )

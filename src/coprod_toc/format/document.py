@@ -27,7 +27,9 @@ from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import (
     Activity,
     Actual,
+    Assessment,
     Assumption,
+    BreakdownItem,
     Impact,
     Indicator,
     NodeType,
@@ -181,6 +183,8 @@ def _field_problem(exc: ModelError, name: str) -> str:
 
 _NESTED: dict[tuple[type[Any], str], type[Any]] = {
     (Outcome, "indicators"): Indicator,
+    (Outcome, "assessments"): Assessment,
+    (Assessment, "breakdown"): BreakdownItem,
     (Indicator, "actuals"): Actual,
 }
 

@@ -107,3 +107,57 @@ def test_console_script_is_installed() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "The map is complete" in done.stdout
+
+
+PEER = str(Path(__file__).resolve().parent.parent / "examples" / "peer-support.toml")
+LOOP = """
+[[outcomes]]
+id = "O1"
+kind = "project"
+statement = "a"
+leads_to = ["O2"]
+[[outcomes]]
+id = "O2"
+kind = "project"
+statement = "b"
+leads_to = ["O1"]
+"""
+
+
+def test_split_prints_the_caveat_and_a_table(runner: CliRunner) -> None:
+    """coprod-toc split shows the caveat, one row per impact, and every explanation."""
+    result = runner.invoke(main, ["split", PEER])
+    assert result.exit_code == 0
+    assert "not a measured attribution" in result.output
+    assert (
+        "I1 A monthly peer-support group r…    67%    33%      71%        51% (27%-68%)       89%"
+        in result.output
+    )
+    assert (
+        "5 of the 7 routes from an activity to this impact (71%) pass through co-production."
+        in result.output
+    )
+
+
+def test_split_and_progress_as_json(runner: CliRunner) -> None:
+    """--json gives the same figures as the library."""
+    split = json.loads(runner.invoke(main, ["split", "--json", PEER]).output)
+    assert split["impacts"][0]["routes"]["routes"] == 7
+    progress = json.loads(runner.invoke(main, ["progress", "--json", PEER]).output)
+    assert progress["activities"]["done"] == 2
+
+
+def test_progress_prints_achievements_and_pathways(runner: CliRunner) -> None:
+    """coprod-toc progress lists achievements, indicators and pathway roll-ups."""
+    result = runner.invoke(main, ["progress", PEER])
+    assert result.exit_code == 0
+    assert "C1     achieved 2024-07-01" in result.output
+    assert "Towards I1: 2 of 3 activities done, 1 in progress;" in result.output
+
+
+@pytest.mark.parametrize("command", ["split", "progress"])
+def test_circles_exit_one_with_the_reason(runner: CliRunner, tmp_path: Path, command: str) -> None:
+    """A map with a circle cannot be split: exit 1 and say where the circle is."""
+    result = runner.invoke(main, [command, write(tmp_path, LOOP)])
+    assert result.exit_code == 1
+    assert "links go round in a circle through O1, O2" in result.stderr

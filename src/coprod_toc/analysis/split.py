@@ -392,8 +392,15 @@ def split(toc: TheoryOfChange) -> SplitResult:
         effort=_effort_share(cp_total_effort, total_effort, efforts_recorded, len(activities)),
         overall=overall,
         impacts=per_impact,
-        findings=tuple(sweep.findings),
+        findings=_in_map_order(toc, sweep.findings),
     )
+
+
+def _in_map_order(toc: TheoryOfChange, findings: list[Finding]) -> tuple[Finding, ...]:
+    if not findings:
+        return ()
+    position = {node_id: i for i, node_id in enumerate(toc.graph)}
+    return tuple(sorted(findings, key=lambda f: position[f.nodes[0]]))
 
 
 def _count_share(cp: int, total: int, noun: str, where: str) -> Share:

@@ -15,58 +15,13 @@ Goals: validate within 3x the floor; 10x the nodes costs at most about 12x the t
 from __future__ import annotations
 
 import argparse
-import random
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import coprod_toc as ct
-
-
-def build_map(nodes: int, seed: int = 7) -> ct.TheoryOfChange:
-    """A layered map: 1% impacts, 49% outcomes (short, medium, long), 50% activities,
-    about three links out of every activity and outcome."""
-    rng = random.Random(seed)
-    toc = ct.TheoryOfChange(title=f"benchmark {nodes}")
-    toc.set_problem("Benchmark problem", id="P")
-    n_impacts = max(2, nodes // 100)
-    n_outcomes = nodes * 49 // 100
-    n_activities = nodes - n_impacts - n_outcomes - 1
-    impacts = [
-        toc.add_impact("impact", kind=("project", "coproduction")[i % 2], id=f"I{i}")
-        for i in range(n_impacts)
-    ]
-    tiers: dict[str, list[str]] = {}
-    # Longest horizon first, so every outcome can link forward to outcomes already made.
-    for horizon, share in (("long", 0.2), ("medium", 0.3), ("short", 0.5)):
-        later = [o for tier in tiers.values() for o in tier]
-        tier = tiers[horizon] = []
-        for i in range(int(n_outcomes * share)):
-            outcome = toc.add_outcome(
-                "outcome",
-                kind=rng.choice(("project", "coproduction")),
-                horizon=horizon,
-                id=f"O{horizon[0]}{i}",
-            )
-            toc.link(outcome, rng.choice(impacts))
-            for target in {rng.choice(later) for _ in range(2)} if later else ():
-                toc.link(outcome, target)
-            tier.append(outcome)
-    outcomes = [o for tier in tiers.values() for o in tier]
-    for i in range(n_activities):
-        activity = toc.add_activity(
-            "activity",
-            kind=rng.choice(("project", "coproduction")),
-            id=f"A{i}",
-            ladder_rung=rng.randint(5, 7),
-        )
-        # One outcome in turn, so every outcome has an activity, and two or three at random.
-        targets = {outcomes[i % len(outcomes)]}
-        targets.update(rng.choice(outcomes) for _ in range(2 + i % 2))
-        for target in targets:
-            toc.link(activity, target)
-    return toc
+from maps import build_map
 
 
 def floor(toc: ct.TheoryOfChange) -> None:

@@ -14,11 +14,12 @@ which impact, for A). See ``docs/split.md`` for how to read each figure.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import attrs
 
-from coprod_toc.analysis.traversal import bits, impact_masks, topological_order
+from coprod_toc.analysis.traversal import adjacency, bits, impact_masks, topological_order
 from coprod_toc.analysis.validation import Finding, Severity, describe
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import LEVEL_WEIGHTS, Kind, NodeType
@@ -177,128 +178,95 @@ class SplitResult:
 # Three scenarios: the levels as set, one step towards co-production on every link
 # (co-production sources +1, project sources -1), and one step towards the project.
 _SCENARIOS = 3
-_UP = [LEVEL_WEIGHTS[min(level + 1, 4)] for level in range(5)]
-_DOWN = [LEVEL_WEIGHTS[max(level - 1, 0)] for level in range(5)]
-_OTHER = (0.0, 0.0, 1.0)
 
 
-def _weights(level: int | None, source_kind: Kind | None) -> tuple[float, float, float]:
-    level = DEFAULT_LEVEL if level is None else level
-    if source_kind is Kind.COPRODUCTION:
-        return LEVEL_WEIGHTS[level], _UP[level], _DOWN[level]
-    return LEVEL_WEIGHTS[level], _DOWN[level], _UP[level]
+def _scenario_weights(level: int, from_coproduction: bool) -> tuple[float, float, float]:
+    up, down = LEVEL_WEIGHTS[min(level + 1, 4)], LEVEL_WEIGHTS[max(level - 1, 0)]
+    return (
+        (LEVEL_WEIGHTS[level], up, down) if from_coproduction else (LEVEL_WEIGHTS[level], down, up)
+    )
+
+
+# The three scenario weights of a link, by its level (None: the default) and by whether its
+# source is co-production; looked up once per link in the sweep.
+_WEIGHTS: dict[int | None, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
+    level: (_scenario_weights(value, False), _scenario_weights(value, True))
+    for level, value in [(None, DEFAULT_LEVEL), *((n, n) for n in range(5))]
+}
+
+# A node's state once settled: per scenario, project and co-production shares packed as one
+# complex number (project + co-production·j, so one multiply-add carries both; other is the
+# rest), then the unevidenced part, the route counts, and whether it is co-production.
+_State = tuple[complex, complex, complex, float, int, int, bool]
+_PROJECT_ACTIVITY: _State = (1 + 0j, 1 + 0j, 1 + 0j, 0.0, 1, 0, False)
+_COPRODUCTION_ACTIVITY: _State = (1j, 1j, 1j, 0.0, 1, 1, True)
 
 
 @attrs.define
 class _Sweep:
-    shares: dict[str, list[tuple[float, float, float]]]  # node -> one triple per scenario
-    unevidenced: dict[str, float]
-    routes: dict[str, tuple[int, int]]  # node -> (routes, co-production routes)
+    states: dict[str, _State]
     order: list[str]
     findings: list[Finding]
 
 
 def _sweep(toc: TheoryOfChange) -> _Sweep:
-    """One pass in topological order (Kahn's algorithm), pushing each node's final figures
-    along its links as it leaves the queue."""
+    """Settle every node in topological order from its settled predecessors."""
     graph = toc.graph
-    succ = graph.succ
-    node_data = graph.nodes
-    indegree = dict(graph.in_degree())
-    ready = [n for n, d in indegree.items() if d == 0]
-    acc: dict[str, list[Any]] = {}
-    shares: dict[str, list[tuple[float, float, float]]] = {}
-    unevidenced: dict[str, float] = {}
-    routes: dict[str, tuple[int, int]] = {}
-    order: list[str] = []
+    order = topological_order(graph)
+    _, pred, node_data = adjacency(graph)
+    weights = _WEIGHTS
+    states: dict[str, _State] = {}
     findings: list[Finding] = []
-
-    while ready:
-        node_id = ready.pop()
-        order.append(node_id)
+    for node_id in order:
         node = node_data[node_id]["node"]
         node_type = node.node_type
-        kind = getattr(node, "kind", None)
         if node_type is NodeType.PROBLEM:
-            for nxt in succ[node_id]:  # the problem is addressed, it contributes nothing
-                indegree[nxt] -= 1
-                if indegree[nxt] == 0:
-                    ready.append(nxt)
-            continue
+            continue  # the problem is addressed by the impacts; it contributes nothing
+        is_cp = getattr(node, "kind", None) is Kind.COPRODUCTION
         if node_type is NodeType.ACTIVITY:
-            seed = (1.0, 0.0, 0.0) if kind is Kind.PROJECT else (0.0, 1.0, 0.0)
-            mine = [seed] * _SCENARIOS
-            loose = 0.0
-            count = (1, 0 if kind is Kind.PROJECT else 1)
-        else:
-            mine, loose, count = _settle(node, kind, acc.pop(node_id, None), findings)
-        shares[node_id] = mine
-        unevidenced[node_id] = loose
-        routes[node_id] = count
-
-        for nxt, edge in succ[node_id].items():
+            states[node_id] = _COPRODUCTION_ACTIVITY if is_cp else _PROJECT_ACTIVITY
+            continue
+        z0 = z1 = z2 = 0j
+        t0 = t1 = t2 = loose = 0.0
+        routes = through = inputs = 0
+        for source, edge in pred[node_id].items():
+            state = states.get(source)
+            if state is None:
+                continue  # the problem
+            s0, s1, s2, s_loose, s_routes, s_through, s_cp = state
             link = edge["link"]
-            w0, w1, w2 = _weights(link.level, kind)
-            target = acc.get(nxt)
-            if target is None:
-                target = acc[nxt] = _empty_sums()
-            (p0, c0, o0), (p1, c1, o1), (p2, c2, o2) = mine
-            target[0] += w0 * p0
-            target[1] += w0 * c0
-            target[2] += w0 * o0
-            target[3] += w0
-            target[4] += w1 * p1
-            target[5] += w1 * c1
-            target[6] += w1 * o1
-            target[7] += w1
-            target[8] += w2 * p2
-            target[9] += w2 * c2
-            target[10] += w2 * o2
-            target[11] += w2
-            target[12] += w0 * (loose if link.evidence else 1.0)
-            target[13] += count[0]
-            target[14] += count[1]
-            left = indegree[nxt] - 1
-            indegree[nxt] = left
-            if left == 0:
-                ready.append(nxt)
-
-    if len(order) < len(indegree):
-        topological_order(graph)  # raises CycleError naming the circle
-    return _Sweep(shares, unevidenced, routes, order, findings)
-
-
-def _empty_sums() -> list[Any]:
-    # Per scenario (weighted project, co-production, other, weight sum), then the weighted
-    # unevidenced sum, then the route counts (exact integers).
-    return [0.0] * 13 + [0, 0]
+            w0, w1, w2 = weights[link.level][s_cp]
+            z0 += w0 * s0
+            z1 += w1 * s1
+            z2 += w2 * s2
+            t0 += w0
+            t1 += w1
+            t2 += w2
+            loose += w0 * s_loose if link.evidence else w0
+            routes += s_routes
+            through += s_through
+            inputs += 1
+        w_other = LEVEL_WEIGHTS[getattr(node, "other_factors_level", None) or 0]
+        d0, d1, d2 = t0 + w_other, t1 + w_other, t2 + w_other
+        if d0 == 0:
+            findings.append(_no_inputs_finding(node, has_inputs=inputs > 0))
+        if is_cp and node_type is NodeType.OUTCOME:
+            through = routes  # every route into a co-production outcome passes through it
+        states[node_id] = (
+            z0 / d0 if d0 else 0j,
+            z1 / d1 if d1 else 0j,
+            z2 / d2 if d2 else 0j,
+            loose / d0 if d0 else 0.0,
+            routes,
+            through,
+            is_cp,
+        )
+    return _Sweep(states, order, findings)
 
 
-def _settle(
-    node: Any, kind: Kind | None, sums: list[Any] | None, findings: list[Finding]
-) -> tuple[list[tuple[float, float, float]], float, tuple[int, int]]:
-    """An outcome's or impact's final figures from what its inputs pushed to it."""
-    other_level = getattr(node, "other_factors_level", None)
-    w_other = LEVEL_WEIGHTS[other_level or 0]
-    pushed = sums is not None
-    if sums is None:
-        sums = _empty_sums()
-    mine = []
-    for k in range(_SCENARIOS):
-        p, c, o, total = sums[4 * k : 4 * k + 4]
-        denominator = total + w_other
-        if denominator == 0:
-            mine.append(_OTHER)
-        else:
-            mine.append((p / denominator, c / denominator, (o + w_other) / denominator))
-    base_denominator = sums[3] + w_other
-    if base_denominator == 0:
-        findings.append(_no_inputs_finding(node, has_inputs=pushed))
-    loose: float = sums[12] / base_denominator if base_denominator else 0.0
-    routes: int = sums[13]
-    is_cp_outcome = kind is Kind.COPRODUCTION and node.node_type is NodeType.OUTCOME
-    through: int = routes if is_cp_outcome else sums[14]
-    return mine, loose, (routes, through)
+def _scenarios(state: _State) -> list[tuple[float, float, float]]:
+    """(project, co-production, other) in each scenario; other is what is left."""
+    return [(z.real, z.imag, max(0.0, 1.0 - z.real - z.imag)) for z in state[:3]]
 
 
 def _no_inputs_finding(node: Any, *, has_inputs: bool) -> Finding:
@@ -341,26 +309,34 @@ def split(toc: TheoryOfChange) -> SplitResult:
     efforts_recorded = 0
     activities = toc.activities()
     outcomes = toc.outcomes()
+    # Activities and outcomes often share their set of impacts: expand each distinct set once.
+    activity_sets: dict[tuple[int, bool], list[float]] = {}
     for activity in activities:
         is_cp = activity.kind is Kind.COPRODUCTION
-        amount = activity.effort
-        if amount is not None:
-            efforts_recorded += 1
-            total_effort += amount
-            cp_total_effort += amount if is_cp else 0
-        for i in bits(masks[activity.id]):
-            acts[i] += 1
-            cp_acts[i] += is_cp
-            if amount is not None:
-                with_effort[i] += 1
-                effort[i] += amount
-                cp_effort[i] += amount if is_cp else 0
-    for outcome in outcomes:
-        is_cp = outcome.kind is Kind.COPRODUCTION
-        for i in bits(masks[outcome.id]):
-            outs[i] += 1
-            cp_outs[i] += is_cp
-
+        group = activity_sets.get((masks[activity.id], is_cp))
+        if group is None:
+            group = activity_sets[masks[activity.id], is_cp] = [0, 0, 0.0]
+        group[0] += 1
+        if activity.effort is not None:
+            group[1] += 1
+            group[2] += activity.effort
+    for (mask, is_cp), (count, counted_effort, amount) in activity_sets.items():
+        efforts_recorded += int(counted_effort)
+        total_effort += amount
+        cp_total_effort += amount if is_cp else 0
+        for i in bits(mask):
+            acts[i] += int(count)
+            with_effort[i] += int(counted_effort)
+            effort[i] += amount
+            if is_cp:
+                cp_acts[i] += int(count)
+                cp_effort[i] += amount
+    outcome_sets = Counter((masks[o.id], o.kind is Kind.COPRODUCTION) for o in outcomes)
+    for (mask, is_cp), count in outcome_sets.items():
+        for i in bits(mask):
+            outs[i] += count
+            if is_cp:
+                cp_outs[i] += count
     cp_activity_count = sum(a.kind is Kind.COPRODUCTION for a in activities)
     cp_outcome_count = sum(o.kind is Kind.COPRODUCTION for o in outcomes)
     per_impact = tuple(
@@ -371,20 +347,21 @@ def split(toc: TheoryOfChange) -> SplitResult:
             activities=_count_share(cp_acts[i], acts[i], "activities", "that lead to this impact"),
             outcomes=_count_share(cp_outs[i], outs[i], "outcomes", "that lead to this impact"),
             effort=_effort_share(cp_effort[i], effort[i], with_effort[i], acts[i]),
-            routes=_route_share(*sweep.routes[impact.id]),
+            routes=_route_share(*sweep.states[impact.id][4:6]),
             contribution=_contribution(
-                sweep.shares[impact.id], sweep.unevidenced[impact.id], "this impact"
+                _scenarios(sweep.states[impact.id]), sweep.states[impact.id][3], "this impact"
             ),
         )
         for i, impact in enumerate(impacts)
     )
     overall = None
     if impacts:
+        each = [_scenarios(sweep.states[i]) for i in impact_ids]
         scenarios: list[tuple[float, float, float]] = []
         for k in range(_SCENARIOS):
-            p, c, o = (sum(sweep.shares[i][k][part] for i in impact_ids) / n for part in range(3))
+            p, c, o = (sum(item[k][part] for item in each) / n for part in range(3))
             scenarios.append((p, c, o))
-        loose = sum(sweep.unevidenced[i] for i in impact_ids) / n
+        loose = sum(sweep.states[i][3] for i in impact_ids) / n
         overall = _contribution(scenarios, loose, "the impacts taken together")
     return SplitResult(
         activities=_count_share(cp_activity_count, len(activities), "activities", "in the map"),

@@ -16,7 +16,28 @@ import networkx as nx
 
 from coprod_toc.errors import CycleError
 
-__all__ = ["ForwardSweep", "bits", "impact_masks", "reach", "sweep_forward", "topological_order"]
+__all__ = [
+    "ForwardSweep",
+    "adjacency",
+    "bits",
+    "impact_masks",
+    "reach",
+    "sweep_forward",
+    "topological_order",
+]
+
+
+Adjacency = dict[str, dict[str, Any]]
+
+
+def adjacency(graph: Any) -> tuple[Adjacency, Adjacency, dict[str, dict[str, Any]]]:
+    """networkx's own successor, predecessor and node-data dicts, read-only by convention.
+
+    The public views (``graph.succ``) wrap every access in a Python-level object; the
+    analyses that touch every link read the dicts underneath, which networkx has kept as
+    ``_succ``, ``_pred`` and ``_node`` since 2.0. Never write to them: the map owns its graph.
+    """
+    return graph._succ, graph._pred, graph._node
 
 
 def reach(adjacency: Any, sources: Iterable[str]) -> set[str]:
@@ -56,8 +77,8 @@ def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
     cycle) the reachability is completed by a plain search and the cycles are found by
     strongly connected components over just the stuck nodes.
     """
-    succ = graph.succ
-    indegree = dict(graph.in_degree())
+    succ, pred, _ = adjacency(graph)
+    indegree = {node: len(sources) for node, sources in pred.items()}
     ready = [node for node, degree in indegree.items() if degree == 0]
     seed_sets = {name: frozenset(nodes) for name, nodes in seeds.items()}
     flags = {name: set(nodes) for name, nodes in seed_sets.items()}
@@ -112,7 +133,7 @@ def impact_masks(graph: Any, order: list[str], impacts: list[str]) -> dict[str, 
     One backward pass in reverse topological ``order``: a node reaches what its successors
     reach. Python's integers make the masks any width.
     """
-    succ = graph.succ
+    succ = adjacency(graph)[0]
     bit = {impact: 1 << i for i, impact in enumerate(impacts)}
     masks: dict[str, int] = {}
     for node_id in reversed(order):

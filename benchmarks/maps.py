@@ -1,0 +1,86 @@
+"""Large synthetic maps for the benchmarks."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import coprod_toc as ct
+
+
+def _payload(rng: random.Random) -> dict[str, Any]:
+    """Half the links carry a contribution level, a quarter some evidence."""
+    payload: dict[str, Any] = {}
+    if rng.random() < 0.5:
+        payload["level"] = rng.randint(0, 4)
+    if rng.random() < 0.25:
+        payload["evidence"] = ["benchmark-evidence"]
+    return payload
+
+
+def build_map(
+    nodes: int, *, projects: int = 1, cross: float = 0.02, seed: int = 7
+) -> ct.TheoryOfChange:
+    """A layered map: 1% impacts, 49% outcomes (short, medium, long), 50% activities, about
+    three links out of every activity and outcome.
+
+    With ``projects`` > 1 the map is a portfolio: the nodes are shared out among that many
+    projects, each with its own impacts, and links stay inside a project except for a
+    ``cross`` share that goes to another project's outcomes (shared outcomes, partner work).
+    With one project every link is drawn from the whole map.
+    """
+    rng = random.Random(seed)
+    toc = ct.TheoryOfChange(title=f"benchmark {nodes}")
+    toc.set_problem("Benchmark problem", id="P")
+    size = (nodes - 1) // projects
+    everywhere: dict[str, list[str]] = {"impact": [], "long": [], "medium": [], "short": []}
+
+    def pick(local: list[str], tier: str) -> str:
+        pool = everywhere[tier] if rng.random() < cross and everywhere[tier] else local
+        return rng.choice(pool)
+
+    for project in range(projects):
+        n_impacts = max(2, size // 100)
+        n_outcomes = size * 49 // 100
+        n_activities = size - n_impacts - n_outcomes
+        impacts = [
+            toc.add_impact("impact", kind=("project", "coproduction")[i % 2], id=f"I{project}.{i}")
+            for i in range(n_impacts)
+        ]
+        everywhere["impact"] += impacts
+        tiers: dict[str, list[str]] = {}
+        # Longest horizon first, so every outcome can link forward to outcomes already made.
+        for horizon, share in (("long", 0.2), ("medium", 0.3), ("short", 0.5)):
+            later = [(o, h) for h, tier in tiers.items() for o in tier]
+            tier = tiers[horizon] = []
+            for i in range(int(n_outcomes * share)):
+                outcome = toc.add_outcome(
+                    "outcome",
+                    kind=rng.choice(("project", "coproduction")),
+                    horizon=horizon,
+                    id=f"O{project}.{horizon[0]}{i}",
+                    other_factors_level=rng.choice((None, None, 0, 1, 2)),
+                )
+                toc.link(outcome, pick(impacts, "impact"), **_payload(rng))
+                for _ in range(2 if later else 0):
+                    target, target_tier = rng.choice(later)
+                    target = pick([target], target_tier)
+                    if not toc.has_link(outcome, target):
+                        toc.link(outcome, target, **_payload(rng))
+                tier.append(outcome)
+        for horizon in ("long", "medium", "short"):
+            everywhere[horizon] += tiers[horizon]
+        outcomes = [o for tier in tiers.values() for o in tier]
+        for i in range(n_activities):
+            activity = toc.add_activity(
+                "activity",
+                kind=rng.choice(("project", "coproduction")),
+                id=f"A{project}.{i}",
+                ladder_rung=rng.randint(5, 7),
+            )
+            # One outcome in turn, so every outcome has an activity, and two or three more.
+            targets = {outcomes[i % len(outcomes)]}
+            targets.update(pick(outcomes, "short") for _ in range(2 + i % 2))
+            for target in targets:
+                toc.link(activity, target, **_payload(rng))
+    return toc

@@ -1,0 +1,67 @@
+"""How fast is ct.split on a big map, against a floor measured in the same run?
+
+The floor is networkx's topological sort of the same graph: the split has to visit the
+nodes in that order at least once. The split itself makes one forward sweep (route counts,
+contribution in three scenarios, evidence) and one backward pass (what lies behind each
+impact).
+
+    python benchmarks/split.py                 # about 200,000 nodes and 600,000 links
+    python benchmarks/split.py --projects 1    # one random map: far more impacts per node
+
+The default map is a portfolio of 1,000 projects of about 200 nodes (each with its own two
+impacts, 2% of links crossing projects), the shape of a council's or a funder's maps taken
+together. ``--projects 1`` draws every link from the whole map, so each activity leads to
+about 13 of the 2,000 impacts, which the per-impact counts pay for.
+
+Goal: within 3x the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+import networkx as nx
+
+import coprod_toc as ct
+from maps import build_map
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--projects",
+        type=int,
+        default=1000,
+        help="share the nodes among this many projects (1: one random map, the worst case)",
+    )
+    args = parser.parse_args()
+
+    toc = build_map(args.nodes, projects=args.projects)
+    graph = toc.graph
+    floor_s = best_of(args.repeat, lambda: list(nx.topological_sort(graph)))
+    split_s = best_of(args.repeat, lambda: ct.split(toc))
+    progress_s = best_of(args.repeat, lambda: ct.progress(toc))
+    print(
+        f"{len(toc):,} nodes, {len(toc.links()):,} links, {len(toc.impacts()):,} impacts, "
+        f"{args.projects:,} project(s)"
+    )
+    print(f"floor (networkx topological sort): {floor_s:.3f} s")
+    print(f"ct.split:    {split_s:.3f} s  = {split_s / floor_s:.2f}x the floor (goal: within 3x)")
+    print(f"ct.progress: {progress_s:.3f} s  = {progress_s / floor_s:.2f}x the floor")
+
+
+if __name__ == "__main__":
+    main()

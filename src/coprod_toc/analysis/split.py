@@ -15,14 +15,14 @@ which impact, for A). See ``docs/split.md`` for how to read each figure.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from coprod_toc.analysis.traversal import adjacency, bits, impact_masks, topological_order
 from coprod_toc.analysis.validation import Finding, Severity, describe
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.model import LEVEL_WEIGHTS, Kind, NodeType
+from coprod_toc.model import LEVEL_WEIGHTS, Activity, Impact, Kind, NodeType, Outcome
 
 __all__ = [
     "CAVEAT",
@@ -187,19 +187,20 @@ def _scenario_weights(level: int, from_coproduction: bool) -> tuple[float, float
     )
 
 
-# The three scenario weights of a link, by its level (None: the default) and by whether its
-# source is co-production; looked up once per link in the sweep.
-_WEIGHTS: dict[int | None, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
-    level: (_scenario_weights(value, False), _scenario_weights(value, True))
+# The three scenario weights of a link, by its level (None: the default) and by its source:
+# 0 project, 1 co-production, 2 the problem (whose links to impacts carry no contribution).
+_PROBLEM_SOURCE = 2
+_WEIGHTS: dict[int | None, tuple[tuple[float, float, float], ...]] = {
+    level: (_scenario_weights(value, False), _scenario_weights(value, True), (0.0, 0.0, 0.0))
     for level, value in [(None, DEFAULT_LEVEL), *((n, n) for n in range(5))]
 }
 
-# A node's state once settled: per scenario, project and co-production shares packed as one
-# complex number (project + co-production·j, so one multiply-add carries both; other is the
-# rest), then the unevidenced part, the route counts, and whether it is co-production.
-_State = tuple[complex, complex, complex, float, int, int, bool]
-_PROJECT_ACTIVITY: _State = (1 + 0j, 1 + 0j, 1 + 0j, 0.0, 1, 0, False)
-_COPRODUCTION_ACTIVITY: _State = (1j, 1j, 1j, 0.0, 1, 1, True)
+# A node's state once settled: project and co-production shares in each scenario (other is
+# the rest), the unevidenced part, the route counts, and the source index for _WEIGHTS.
+_State = tuple[float, float, float, float, float, float, float, int, int, int]
+_PROJECT_ACTIVITY: _State = (1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1, 0, 0)
+_COPRODUCTION_ACTIVITY: _State = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1, 1, 1)
+_PROBLEM: _State = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, _PROBLEM_SOURCE)
 
 
 @attrs.define
@@ -207,6 +208,9 @@ class _Sweep:
     states: dict[str, _State]
     order: list[str]
     findings: list[Finding]
+    activities: list[Activity]  # these three in topological order
+    outcomes: list[Outcome]
+    impacts: list[Impact]
 
 
 def _sweep(toc: TheoryOfChange) -> _Sweep:
@@ -217,56 +221,70 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
     weights = _WEIGHTS
     states: dict[str, _State] = {}
     findings: list[Finding] = []
+    activities: list[Activity] = []
+    outcomes: list[Outcome] = []
+    impacts: list[Impact] = []
     for node_id in order:
         node = node_data[node_id]["node"]
         node_type = node.node_type
         if node_type is NodeType.PROBLEM:
-            continue  # the problem is addressed by the impacts; it contributes nothing
+            states[node_id] = _PROBLEM  # addressed by the impacts, it contributes nothing
+            continue
         is_cp = getattr(node, "kind", None) is Kind.COPRODUCTION
         if node_type is NodeType.ACTIVITY:
             states[node_id] = _COPRODUCTION_ACTIVITY if is_cp else _PROJECT_ACTIVITY
+            activities.append(node)
             continue
-        z0 = z1 = z2 = 0j
-        t0 = t1 = t2 = loose = 0.0
-        routes = through = inputs = 0
+        (outcomes if node_type is NodeType.OUTCOME else impacts).append(node)
+        p0 = c0 = t0 = p1 = c1 = t1 = p2 = c2 = t2 = loose = 0.0
+        routes = through = 0
         for source, edge in pred[node_id].items():
-            state = states.get(source)
-            if state is None:
-                continue  # the problem
-            s0, s1, s2, s_loose, s_routes, s_through, s_cp = state
+            sp0, sc0, sp1, sc1, sp2, sc2, s_loose, s_routes, s_through, s_source = states[source]
             link = edge["link"]
-            w0, w1, w2 = weights[link.level][s_cp]
-            z0 += w0 * s0
-            z1 += w1 * s1
-            z2 += w2 * s2
+            w0, w1, w2 = weights[link.level][s_source]
+            p0 += w0 * sp0
+            c0 += w0 * sc0
             t0 += w0
+            p1 += w1 * sp1
+            c1 += w1 * sc1
             t1 += w1
+            p2 += w2 * sp2
+            c2 += w2 * sc2
             t2 += w2
             loose += w0 * s_loose if link.evidence else w0
             routes += s_routes
             through += s_through
-            inputs += 1
         w_other = LEVEL_WEIGHTS[getattr(node, "other_factors_level", None) or 0]
         d0, d1, d2 = t0 + w_other, t1 + w_other, t2 + w_other
         if d0 == 0:
-            findings.append(_no_inputs_finding(node, has_inputs=inputs > 0))
+            has_inputs = any(states[source][9] != _PROBLEM_SOURCE for source in pred[node_id])
+            findings.append(_no_inputs_finding(node, has_inputs=has_inputs))
+            d0 = 1.0  # nothing comes in: every share stays 0, so all is other
+        # A scenario moves levels by one step, so it can leave a node with no weight where
+        # the levels as set did not: then that scenario counts the node as other factors.
+        d1 = d1 or 1.0
+        d2 = d2 or 1.0
         if is_cp and node_type is NodeType.OUTCOME:
             through = routes  # every route into a co-production outcome passes through it
         states[node_id] = (
-            z0 / d0 if d0 else 0j,
-            z1 / d1 if d1 else 0j,
-            z2 / d2 if d2 else 0j,
-            loose / d0 if d0 else 0.0,
+            p0 / d0,
+            c0 / d0,
+            p1 / d1,
+            c1 / d1,
+            p2 / d2,
+            c2 / d2,
+            loose / d0,
             routes,
             through,
-            is_cp,
+            1 if is_cp else 0,
         )
-    return _Sweep(states, order, findings)
+    return _Sweep(states, order, findings, activities, outcomes, impacts)
 
 
 def _scenarios(state: _State) -> list[tuple[float, float, float]]:
     """(project, co-production, other) in each scenario; other is what is left."""
-    return [(z.real, z.imag, max(0.0, 1.0 - z.real - z.imag)) for z in state[:3]]
+    pairs = [(state[2 * k], state[2 * k + 1]) for k in range(_SCENARIOS)]
+    return [(p, c, max(0.0, 1.0 - p - c)) for p, c in pairs]
 
 
 def _no_inputs_finding(node: Any, *, has_inputs: bool) -> Finding:
@@ -298,7 +316,7 @@ def split(toc: TheoryOfChange) -> SplitResult:
     :raises CycleError: links go round in a circle (validation reports where).
     """
     sweep = _sweep(toc)
-    impacts = toc.impacts()
+    impacts = _in_map_order(toc, sweep.impacts)
     impact_ids = [i.id for i in impacts]
     masks = impact_masks(toc.graph, sweep.order, impact_ids)
 
@@ -307,8 +325,7 @@ def split(toc: TheoryOfChange) -> SplitResult:
     effort, cp_effort, with_effort = [0.0] * n, [0.0] * n, [0] * n
     total_effort = cp_total_effort = 0.0
     efforts_recorded = 0
-    activities = toc.activities()
-    outcomes = toc.outcomes()
+    activities, outcomes = sweep.activities, sweep.outcomes
     # Activities and outcomes often share their set of impacts: expand each distinct set once.
     activity_sets: dict[tuple[int, bool], list[float]] = {}
     for activity in activities:
@@ -347,9 +364,9 @@ def split(toc: TheoryOfChange) -> SplitResult:
             activities=_count_share(cp_acts[i], acts[i], "activities", "that lead to this impact"),
             outcomes=_count_share(cp_outs[i], outs[i], "outcomes", "that lead to this impact"),
             effort=_effort_share(cp_effort[i], effort[i], with_effort[i], acts[i]),
-            routes=_route_share(*sweep.states[impact.id][4:6]),
+            routes=_route_share(*sweep.states[impact.id][7:9]),
             contribution=_contribution(
-                _scenarios(sweep.states[impact.id]), sweep.states[impact.id][3], "this impact"
+                _scenarios(sweep.states[impact.id]), sweep.states[impact.id][6], "this impact"
             ),
         )
         for i, impact in enumerate(impacts)
@@ -361,7 +378,7 @@ def split(toc: TheoryOfChange) -> SplitResult:
         for k in range(_SCENARIOS):
             p, c, o = (sum(item[k][part] for item in each) / n for part in range(3))
             scenarios.append((p, c, o))
-        loose = sum(sweep.states[i][3] for i in impact_ids) / n
+        loose = sum(sweep.states[i][6] for i in impact_ids) / n
         overall = _contribution(scenarios, loose, "the impacts taken together")
     return SplitResult(
         activities=_count_share(cp_activity_count, len(activities), "activities", "in the map"),
@@ -369,11 +386,20 @@ def split(toc: TheoryOfChange) -> SplitResult:
         effort=_effort_share(cp_total_effort, total_effort, efforts_recorded, len(activities)),
         overall=overall,
         impacts=per_impact,
-        findings=_in_map_order(toc, sweep.findings),
+        findings=_findings_in_map_order(toc, sweep.findings),
     )
 
 
-def _in_map_order(toc: TheoryOfChange, findings: list[Finding]) -> tuple[Finding, ...]:
+_N = TypeVar("_N", Activity, Outcome, Impact)
+
+
+def _in_map_order(toc: TheoryOfChange, nodes: list[_N]) -> list[_N]:
+    """Nodes in the map's own order (one scan of the ids, no position table)."""
+    by_id = {node.id: node for node in nodes}
+    return [by_id[node_id] for node_id in toc.graph if node_id in by_id]
+
+
+def _findings_in_map_order(toc: TheoryOfChange, findings: list[Finding]) -> tuple[Finding, ...]:
     if not findings:
         return ()
     position = {node_id: i for i, node_id in enumerate(toc.graph)}

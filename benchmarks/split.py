@@ -5,12 +5,12 @@ nodes in that order at least once. The split itself makes one forward sweep (rou
 contribution in three scenarios, evidence) and one backward pass (what lies behind each
 impact).
 
-    python benchmarks/split.py                 # about 200,000 nodes and 600,000 links
-    python benchmarks/split.py --projects 1    # one random map: far more impacts per node
+    python benchmarks/split.py                    # about 200,000 nodes and 600,000 links
+    python benchmarks/split.py --project-size 0   # one random map: far more impacts per node
 
 The default map is a portfolio of 1,000 projects of about 200 nodes (each with its own two
 impacts, 2% of links crossing projects), the shape of a council's or a funder's maps taken
-together. ``--projects 1`` draws every link from the whole map, so each activity leads to
+together. ``--project-size 0`` draws every link from the whole map, so each activity leads to
 about 13 of the 2,000 impacts, which the per-impact counts pay for.
 
 Goal: within 3x the floor.
@@ -19,22 +19,11 @@ Goal: within 3x the floor.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import networkx as nx
 
 import coprod_toc as ct
-from maps import build_map
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from common import best_of, build_map
 
 
 def main() -> None:
@@ -42,21 +31,22 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
-        "--projects",
+        "--project-size",
         type=int,
-        default=1000,
-        help="share the nodes among this many projects (1: one random map, the worst case)",
+        default=200,
+        help="nodes per project in the portfolio (0: one random map, the worst case)",
     )
     args = parser.parse_args()
 
-    toc = build_map(args.nodes, projects=args.projects)
+    projects = max(1, args.nodes // args.project_size) if args.project_size else 1
+    toc = build_map(args.nodes, projects=projects)
     graph = toc.graph
     floor_s = best_of(args.repeat, lambda: list(nx.topological_sort(graph)))
     split_s = best_of(args.repeat, lambda: ct.split(toc))
     progress_s = best_of(args.repeat, lambda: ct.progress(toc))
     print(
         f"{len(toc):,} nodes, {len(toc.links()):,} links, {len(toc.impacts()):,} impacts, "
-        f"{args.projects:,} project(s)"
+        f"{projects:,} project(s)"
     )
     print(f"floor (networkx topological sort): {floor_s:.3f} s")
     print(f"ct.split:    {split_s:.3f} s  = {split_s / floor_s:.2f}x the floor (goal: within 3x)")

@@ -6,8 +6,11 @@ The benchmark also validates a map a tenth the size to show how time grows with 
 floor's own growth is printed beside it, since a graph that no longer fits the CPU caches
 makes every traversal, the bare one included, slower per node.
 
-    python benchmarks/validate.py             # about 200,000 nodes and 600,000 links
-    python benchmarks/validate.py --nodes 50000
+    python benchmarks/validate.py                   # about 200,000 nodes and 600,000 links
+    python benchmarks/validate.py --project-size 0  # one random map instead of a portfolio
+
+The maps are portfolios of projects of about 200 nodes (see benchmarks/common.py), so the
+larger map has ten times the projects of the smaller one.
 
 Goals: validate within 3x the floor; 10x the nodes costs at most about 12x the time.
 """
@@ -15,13 +18,12 @@ Goals: validate within 3x the floor; 10x the nodes costs at most about 12x the t
 from __future__ import annotations
 
 import argparse
-import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import coprod_toc as ct
-from maps import build_map
+from common import best_of, build_map
 
 
 def floor(toc: ct.TheoryOfChange) -> None:
@@ -42,17 +44,9 @@ def _bfs(adjacency: Any, sources: Iterable[str]) -> set[str]:
     return seen
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def measure(nodes: int, repeat: int) -> tuple[int, int, float, float]:
-    toc = build_map(nodes)
+def measure(nodes: int, repeat: int, project_size: int) -> tuple[int, int, float, float]:
+    projects = max(1, nodes // project_size) if project_size else 1
+    toc = build_map(nodes, projects=projects)
     report = ct.validate(toc)
     assert not report.errors, report.errors[:3]
     floor_s = best_of(repeat, lambda: floor(toc))
@@ -64,9 +58,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--project-size",
+        type=int,
+        default=200,
+        help="nodes per project in the portfolio (0: one random map, links drawn map-wide)",
+    )
     args = parser.parse_args()
 
-    rows = [measure(args.nodes // 10, args.repeat), measure(args.nodes, args.repeat)]
+    rows = [
+        measure(args.nodes // 10, args.repeat, args.project_size),
+        measure(args.nodes, args.repeat, args.project_size),
+    ]
     print(f"{'nodes':>9} {'links':>9} {'floor s':>9} {'validate s':>11} {'ratio':>7}")
     for n, e, floor_s, validate_s in rows:
         print(f"{n:>9,} {e:>9,} {floor_s:>9.3f} {validate_s:>11.3f} {validate_s / floor_s:>6.2f}x")

@@ -29,7 +29,7 @@ from coprod_toc.model import (
     Problem,
 )
 
-__all__ = ["ALLOWED_LINKS", "TheoryOfChange"]
+__all__ = ["ALLOWED_LINKS", "TheoryOfChange", "reach"]
 
 #: Which node type may link to which: "contributes to" (and the problem "is addressed by").
 ALLOWED_LINKS: frozenset[tuple[NodeType, NodeType]] = frozenset(
@@ -60,6 +60,21 @@ _ID_PREFIX = {
     NodeType.ACTIVITY: "A",
 }
 _ASSUMPTION_PREFIX = "S"
+
+
+def reach(adjacency: Any, sources: Iterable[str]) -> set[str]:
+    """Every node reachable from any of ``sources`` (included), breadth first.
+
+    Pass ``graph.succ`` to walk forwards, ``graph.pred`` to walk backwards.
+    """
+    seen = set(sources)
+    queue = deque(seen)
+    while queue:
+        for nxt in adjacency[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
 
 
 class TheoryOfChange:
@@ -214,25 +229,15 @@ class TheoryOfChange:
         impact = self.get(impact_id)
         if impact.node_type is not NodeType.IMPACT:
             raise ModelError(f"{impact_id!r} is a {impact.node_type.value}, not an impact")
-        keep = self._reach(impact_id, self._graph.pred)
+        keep = reach(self._graph.pred, [impact_id])
         keep.discard(self._problem_id)
         if self._problem_id is not None and self._graph.has_edge(self._problem_id, impact_id):
             keep.add(self._problem_id)
         return self._restricted_to(keep)
 
-    def _reach(self, start: str, adjacency: Any) -> set[str]:
-        seen = {start}
-        queue = deque([start])
-        while queue:
-            for nxt in adjacency[queue.popleft()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
-        return seen
-
     def _collect(self, start: str, adjacency: Any, wanted: NodeType, direct: bool) -> list[str]:
         self.get(start)
-        found = set(adjacency[start]) if direct else self._reach(start, adjacency) - {start}
+        found = set(adjacency[start]) if direct else reach(adjacency, [start]) - {start}
         nodes = self._graph.nodes
         # Keep the map's own order, so results are stable.
         return [n for n in nodes if n in found and nodes[n]["node"].node_type is wanted]

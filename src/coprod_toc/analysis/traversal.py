@@ -7,7 +7,6 @@ search from all targets at once.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ import attrs
 import networkx as nx
 
 from coprod_toc.errors import CycleError
+from coprod_toc.graph import reach
 
 __all__ = [
     "ForwardSweep",
@@ -38,21 +38,6 @@ def adjacency(graph: Any) -> tuple[Adjacency, Adjacency, dict[str, dict[str, Any
     ``_succ``, ``_pred`` and ``_node`` since 2.0. Never write to them: the map owns its graph.
     """
     return graph._succ, graph._pred, graph._node
-
-
-def reach(adjacency: Any, sources: Iterable[str]) -> set[str]:
-    """Every node reachable from any of ``sources`` (included) over ``adjacency``.
-
-    Pass ``graph.succ`` to walk forwards, ``graph.pred`` to walk backwards.
-    """
-    seen = set(sources)
-    queue = deque(seen)
-    while queue:
-        for nxt in adjacency[queue.popleft()]:
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
 
 
 @attrs.frozen

@@ -1,8 +1,10 @@
-"""Large synthetic maps for the benchmarks."""
+"""What the benchmarks share: large synthetic maps, and best-of-N timing."""
 
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 from typing import Any
 
 import coprod_toc as ct
@@ -29,6 +31,8 @@ def build_map(
     ``cross`` share that goes to another project's outcomes (shared outcomes, partner work).
     With one project every link is drawn from the whole map.
     """
+    if nodes // projects < 100:
+        raise ValueError(f"{nodes} nodes make projects of under 100 nodes; use fewer projects")
     rng = random.Random(seed)
     toc = ct.TheoryOfChange(title=f"benchmark {nodes}")
     toc.set_problem("Benchmark problem", id="P")
@@ -84,3 +88,13 @@ def build_map(
             for target in targets:
                 toc.link(activity, target, **_payload(rng))
     return toc
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """The fastest of ``repeat`` runs, in seconds: the least disturbed by the machine."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)

@@ -354,8 +354,8 @@ def split(toc: TheoryOfChange) -> SplitResult:
             outs[i] += count
             if is_cp:
                 cp_outs[i] += count
-    cp_activity_count = sum(a.kind is Kind.COPRODUCTION for a in activities)
-    cp_outcome_count = sum(o.kind is Kind.COPRODUCTION for o in outcomes)
+    cp_activity_count = sum(int(group[0]) for (_, cp), group in activity_sets.items() if cp)
+    cp_outcome_count = sum(count for (_, cp), count in outcome_sets.items() if cp)
     per_impact = tuple(
         ImpactSplit(
             impact=impact.id,
@@ -402,7 +402,8 @@ def _in_map_order(toc: TheoryOfChange, nodes: list[_N]) -> list[_N]:
 def _findings_in_map_order(toc: TheoryOfChange, findings: list[Finding]) -> tuple[Finding, ...]:
     if not findings:
         return ()
-    position = {node_id: i for i, node_id in enumerate(toc.graph)}
+    named = {f.nodes[0] for f in findings}
+    position = {node_id: i for i, node_id in enumerate(n for n in toc.graph if n in named)}
     return tuple(sorted(findings, key=lambda f: position[f.nodes[0]]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import random
 import time
 from collections.abc import Callable
@@ -98,3 +99,23 @@ def best_of(repeat: int, fn: Callable[[], object]) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def arguments(description: str) -> argparse.Namespace:
+    """The options every benchmark takes: --nodes, --repeat, --project-size."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--project-size",
+        type=int,
+        default=200,
+        help="nodes per project in the portfolio (0: one random map, links drawn map-wide)",
+    )
+    return parser.parse_args()
+
+
+def portfolio(nodes: int, project_size: int) -> ct.TheoryOfChange:
+    """A map of ``nodes`` shared out in projects of ``project_size`` (0: one random map)."""
+    projects = max(1, nodes // project_size) if project_size else 1
+    return build_map(nodes, projects=projects)

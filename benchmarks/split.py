@@ -18,35 +18,22 @@ Goal: within 3x the floor.
 
 from __future__ import annotations
 
-import argparse
-
 import networkx as nx
 
 import coprod_toc as ct
-from common import best_of, build_map
+from common import arguments, best_of, portfolio
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nodes", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--project-size",
-        type=int,
-        default=200,
-        help="nodes per project in the portfolio (0: one random map, the worst case)",
-    )
-    args = parser.parse_args()
-
-    projects = max(1, args.nodes // args.project_size) if args.project_size else 1
-    toc = build_map(args.nodes, projects=projects)
+    args = arguments(__doc__.splitlines()[0])
+    toc = portfolio(args.nodes, args.project_size)
     graph = toc.graph
     floor_s = best_of(args.repeat, lambda: list(nx.topological_sort(graph)))
     split_s = best_of(args.repeat, lambda: ct.split(toc))
     progress_s = best_of(args.repeat, lambda: ct.progress(toc))
     print(
         f"{len(toc):,} nodes, {len(toc.links()):,} links, {len(toc.impacts()):,} impacts, "
-        f"{projects:,} project(s)"
+        f"projects of {args.project_size or len(toc)} nodes"
     )
     print(f"floor (networkx topological sort): {floor_s:.3f} s")
     print(f"ct.split:    {split_s:.3f} s  = {split_s / floor_s:.2f}x the floor (goal: within 3x)")

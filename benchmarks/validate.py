@@ -17,13 +17,12 @@ Goals: validate within 3x the floor; 10x the nodes costs at most about 12x the t
 
 from __future__ import annotations
 
-import argparse
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
 import coprod_toc as ct
-from common import best_of, build_map
+from common import arguments, best_of, portfolio
 
 
 def floor(toc: ct.TheoryOfChange) -> None:
@@ -45,8 +44,7 @@ def _bfs(adjacency: Any, sources: Iterable[str]) -> set[str]:
 
 
 def measure(nodes: int, repeat: int, project_size: int) -> tuple[int, int, float, float]:
-    projects = max(1, nodes // project_size) if project_size else 1
-    toc = build_map(nodes, projects=projects)
+    toc = portfolio(nodes, project_size)
     report = ct.validate(toc)
     assert not report.errors, report.errors[:3]
     floor_s = best_of(repeat, lambda: floor(toc))
@@ -55,17 +53,7 @@ def measure(nodes: int, repeat: int, project_size: int) -> tuple[int, int, float
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nodes", type=int, default=200_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--project-size",
-        type=int,
-        default=200,
-        help="nodes per project in the portfolio (0: one random map, links drawn map-wide)",
-    )
-    args = parser.parse_args()
-
+    args = arguments(__doc__.splitlines()[0])
     rows = [
         measure(args.nodes // 10, args.repeat, args.project_size),
         measure(args.nodes, args.repeat, args.project_size),

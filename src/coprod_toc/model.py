@@ -361,8 +361,11 @@ class BreakdownItem:
     level: int | None = attrs.field(default=None, converter=_level("level", 0, 4))
 
 
+_assessment_date = _date("date")
+
+
 def _required_date(value: object) -> dt.date:
-    converted = _date("date")(value)
+    converted = _assessment_date(value)
     if converted is None:
         raise ModelError("date must be a date (YYYY-MM-DD), not None")
     return converted

@@ -86,10 +86,6 @@ class Registered:
     plugin: str
     implementation: Any
 
-    @property
-    def description(self) -> str:
-        return str(getattr(self.implementation, "description", ""))
-
 
 class Extensions:
     """Everything the plugins registered, collected once per manager.

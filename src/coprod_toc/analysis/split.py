@@ -187,20 +187,22 @@ def _scenario_weights(level: int, from_coproduction: bool) -> tuple[float, float
     )
 
 
-# The three scenario weights of a link, by its level (None: the default) and by its source:
-# 0 project, 1 co-production, 2 the problem (whose links to impacts carry no contribution).
-_PROBLEM_SOURCE = 2
-_WEIGHTS: dict[int | None, tuple[tuple[float, float, float], ...]] = {
-    level: (_scenario_weights(value, False), _scenario_weights(value, True), (0.0, 0.0, 0.0))
-    for level, value in [(None, DEFAULT_LEVEL), *((n, n) for n in range(5))]
-}
+# The three scenario weights of a link leaving a node, by the link's level (None: the
+# default): one table for project sources, one for co-production sources, and one for the
+# problem, whose links to impacts carry no contribution.
+_Weights = dict[int | None, tuple[float, float, float]]
+_LEVELS = [(None, DEFAULT_LEVEL), *((n, n) for n in range(5))]
+_FROM_PROJECT: _Weights = {level: _scenario_weights(value, False) for level, value in _LEVELS}
+_FROM_COPRODUCTION: _Weights = {level: _scenario_weights(value, True) for level, value in _LEVELS}
+_FROM_PROBLEM: _Weights = {level: (0.0, 0.0, 0.0) for level, _ in _LEVELS}
+_FROM = (_FROM_PROJECT, _FROM_COPRODUCTION)
 
 # A node's state once settled: project and co-production shares in each scenario (other is
-# the rest), the unevidenced part, the route counts, and the source index for _WEIGHTS.
-_State = tuple[float, float, float, float, float, float, float, int, int, int]
-_PROJECT_ACTIVITY: _State = (1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1, 0, 0)
-_COPRODUCTION_ACTIVITY: _State = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1, 1, 1)
-_PROBLEM: _State = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, _PROBLEM_SOURCE)
+# the rest), the unevidenced part, the route counts, and the weights its links carry.
+_State = tuple[float, float, float, float, float, float, float, int, int, _Weights]
+_PROJECT_ACTIVITY: _State = (1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1, 0, _FROM_PROJECT)
+_COPRODUCTION_ACTIVITY: _State = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1, 1, _FROM_COPRODUCTION)
+_PROBLEM: _State = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, _FROM_PROBLEM)
 
 
 @attrs.define
@@ -208,8 +210,10 @@ class _Sweep:
     states: dict[str, _State]
     order: list[str]
     findings: list[Finding]
-    activities: list[Activity]  # these three in topological order
-    outcomes: list[Outcome]
+    # Ids by node type and kind (index 1: co-production), for the counts of measure A.
+    activities: tuple[list[str], list[str]]
+    outcomes: tuple[list[str], list[str]]
+    efforts: list[tuple[str, bool, float]]  # activities with an effort figure
     impacts: list[Impact]
 
 
@@ -218,11 +222,11 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
     graph = toc.graph
     order = topological_order(graph)
     _, pred, node_data = adjacency(graph)
-    weights = _WEIGHTS
     states: dict[str, _State] = {}
     findings: list[Finding] = []
-    activities: list[Activity] = []
-    outcomes: list[Outcome] = []
+    activities: tuple[list[str], list[str]] = ([], [])
+    outcomes: tuple[list[str], list[str]] = ([], [])
+    efforts: list[tuple[str, bool, float]] = []
     impacts: list[Impact] = []
     for node_id in order:
         node = node_data[node_id]["node"]
@@ -233,15 +237,20 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
         is_cp = getattr(node, "kind", None) is Kind.COPRODUCTION
         if node_type is NodeType.ACTIVITY:
             states[node_id] = _COPRODUCTION_ACTIVITY if is_cp else _PROJECT_ACTIVITY
-            activities.append(node)
+            activities[is_cp].append(node_id)
+            if node.effort is not None:
+                efforts.append((node_id, is_cp, node.effort))
             continue
-        (outcomes if node_type is NodeType.OUTCOME else impacts).append(node)
+        if node_type is NodeType.OUTCOME:
+            outcomes[is_cp].append(node_id)
+        else:
+            impacts.append(node)
         p0 = c0 = t0 = p1 = c1 = t1 = p2 = c2 = t2 = loose = 0.0
         routes = through = 0
         for source, edge in pred[node_id].items():
-            sp0, sc0, sp1, sc1, sp2, sc2, s_loose, s_routes, s_through, s_source = states[source]
+            sp0, sc0, sp1, sc1, sp2, sc2, s_loose, s_routes, s_through, s_weights = states[source]
             link = edge["link"]
-            w0, w1, w2 = weights[link.level][s_source]
+            w0, w1, w2 = s_weights[link.level]
             p0 += w0 * sp0
             c0 += w0 * sc0
             t0 += w0
@@ -257,7 +266,7 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
         w_other = LEVEL_WEIGHTS[getattr(node, "other_factors_level", None) or 0]
         d0, d1, d2 = t0 + w_other, t1 + w_other, t2 + w_other
         if d0 == 0:
-            has_inputs = any(states[source][9] != _PROBLEM_SOURCE for source in pred[node_id])
+            has_inputs = any(states[source][9] is not _FROM_PROBLEM for source in pred[node_id])
             findings.append(_no_inputs_finding(node, has_inputs=has_inputs))
             d0 = 1.0  # nothing comes in: every share stays 0, so all is other
         # A scenario moves levels by one step, so it can leave a node with no weight where
@@ -276,15 +285,15 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
             loose / d0,
             routes,
             through,
-            1 if is_cp else 0,
+            _FROM[is_cp],
         )
-    return _Sweep(states, order, findings, activities, outcomes, impacts)
+    return _Sweep(states, order, findings, activities, outcomes, efforts, impacts)
 
 
 def _scenarios(state: _State) -> list[tuple[float, float, float]]:
     """(project, co-production, other) in each scenario; other is what is left."""
-    pairs = [(state[2 * k], state[2 * k + 1]) for k in range(_SCENARIOS)]
-    return [(p, c, max(0.0, 1.0 - p - c)) for p, c in pairs]
+    p0, c0, p1, c1, p2, c2 = state[:6]
+    return [(p, c, max(0.0, 1.0 - p - c)) for p, c in ((p0, c0), (p1, c1), (p2, c2))]
 
 
 def _no_inputs_finding(node: Any, *, has_inputs: bool) -> Finding:
@@ -321,41 +330,23 @@ def split(toc: TheoryOfChange) -> SplitResult:
     masks = impact_masks(toc.graph, sweep.order, impact_ids)
 
     n = len(impact_ids)
-    acts, cp_acts, outs, cp_outs = [0] * n, [0] * n, [0] * n, [0] * n
+    acts, cp_acts = (_per_impact(ids, masks, n) for ids in sweep.activities)
+    outs, cp_outs = (_per_impact(ids, masks, n) for ids in sweep.outcomes)
+    for i in range(n):
+        acts[i] += cp_acts[i]
+        outs[i] += cp_outs[i]
     effort, cp_effort, with_effort = [0.0] * n, [0.0] * n, [0] * n
-    total_effort = cp_total_effort = 0.0
-    efforts_recorded = 0
-    activities, outcomes = sweep.activities, sweep.outcomes
-    # Activities and outcomes often share their set of impacts: expand each distinct set once.
-    activity_sets: dict[tuple[int, bool], list[float]] = {}
-    for activity in activities:
-        is_cp = activity.kind is Kind.COPRODUCTION
-        group = activity_sets.get((masks[activity.id], is_cp))
-        if group is None:
-            group = activity_sets[masks[activity.id], is_cp] = [0, 0, 0.0]
-        group[0] += 1
-        if activity.effort is not None:
-            group[1] += 1
-            group[2] += activity.effort
-    for (mask, is_cp), (count, counted_effort, amount) in activity_sets.items():
-        efforts_recorded += int(counted_effort)
-        total_effort += amount
-        cp_total_effort += amount if is_cp else 0
-        for i in bits(mask):
-            acts[i] += int(count)
-            with_effort[i] += int(counted_effort)
+    for activity_id, is_cp, amount in sweep.efforts:
+        for i in bits(masks[activity_id]):
+            with_effort[i] += 1
             effort[i] += amount
             if is_cp:
-                cp_acts[i] += int(count)
                 cp_effort[i] += amount
-    outcome_sets = Counter((masks[o.id], o.kind is Kind.COPRODUCTION) for o in outcomes)
-    for (mask, is_cp), count in outcome_sets.items():
-        for i in bits(mask):
-            outs[i] += count
-            if is_cp:
-                cp_outs[i] += count
-    cp_activity_count = sum(int(group[0]) for (_, cp), group in activity_sets.items() if cp)
-    cp_outcome_count = sum(count for (_, cp), count in outcome_sets.items() if cp)
+    total_effort = sum(amount for _, _, amount in sweep.efforts)
+    cp_total_effort = sum(amount for _, is_cp, amount in sweep.efforts if is_cp)
+    cp_activity_count, cp_outcome_count = len(sweep.activities[1]), len(sweep.outcomes[1])
+    activity_count = len(sweep.activities[0]) + cp_activity_count
+    outcome_count = len(sweep.outcomes[0]) + cp_outcome_count
     per_impact = tuple(
         ImpactSplit(
             impact=impact.id,
@@ -381,13 +372,22 @@ def split(toc: TheoryOfChange) -> SplitResult:
         loose = sum(sweep.states[i][6] for i in impact_ids) / n
         overall = _contribution(scenarios, loose, "the impacts taken together")
     return SplitResult(
-        activities=_count_share(cp_activity_count, len(activities), "activities", "in the map"),
-        outcomes=_count_share(cp_outcome_count, len(outcomes), "outcomes", "in the map"),
-        effort=_effort_share(cp_total_effort, total_effort, efforts_recorded, len(activities)),
+        activities=_count_share(cp_activity_count, activity_count, "activities", "in the map"),
+        outcomes=_count_share(cp_outcome_count, outcome_count, "outcomes", "in the map"),
+        effort=_effort_share(cp_total_effort, total_effort, len(sweep.efforts), activity_count),
         overall=overall,
         impacts=per_impact,
         findings=_findings_in_map_order(toc, sweep.findings),
     )
+
+
+def _per_impact(ids: list[str], masks: dict[str, int], n: int) -> list[int]:
+    """How many of ``ids`` lead to each impact: nodes sharing a set of impacts count once."""
+    counts = [0] * n
+    for mask, count in Counter(map(masks.__getitem__, ids)).items():
+        for i in bits(mask):
+            counts[i] += count
+    return counts
 
 
 _N = TypeVar("_N", Activity, Outcome, Impact)

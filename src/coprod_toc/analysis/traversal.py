@@ -63,7 +63,7 @@ def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
     strongly connected components over just the stuck nodes.
     """
     succ, pred, _ = adjacency(graph)
-    indegree = {node: len(sources) for node, sources in pred.items()}
+    indegree = dict(zip(pred, map(len, pred.values()), strict=True))
     ready = [node for node, degree in indegree.items() if degree == 0]
     seed_sets = {name: frozenset(nodes) for name, nodes in seeds.items()}
     flags = {name: set(nodes) for name, nodes in seed_sets.items()}

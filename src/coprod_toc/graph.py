@@ -385,9 +385,15 @@ class TheoryOfChange:
         :raises LinkError: the pair is not in :data:`ALLOWED_LINKS`, an outcome would lead to
             an earlier-horizon outcome, a node would link to itself, or the link exists.
         """
-        source_node, target_node = self.get(source), self.get(target)
+        nodes = self._graph._node  # networkx's node dict: the views cost more per link
+        try:
+            source_node, target_node = nodes[source]["node"], nodes[target]["node"]
+        except (KeyError, TypeError):
+            self.get(source)
+            self.get(target)
+            raise
         self._check_link(source_node, target_node)
-        if self._graph.has_edge(source, target):
+        if target in self._graph._succ[source]:
             raise LinkError(
                 f"{source!r} already links to {target!r}; use update_link to change it",
                 source,

@@ -152,15 +152,19 @@ def check_id(value: object, what: str = "id") -> str:
 
 
 def _enum(cls: type[_E], field_name: str) -> Callable[[object], _E]:
+    members = {m.value: m for m in cls}
+
     def convert(value: object) -> _E:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
+            member = members.get(value)  # the canonical spelling: no need to clean it up
+            if member is not None:
+                return member
             text = value.strip().lower()
-            try:
-                return cls(_ALIASES.get(text, text))
-            except ValueError:
-                pass
+            member = members.get(_ALIASES.get(text, text))
+            if member is not None:
+                return member
         allowed = ", ".join(repr(m.value) for m in cls)
         raise ModelError(f"{field_name} must be one of {allowed}, not {value!r}")
 
@@ -187,6 +191,8 @@ def _optional_text(field_name: str) -> Callable[[object], str | None]:
 
 def _strings(field_name: str) -> Callable[[object], tuple[str, ...]]:
     def convert(value: object) -> tuple[str, ...]:
+        if value == ():  # the default of every such field, and the commonest value
+            return ()
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise ModelError(f"{field_name} must be a list of strings, not {value!r}")
         items = tuple(value)
@@ -485,8 +491,10 @@ class Link:
     references to the evidence behind the link.
     """
 
-    source: str = attrs.field(converter=check_id)
-    target: str = attrs.field(converter=check_id)
+    # Only the graph makes links, between nodes it holds (whose ids were checked): here the
+    # ends need only be texts.
+    source: str = attrs.field(converter=_text("source"))
+    target: str = attrs.field(converter=_text("target"))
     level: int | None = attrs.field(default=None, converter=_level("level", 0, 4))
     rationale: str | None = attrs.field(default=None, converter=_optional_text("rationale"))
     evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings("evidence"))

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from coprod_toc._gc import collection_paused
+from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import (
@@ -58,7 +61,12 @@ _TOP_KEYS = frozenset(
 # --------------------------------------------------------------------------- writing
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _encode(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.date):
@@ -70,24 +78,28 @@ def _encode(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _write_plan(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:
+    """Per field of ``cls``: its name, its default, and whether it is written even then."""
+    return tuple(
+        (field.name, field.default, field.name in _ALWAYS or field.default is attrs.NOTHING)
+        for field in attrs.fields(cls)
+    )
+
+
 def _record(record: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for field in attrs.fields(type(record)):
-        value = getattr(record, field.name)
-        if (
-            field.name not in _ALWAYS
-            and field.default is not attrs.NOTHING
-            and value == field.default
-        ):
-            continue
-        out[field.name] = _encode(value)
+    for name, default, always in _write_plan(type(record)):
+        value = getattr(record, name)
+        if always or value != default:
+            out[name] = value if type(value) in _PLAIN else _encode(value)
     return out
 
 
-def _links_from(toc: TheoryOfChange, node_id: str) -> list[Any]:
+def _links_from(succ: Mapping[str, Any], node_id: str) -> list[Any]:
     entries: list[Any] = []
-    for target in toc.successors(node_id):
-        link = toc.get_link(node_id, target)
+    for target, edge in succ[node_id].items():
+        link = edge["link"]
         if link.has_payload:
             entry = {"to": target} | {
                 k: v for k, v in _record(link).items() if k not in ("source", "target")
@@ -100,19 +112,25 @@ def _links_from(toc: TheoryOfChange, node_id: str) -> list[Any]:
 
 def to_document(toc: TheoryOfChange) -> dict[str, Any]:
     """The map as a canonical document (a dict of JSON types), in the map's own order."""
+    with collection_paused():
+        return _to_document(toc)
+
+
+def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "title": toc.title}
     if toc.external_ref is not None:
         doc["external_ref"] = toc.external_ref
+    succ = adjacency(toc.graph)[0]
     problem = toc.problem
     if problem is not None:
-        doc["problem"] = _record(problem) | {"addresses": _links_from(toc, problem.id)}
+        doc["problem"] = _record(problem) | {"addresses": _links_from(succ, problem.id)}
     for section, cls in _SECTIONS.items():
         link_key = _LINK_FIELDS.get(section)
         entries = []
         for node in toc.nodes(cls.node_type):
             entry = _record(node)
             if link_key:
-                entry[link_key] = _links_from(toc, node.id)
+                entry[link_key] = _links_from(succ, node.id)
             entries.append(entry)
         doc[section] = entries
     doc["assumptions"] = [_record(a) for a in toc.assumptions()]
@@ -140,39 +158,51 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
+@functools.cache
+def _read_plan(cls: type[Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    """The fields of ``cls`` by name, and the names of those without a default."""
+    fields = {f.name: f for f in attrs.fields(cls)}
+    return fields, frozenset(n for n, f in fields.items() if f.default is attrs.NOTHING)
+
+
 def _build(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozenset()) -> Any:
     """Build one attrs record from a mapping, reporting the first bad field by its path."""
     _expect(data, dict, path, "an object")
-    fields = {f.name: f for f in attrs.fields(cls)}
-    for key in data:
-        if key not in fields and key not in extra:
-            allowed = ", ".join(sorted(set(fields) | extra))
-            raise FormatError(
-                f"unknown field {key!r} (expected one of: {allowed})", path=_join(path, key)
+    fields, required = _read_plan(cls)
+    if not fields.keys() >= data.keys() - extra:
+        key = next(k for k in data if k not in fields and k not in extra)
+        allowed = ", ".join(sorted(set(fields) | extra))
+        raise FormatError(
+            f"unknown field {key!r} (expected one of: {allowed})", path=_join(path, key)
+        )
+    if not data.keys() >= required:
+        name = next(n for n in fields if n in required and n not in data)
+        raise FormatError(f"missing required field {name!r}", path=path)
+    kwargs = {k: v for k, v in data.items() if k not in extra} if extra else dict(data)
+    for name, nested in _NESTED.get(cls, ()):
+        if name in kwargs:
+            items_path = _join(path, name)
+            kwargs[name] = tuple(
+                _build(nested, item, _join(items_path, i))
+                for i, item in enumerate(_expect(kwargs[name], list, items_path, "a list"))
             )
-    kwargs: dict[str, Any] = {}
-    for name, field in fields.items():
-        if name not in data:
-            if field.default is attrs.NOTHING:
-                raise FormatError(f"missing required field {name!r}", path=path)
-            continue
-        value = data[name]
-        nested = _NESTED.get((cls, name))
-        if nested is not None:
-            value = tuple(
-                _build(nested, item, _join(_join(path, name), i))
-                for i, item in enumerate(_expect(value, list, _join(path, name), "a list"))
-            )
-        elif field.converter is not None:
-            try:
-                value = field.converter(value)
-            except ModelError as exc:
-                raise FormatError(_field_problem(exc, name), path=_join(path, name)) from None
-        kwargs[name] = value
     try:
         return cls(**kwargs)
     except ModelError as exc:
-        raise FormatError(exc.message, path=path) from None
+        raise _locate(fields, kwargs, exc, path) from None
+
+
+def _locate(fields: dict[str, Any], kwargs: dict[str, Any], exc: ModelError, path: str) -> Any:
+    """The record was refused: find the field whose converter refuses its value, if one does."""
+    for name, value in kwargs.items():
+        converter = fields[name].converter
+        if converter is None:
+            continue
+        try:
+            converter(value)
+        except ModelError as field_exc:
+            return FormatError(_field_problem(field_exc, name), path=_join(path, name))
+    return FormatError(exc.message, path=path)
 
 
 def _field_problem(exc: ModelError, name: str) -> str:
@@ -181,25 +211,27 @@ def _field_problem(exc: ModelError, name: str) -> str:
     return exc.message[len(prefix) :] if exc.message.startswith(prefix) else exc.message
 
 
-_NESTED: dict[tuple[type[Any], str], type[Any]] = {
-    (Outcome, "indicators"): Indicator,
-    (Outcome, "assessments"): Assessment,
-    (Assessment, "breakdown"): BreakdownItem,
-    (Indicator, "actuals"): Actual,
+# Fields that hold a list of records, by the class that has them.
+_NESTED: dict[type[Any], tuple[tuple[str, type[Any]], ...]] = {
+    Outcome: (("indicators", Indicator), ("assessments", Assessment)),
+    Assessment: (("breakdown", BreakdownItem),),
+    Indicator: (("actuals", Actual),),
 }
 
 
-def _link_entries(
-    data: Mapping[str, Any], key: str, path: str
-) -> list[tuple[str, dict[str, Any], str]]:
-    """The links listed under ``key``: (target id, payload, path of the entry)."""
-    out: list[tuple[str, dict[str, Any], str]] = []
+# A link as read: (target id, payload, where it was listed, its index there).
+_Entry = tuple[str, dict[str, Any], str, int]
+
+
+def _link_entries(data: Mapping[str, Any], key: str, path: str) -> list[_Entry]:
+    """The links listed under ``key``. Paths are built only when something is wrong."""
+    out: list[_Entry] = []
     list_path = _join(path, key)
     for i, entry in enumerate(_expect(data.get(key, []), list, list_path, "a list of node ids")):
-        entry_path = _join(list_path, i)
-        if isinstance(entry, str):
-            out.append((entry, {}, entry_path))
+        if type(entry) is str:
+            out.append((entry, _NO_PAYLOAD, list_path, i))
             continue
+        entry_path = _join(list_path, i)
         _expect(entry, dict, entry_path, "a node id or an object with 'to'")
         payload = dict(entry)
         if "to" not in payload:
@@ -211,8 +243,11 @@ def _link_entries(
                     f"unknown field {name!r} (expected one of: evidence, level, rationale, to)",
                     path=_join(entry_path, name),
                 )
-        out.append((target, payload, entry_path))
+        out.append((target, payload, list_path, i))
     return out
+
+
+_NO_PAYLOAD: dict[str, Any] = {}
 
 
 def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
@@ -222,6 +257,11 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
         form may leave them out).
     :raises FormatError: naming the field path of the first problem found.
     """
+    with collection_paused():
+        return _from_document(data, require_header)
+
+
+def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
     _expect(data, dict, "", "a document object")
     for key in data:
         if key not in _TOP_KEYS:
@@ -240,32 +280,39 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
         raise FormatError(exc.message, path="title") from None
 
     reserved = _explicit_ids(data)
-    pending: list[tuple[str, list[tuple[str, dict[str, Any], str]]]] = []
+    pending: list[tuple[str, list[_Entry]]] = []
     problem_data = data.get("problem")
     if problem_data is not None:
         problem_data = _with_id(problem_data, toc, NodeType.PROBLEM, reserved)
         problem = _build(Problem, problem_data, "problem", frozenset({"addresses"}))
-        _add(toc, problem, "problem.id")
+        _add(toc, problem, "problem")
         if "addresses" in problem_data:
             pending.append((problem.id, _link_entries(problem_data, "addresses", "problem")))
     for section, cls in _SECTIONS.items():
         link_key = _LINK_FIELDS.get(section)
         extra = frozenset({link_key}) if link_key else frozenset()
         for i, item in enumerate(_expect(data.get(section, []), list, section, "a list")):
-            path = _join(section, i)
+            path = f"{section}[{i}]"
             item = _with_id(item, toc, cls.node_type, reserved)
             node = _build(cls, item, path, extra)
-            _add(toc, node, _join(path, "id"))
+            _add(toc, node, path)
             if link_key:
                 pending.append((node.id, _link_entries(item, link_key, path)))
     if problem_data is not None and "addresses" not in problem_data:
         # Authoring shorthand: a problem with no 'addresses' is addressed by every impact.
         assert toc.problem is not None
-        pending.insert(0, (toc.problem.id, [(i.id, {}, "problem") for i in toc.impacts()]))
+        addressed = [(i.id, _NO_PAYLOAD, "problem", -1) for i in toc.impacts()]
+        pending.insert(0, (toc.problem.id, addressed))
 
     for source, entries in pending:
-        for target, payload, path in entries:
-            _link(toc, source, target, payload, path)
+        for target, payload, list_path, i in entries:
+            try:
+                toc.link(source, target, **payload)
+            except CoprodTocError as exc:
+                path = list_path if i < 0 else _join(list_path, i)
+                if target not in toc:
+                    raise FormatError(f"unknown node {target!r}", path=path) from None
+                raise FormatError(exc.message, path=path) from None
 
     for i, item in enumerate(_expect(data.get("assumptions", []), list, "assumptions", "a list")):
         path = _join("assumptions", i)
@@ -330,15 +377,4 @@ def _add(toc: TheoryOfChange, node: Any, path: str) -> None:
     try:
         toc.add(node)
     except CoprodTocError as exc:
-        raise FormatError(exc.message, path=path) from None
-
-
-def _link(
-    toc: TheoryOfChange, source: str, target: str, payload: dict[str, Any], path: str
-) -> None:
-    if target not in toc:
-        raise FormatError(f"unknown node {target!r}", path=path)
-    try:
-        toc.link(source, target, **payload)
-    except CoprodTocError as exc:
-        raise FormatError(exc.message, path=path) from None
+        raise FormatError(exc.message, path=_join(path, "id")) from None

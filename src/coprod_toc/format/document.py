@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,13 +77,18 @@ def _encode(value: Any) -> Any:
     return value
 
 
-@functools.cache
+_WRITE_PLANS: dict[type[Any], tuple[tuple[str, Any, bool], ...]] = {}
+
+
 def _write_plan(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:
     """Per field of ``cls``: its name, its default, and whether it is written even then."""
-    return tuple(
-        (field.name, field.default, field.name in _ALWAYS or field.default is attrs.NOTHING)
-        for field in attrs.fields(cls)
-    )
+    plan = _WRITE_PLANS.get(cls)
+    if plan is None:
+        plan = _WRITE_PLANS[cls] = tuple(
+            (field.name, field.default, field.name in _ALWAYS or field.default is attrs.NOTHING)
+            for field in attrs.fields(cls)
+        )
+    return plan
 
 
 def _record(record: Any) -> dict[str, Any]:
@@ -158,11 +162,17 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-@functools.cache
+_READ_PLANS: dict[type[Any], tuple[dict[str, Any], frozenset[str]]] = {}
+
+
 def _read_plan(cls: type[Any]) -> tuple[dict[str, Any], frozenset[str]]:
     """The fields of ``cls`` by name, and the names of those without a default."""
-    fields = {f.name: f for f in attrs.fields(cls)}
-    return fields, frozenset(n for n, f in fields.items() if f.default is attrs.NOTHING)
+    plan = _READ_PLANS.get(cls)
+    if plan is None:
+        fields = {f.name: f for f in attrs.fields(cls)}
+        required = frozenset(n for n, f in fields.items() if f.default is attrs.NOTHING)
+        plan = _READ_PLANS[cls] = (fields, required)
+    return plan
 
 
 def _build(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozenset()) -> Any:

@@ -27,6 +27,14 @@ def fresh_plugin_manager() -> Iterator[ct.PluginManager]:
         yield manager
 
 
+@pytest.fixture(autouse=True)
+def default_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The default store of every test is a SQLite file of its own, never the user's."""
+    url = f"sqlite:///{tmp_path / 'default-store' / 'maps.db'}"
+    monkeypatch.setenv(ct.api.STORE_ENV, url)
+    return url
+
+
 @pytest.fixture
 def day_centre() -> ct.TheoryOfChange:
     """SCIE's worked example, freshly loaded for each test."""

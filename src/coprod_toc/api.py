@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 from coprod_toc.analysis import validation
 from coprod_toc.errors import (
     CoprodTocError,
@@ -27,7 +29,16 @@ from coprod_toc.plugins import Registered, get_plugin_manager
 from coprod_toc.store import Store
 from coprod_toc.survey import SurveyTable, pseudonymise
 
-__all__ = ["example", "export", "import_survey", "open_store", "render", "validate"]
+__all__ = [
+    "STORE_ENV",
+    "default_store_url",
+    "example",
+    "export",
+    "import_survey",
+    "open_store",
+    "render",
+    "validate",
+]
 
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 _HEAD_BYTES = 64 * 1024
@@ -45,12 +56,30 @@ def validate(
     )
 
 
-def open_store(url: str) -> Store:
-    """Open the store a URL names: ``memory://`` built in, more from plugins.
+#: The environment variable that names the default store's URL.
+STORE_ENV = "COPROD_TOC_STORE"
+
+
+def default_store_url() -> str:
+    """The store used when none is named: ``$COPROD_TOC_STORE`` if set, else a SQLite file
+    in the user's data folder (``~/.local/share/coprod-toc/maps.db`` on Linux)."""
+    url = os.environ.get(STORE_ENV)
+    if url:
+        return url
+    return f"sqlite:///{platformdirs.user_data_path('coprod-toc') / 'maps.db'}"
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store a URL names: ``sqlite:///PATH``, ``json://DIR`` and ``memory://`` are
+    built in, plugins add more. With no URL, the default store (:func:`default_store_url`).
 
     :raises PluginNotFoundError: no installed plugin handles the URL's scheme.
     :raises StoreError: the URL is not a URL, or its plugin refuses it.
     """
+    if url is None:
+        url = default_store_url()
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            _make_folder(Path(url[len("sqlite:///") :]).parent)
     match = _SCHEME_RE.match(url) if isinstance(url, str) else None
     if match is None:
         raise StoreError(f"{url!r} is not a store URL: expected SCHEME://…, e.g. 'memory://'")
@@ -68,6 +97,15 @@ def open_store(url: str) -> Store:
         available = [f"{scheme}://" for scheme in sorted(manager.extensions.schemes)]
         raise PluginNotFoundError("store for the URL scheme", scheme, available)
     return store
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot make the folder for the default store {str(folder)!r}: {exc}"
+        ) from None
 
 
 def _lookup(kind: str, registry: dict[str, Registered], name: str) -> Registered:

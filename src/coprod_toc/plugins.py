@@ -46,6 +46,8 @@ ENTRY_POINT_GROUP = "coprod_toc"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "coprod_toc.backends.rules",
     "coprod_toc.backends.memory",
+    "coprod_toc.backends.sqlite",
+    "coprod_toc.backends.json_files",
     "coprod_toc.backends.json_output",
 )
 

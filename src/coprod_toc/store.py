@@ -15,6 +15,7 @@ from types import TracebackType
 
 import attrs
 
+from coprod_toc.analysis.diff import MapDiff, diff
 from coprod_toc.errors import StoreError
 from coprod_toc.graph import TheoryOfChange
 
@@ -105,6 +106,14 @@ class Store(abc.ABC):
 
         :raises MapNotFoundError: no such map.
         """
+
+    def diff(self, name: str, a: int, b: int | None = None) -> MapDiff:
+        """What changed in map ``name`` from version ``a`` to version ``b`` (the latest if
+        ``None``): nodes and links added, removed and changed, with the changed fields.
+
+        :raises MapNotFoundError: no such map, or no such version.
+        """
+        return diff(self.load(name, a), self.load(name, b))
 
     def close(self) -> None:  # noqa: B027  # optional: most stores hold nothing to release
         """Release what the store holds open (connections, files). Safe to call twice."""

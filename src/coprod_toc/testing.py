@@ -189,10 +189,83 @@ class StoreContract:
             store.save(name, sample_maps()["empty"])
         assert store.list() == []
 
+    def test_everything_the_model_holds_survives(self, store: ct.Store) -> None:
+        """Title, reference, levels, evidence, assessments and assumptions all come back."""
+        toc = ct.example()
+        toc.external_ref = "case-system/42"
+        out = toc.outcomes()[0].id
+        acts = toc.activities_for(out)
+        toc.update_link(acts[0], out, level=3, rationale="agreed at the group", evidence=("e1",))
+        toc.assess(
+            out, status="partly", date="2026-03-01", breakdown=[ct.BreakdownItem(activity=acts[0])]
+        )
+        toc.add_assumption("The venue stays open", out, type="enabler")
+        store.save("full", toc)
+        assert ct.dumps(store.load("full")) == ct.dumps(toc)
+
+    def test_a_sequence_of_edits_keeps_every_version(self, store: ct.Store) -> None:
+        """Edit, remove, re-add, relink and reorder: each version loads exactly as saved."""
+        toc = sample_maps()["full"]
+        saved = [ct.dumps(toc)]
+        store.save("map", toc)
+        for edit in _EDITS:
+            edit(toc)
+            store.save("map", toc)
+            saved.append(ct.dumps(toc))
+        for version, text in enumerate(saved, start=1):
+            assert ct.dumps(store.load("map", version)) == text, f"version {version}"
+
+    def test_diff_names_what_changed(self, store: ct.Store) -> None:
+        """diff() between two versions lists nodes and links added, removed and changed."""
+        toc = sample_maps()["full"]
+        store.save("map", toc)
+        toc.update("O5", statement="Staff recruited and trained.")
+        toc.remove("K4")
+        new = toc.add_outcome("Volunteers join", kind="coproduction", horizon="short")
+        store.save("map", toc)
+        change = store.diff("map", 1, 2)
+        assert change.nodes_added == (new,)
+        assert "K4" in change.nodes_removed
+        assert [(c.key, list(c.fields)) for c in change.nodes_changed] == [("O5", ["statement"])]
+        assert change.links_removed and not change.links_added
+        assert not store.diff("map", 2, 2)
+        assert store.diff("map", 1).nodes_added == (new,)
+        with pytest.raises(ct.MapNotFoundError):
+            store.diff("map", 1, 3)
+
     def test_close_twice_is_safe(self, store: ct.Store) -> None:
         """close() may be called more than once."""
         store.close()
         store.close()
+
+
+def _relink_all(toc: ct.TheoryOfChange) -> None:
+    for link in toc.links():
+        toc.update_link(link.source, link.target, level=1)
+
+
+def _reorder(toc: ct.TheoryOfChange) -> None:
+    """Remove the first outcome and add it back: it moves to the end of the map's order."""
+    first = toc.outcomes()[0]
+    outgoing = [(t, toc.get_link(first.id, t)) for t in toc.successors(first.id)]
+    incoming = [(s, toc.get_link(s, first.id)) for s in toc.predecessors(first.id)]
+    toc.remove(first.id)
+    toc.add(first)
+    for target, link in outgoing:
+        toc.link(first.id, target, level=link.level, evidence=link.evidence)
+    for source, link in incoming:
+        toc.link(source, first.id, level=link.level, evidence=link.evidence)
+
+
+_EDITS = (
+    lambda toc: toc.update("O5", statement="Staff recruited and trained."),
+    lambda toc: toc.remove("K4"),
+    lambda toc: toc.add_activity("New work", kind="coproduction", contributes_to=["O5"]),
+    _relink_all,
+    _reorder,
+    lambda toc: setattr(toc, "title", "Renamed"),
+    lambda toc: None,  # saving an unchanged map still makes a version
+)
 
 
 # --------------------------------------------------------------------------- renderers

@@ -1,5 +1,6 @@
 """Analyses: free functions over a map (validation, backwards-mapping steps)."""
 
+from coprod_toc.analysis.diff import Change, MapDiff, diff
 from coprod_toc.analysis.mapping import STEPS, MappingStep, NextStep, Step, next_step
 from coprod_toc.analysis.progress import ProgressReport, progress
 from coprod_toc.analysis.split import CAVEAT, SplitResult, split
@@ -18,7 +19,9 @@ __all__ = [
     "BUILTIN_RULES",
     "CAVEAT",
     "STEPS",
+    "Change",
     "Finding",
+    "MapDiff",
     "MapFacts",
     "MappingStep",
     "NextStep",
@@ -29,6 +32,7 @@ __all__ = [
     "SplitResult",
     "Step",
     "ValidationReport",
+    "diff",
     "next_step",
     "progress",
     "split",

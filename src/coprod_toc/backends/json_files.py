@@ -1,0 +1,217 @@
+"""Built-in plugin: ``json://DIR``, maps kept as JSON files in a folder.
+
+Each map is a folder holding one file per version (``DIR/NAME/00000001.json``…): a first
+line of metadata (when, title, message, and a SHA-256 of the rest), then the map's canonical
+JSON. Files you can read, diff and keep in version control.
+
+A version file is written under a temporary name, flushed to disk, and only then given its
+final name with a hard link, which fails if that name exists: a half-written file never has
+a version's name, and two writers can never both make version N — the second gets a
+:class:`ConflictError`. ``json://maps`` is relative to the working folder, ``json:///srv/maps``
+absolute.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
+from coprod_toc.format import dumps, loads
+from coprod_toc.graph import TheoryOfChange
+from coprod_toc.hookspecs import hookimpl
+from coprod_toc.store import Store, VersionInfo, check_map_name
+
+__all__ = ["JsonStore"]
+
+SCHEME = "json"
+_VERSION_FILE = re.compile(r"(\d{8,})\.json")
+_TEMPORARY = ".tmp-"
+_MAGIC = "coprod-toc-store"
+
+
+class JsonStore(Store):
+    def __init__(self, url: str, folder: Path) -> None:
+        self.url = url
+        self.folder = folder
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{url!r}: cannot use the folder {str(folder)!r}: {exc}") from None
+
+    # ------------------------------------------------------------------ files
+
+    def _map_folder(self, name: str) -> Path:
+        return self.folder / check_map_name(name)
+
+    def _versions(self, name: str) -> builtins.list[int]:
+        """The versions of map ``name`` on disk, oldest first; [] if there is no such map."""
+        try:
+            entries = os.listdir(self._map_folder(name))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot read map {name!r}: {exc}") from None
+        return sorted(int(m.group(1)) for e in entries if (m := _VERSION_FILE.fullmatch(e)))
+
+    def _existing_versions(self, name: str) -> builtins.list[int]:
+        try:
+            check_map_name(name)
+        except StoreError:
+            raise MapNotFoundError(f"no map named {name!r}") from None
+        versions = self._versions(name)
+        if not versions:
+            raise MapNotFoundError(f"no map named {name!r}")
+        return versions
+
+    def _read(self, name: str, version: int) -> tuple[dict[str, object], str]:
+        """The metadata and the document text of one version, checked against its checksum."""
+        path = self._map_folder(name) / f"{version:08d}.json"
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise MapNotFoundError(f"map {name!r} has no version {version!r}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot read {str(path)!r}: {exc}") from None
+        first, _, rest = data.partition(b"\n")
+        try:
+            meta = json.loads(first)
+            if not isinstance(meta, dict) or meta.get("store") != _MAGIC:
+                raise ValueError("no store header")
+            if meta.get("sha256") != hashlib.sha256(rest).hexdigest():
+                raise ValueError("its checksum does not match its content")
+            return meta, rest.decode("utf-8")
+        except ValueError as exc:
+            raise StoreError(f"{self.url!r}: {str(path)!r} is damaged: {exc}") from None
+
+    # ------------------------------------------------------------------ the interface
+
+    def save(
+        self,
+        name: str,
+        toc: TheoryOfChange,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        folder = self._map_folder(name)
+        if not isinstance(toc, TheoryOfChange):
+            raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
+        body = dumps(toc).encode("utf-8")
+        meta = {
+            "store": _MAGIC,
+            "saved_at": dt.datetime.now(dt.UTC).isoformat(),
+            "title": toc.title,
+            "message": message,
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
+        content = json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n" + body
+        try:
+            folder.mkdir(exist_ok=True)
+            temporary = folder / f"{_TEMPORARY}{uuid.uuid4().hex}"
+            with open(temporary, "xb") as file:
+                file.write(content)
+                file.flush()
+                os.fsync(file.fileno())
+            try:
+                while True:
+                    versions = self._versions(name)
+                    latest = versions[-1] if versions else 0
+                    if expected_version is not None and expected_version != latest:
+                        raise ConflictError(name, expected_version, latest)
+                    try:
+                        # Atomic, and refuses to replace: exactly one writer makes each version.
+                        os.link(temporary, folder / f"{latest + 1:08d}.json")
+                    except FileExistsError:
+                        if expected_version is not None:
+                            raise ConflictError(name, expected_version, latest + 1) from None
+                        continue  # someone saved meanwhile; go after their version
+                    _sync_folder(folder)
+                    return latest + 1
+            finally:
+                temporary.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot save map {name!r}: {exc}") from None
+
+    def load(self, name: str, version: int | None = None) -> TheoryOfChange:
+        versions = self._existing_versions(name)
+        if version is None:
+            version = versions[-1]
+        elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise MapNotFoundError(f"map {name!r} has no version {version!r}")
+        _, text = self._read(name, version)
+        try:
+            return loads(text, format="json")
+        except CoprodTocError as exc:
+            raise StoreError(
+                f"{self.url!r}: version {version} of map {name!r} cannot be read: {exc}"
+            ) from None
+
+    def list(self) -> list[str]:
+        try:
+            entries = sorted(os.listdir(self.folder))
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot list the folder: {exc}") from None
+        return [e for e in entries if not e.startswith(".") and self._versions(e)]
+
+    def history(self, name: str) -> builtins.list[VersionInfo]:
+        out = []
+        for version in self._existing_versions(name):
+            meta, _ = self._read(name, version)
+            out.append(
+                VersionInfo(
+                    name,
+                    version,
+                    dt.datetime.fromisoformat(str(meta["saved_at"])),
+                    str(meta["title"]),
+                    None if meta.get("message") is None else str(meta["message"]),
+                )
+            )
+        return out
+
+    def delete(self, name: str) -> None:
+        self._existing_versions(name)
+        folder = self._map_folder(name)
+        # Out of sight in one step, then removed: a reader never sees half a map.
+        doomed = self.folder / f".deleted-{name}-{uuid.uuid4().hex}"
+        try:
+            folder.rename(doomed)
+        except FileNotFoundError:
+            raise MapNotFoundError(f"no map named {name!r}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot delete map {name!r}: {exc}") from None
+        shutil.rmtree(doomed, ignore_errors=True)
+        _sync_folder(self.folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new or removed name in ``folder`` survive a power cut (where the OS allows)."""
+    with contextlib.suppress(OSError):  # not every platform can open a folder
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+@hookimpl
+def open_store(url: str) -> Store | None:
+    prefix = f"{SCHEME}://"
+    if not url.startswith(prefix):
+        return None
+    if len(url) == len(prefix):
+        raise StoreError(f"{url!r}: give a folder, e.g. 'json://maps' or 'json:///srv/maps'")
+    return JsonStore(url, Path(url[len(prefix) :]))
+
+
+@hookimpl
+def store_schemes() -> list[str]:
+    return [SCHEME]

@@ -1,0 +1,371 @@
+"""Built-in plugin: ``sqlite:///PATH``, the embedded default store (stdlib ``sqlite3``).
+
+One file, nothing to set up. WAL mode (readers never wait for a writer), every save one
+transaction taken with ``BEGIN IMMEDIATE`` (writers queue, so the version check and the
+write cannot interleave with another process's), full sync on commit. Nodes and links live in
+their own tables, one row per record and range of versions (see :mod:`coprod_toc.format.rows`),
+so saving a map after a small edit writes a few rows, and every version stays loadable.
+
+``sqlite:///maps.db`` is relative to the working folder, ``sqlite:////srv/maps.db`` absolute,
+``sqlite:///:memory:`` a private in-memory database.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import datetime as dt
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from coprod_toc.analysis.traversal import adjacency
+from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
+from coprod_toc.format.rows import CURRENT, Snapshot, map_from_rows, plan_changes
+from coprod_toc.graph import TheoryOfChange
+from coprod_toc.hookspecs import hookimpl
+from coprod_toc.store import Store, VersionInfo, check_map_name
+
+__all__ = ["MIGRATIONS", "SQLiteStore"]
+
+SCHEME = "sqlite"
+
+#: Schema changes in order; a database records how many it has had in ``schema_version``.
+#: Never edit one that has shipped: add the next.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE maps (
+        name TEXT PRIMARY KEY,
+        generation TEXT NOT NULL,
+        latest INTEGER NOT NULL,
+        next_node_position INTEGER NOT NULL,
+        next_link_position INTEGER NOT NULL
+    );
+    CREATE TABLE versions (
+        map TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT,
+        header TEXT NOT NULL,
+        PRIMARY KEY (map, version)
+    );
+    CREATE TABLE nodes (
+        map TEXT NOT NULL,
+        id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        valid_from INTEGER NOT NULL,
+        valid_to INTEGER NOT NULL,
+        PRIMARY KEY (map, id, valid_from)
+    );
+    CREATE INDEX nodes_by_version ON nodes (map, valid_to, position);
+    CREATE TABLE links (
+        map TEXT NOT NULL,
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        body TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        valid_from INTEGER NOT NULL,
+        valid_to INTEGER NOT NULL,
+        PRIMARY KEY (map, source, target, valid_from)
+    );
+    CREATE INDEX links_by_version ON links (map, valid_to, position);
+    """,
+)
+
+# How many maps' latest versions a store remembers, to compare the next save with cheaply.
+_REMEMBERED_MAPS = 4
+
+
+class SQLiteStore(Store):
+    def __init__(self, url: str, path: str) -> None:
+        self.url = url
+        self._lock = threading.RLock()
+        self._remembered: collections.OrderedDict[str, Snapshot] = collections.OrderedDict()
+        if path != ":memory:" and not Path(path).parent.is_dir():
+            raise StoreError(f"{url!r}: the folder {str(Path(path).parent)!r} does not exist")
+        try:
+            self._db: sqlite3.Connection | None = sqlite3.connect(
+                path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{url!r}: cannot open the database: {exc}") from None
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreError(f"the store {self.url!r} is closed")
+        return self._db
+
+    @contextmanager
+    def _transaction(self, mode: str = "") -> Iterator[sqlite3.Connection]:
+        """One transaction, rolled back on any error; database errors become StoreError."""
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute(f"BEGIN {mode}")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.url!r}: {exc}") from None
+
+    def _migrate(self) -> None:
+        with self._transaction("IMMEDIATE") as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            done = 0 if row is None else row[0]
+            if done > len(MIGRATIONS):
+                raise StoreError(
+                    f"{self.url!r} was written by a newer coprod-toc (schema {done}, this one "
+                    f"knows {len(MIGRATIONS)}); upgrade coprod-toc"
+                )
+            for script in MIGRATIONS[done:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+            if row is None:
+                conn.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS),))
+            else:
+                conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
+
+    def _remember(self, name: str, snapshot: Snapshot) -> None:
+        self._remembered[name] = snapshot
+        self._remembered.move_to_end(name)
+        while len(self._remembered) > _REMEMBERED_MAPS:
+            self._remembered.popitem(last=False)
+
+    # ------------------------------------------------------------------ the interface
+
+    def save(
+        self,
+        name: str,
+        toc: TheoryOfChange,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        check_map_name(name)
+        if not isinstance(toc, TheoryOfChange):
+            raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
+        with self._transaction("IMMEDIATE") as conn:
+            row = conn.execute(
+                "SELECT generation, latest, next_node_position, next_link_position "
+                "FROM maps WHERE name = ?",
+                (name,),
+            ).fetchone()
+            latest = 0 if row is None else row[1]
+            if expected_version is not None and expected_version != latest:
+                raise ConflictError(name, expected_version, latest)
+            version = latest + 1
+            generation = uuid.uuid4().hex if row is None else row[0]
+            previous = None if row is None else self._snapshot(conn, name, *row)
+            changes = plan_changes(toc, previous, generation=generation, version=version)
+            snapshot = changes.snapshot
+            if row is None:
+                conn.execute(
+                    "INSERT INTO maps VALUES (?, ?, ?, ?, ?)",
+                    (name, generation, version, *_positions(snapshot)),
+                )
+            else:
+                conn.execute(
+                    "UPDATE maps SET latest = ?, next_node_position = ?, next_link_position = ? "
+                    "WHERE name = ? AND latest = ?",
+                    (version, *_positions(snapshot), name, latest),
+                )
+            conn.execute(
+                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?)",
+                (name, version, _now(), toc.title, message, changes.header),
+            )
+            conn.executemany(
+                f"UPDATE nodes SET valid_to = ? WHERE map = ? AND id = ? AND valid_to = {CURRENT}",
+                ((version, name, node_id) for node_id in changes.closed_nodes),
+            )
+            conn.executemany(
+                "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (name, r.id, r.type, r.body, r.position, version, CURRENT)
+                    for r in changes.new_nodes
+                ),
+            )
+            conn.executemany(
+                "UPDATE links SET valid_to = ? "
+                f"WHERE map = ? AND source = ? AND target = ? AND valid_to = {CURRENT}",
+                ((version, name, source, target) for source, target in changes.closed_links),
+            )
+            conn.executemany(
+                "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (name, r.source, r.target, r.body, r.position, version, CURRENT)
+                    for r in changes.new_links
+                ),
+            )
+        self._remember(name, snapshot)
+        return version
+
+    def _snapshot(
+        self,
+        conn: sqlite3.Connection,
+        name: str,
+        generation: str,
+        latest: int,
+        next_node: int,
+        next_link: int,
+    ) -> Snapshot:
+        """The latest version as stored: remembered from the last save or load, or read."""
+        remembered = self._remembered.get(name)
+        if remembered is not None and (remembered.generation, remembered.version) == (
+            generation,
+            latest,
+        ):
+            remembered.next_node_position = next_node
+            remembered.next_link_position = next_link
+            return remembered
+        nodes = {
+            node_id: (body, position)
+            for node_id, body, position in conn.execute(
+                f"SELECT id, body, position FROM nodes WHERE map = ? AND valid_to = {CURRENT}",
+                (name,),
+            )
+        }
+        links = {
+            (source, target): (body, position)
+            for source, target, body, position in conn.execute(
+                "SELECT source, target, body, position FROM links "
+                f"WHERE map = ? AND valid_to = {CURRENT}",
+                (name,),
+            )
+        }
+        return Snapshot(generation, latest, nodes, links, next_node, next_link)
+
+    def load(self, name: str, version: int | None = None) -> TheoryOfChange:
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT generation, latest FROM maps WHERE name = ?", (name,)
+            ).fetchone()
+            if row is None:
+                raise MapNotFoundError(f"no map named {name!r}")
+            generation, latest = row
+            if version is None:
+                version = latest
+            elif isinstance(version, bool) or not isinstance(version, int):
+                raise MapNotFoundError(f"map {name!r} has no version {version!r}")
+            header = conn.execute(
+                "SELECT header FROM versions WHERE map = ? AND version = ?", (name, version)
+            ).fetchone()
+            if header is None:
+                raise MapNotFoundError(f"map {name!r} has no version {version!r}")
+            nodes = conn.execute(
+                "SELECT id, type, body, position FROM nodes "
+                "WHERE map = ? AND valid_to > ? AND valid_from <= ? ORDER BY position",
+                (name, version, version),
+            ).fetchall()
+            links = conn.execute(
+                "SELECT source, target, body, position FROM links "
+                "WHERE map = ? AND valid_to > ? AND valid_from <= ? ORDER BY position",
+                (name, version, version),
+            ).fetchall()
+        try:
+            toc = map_from_rows(header[0], (r[:3] for r in nodes), (r[:3] for r in links))
+        except (CoprodTocError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(
+                f"{self.url!r}: version {version} of map {name!r} cannot be read: {exc}"
+            ) from None
+        if version == latest:
+            self._remember(name, _snapshot_of(toc, generation, latest, nodes, links))
+        return toc
+
+    def list(self) -> list[str]:
+        with self._transaction() as conn:
+            return sorted(name for (name,) in conn.execute("SELECT name FROM maps"))
+
+    def history(self, name: str) -> builtins.list[VersionInfo]:
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "SELECT version, saved_at, title, message FROM versions "
+                "WHERE map = ? ORDER BY version",
+                (name,),
+            ).fetchall()
+        if not rows:
+            raise MapNotFoundError(f"no map named {name!r}")
+        return [
+            VersionInfo(name, version, dt.datetime.fromisoformat(saved_at), title, message)
+            for version, saved_at, title, message in rows
+        ]
+
+    def delete(self, name: str) -> None:
+        with self._transaction("IMMEDIATE") as conn:
+            if conn.execute("DELETE FROM maps WHERE name = ?", (name,)).rowcount == 0:
+                raise MapNotFoundError(f"no map named {name!r}")
+            for table in ("versions", "nodes", "links"):
+                conn.execute(f"DELETE FROM {table} WHERE map = ?", (name,))
+        self._remembered.pop(name, None)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            self._remembered.clear()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def _positions(snapshot: Snapshot) -> tuple[int, int]:
+    return snapshot.next_node_position, snapshot.next_link_position
+
+
+def _snapshot_of(
+    toc: TheoryOfChange,
+    generation: str,
+    version: int,
+    nodes: builtins.list[tuple[str, str, str, int]],
+    links: builtins.list[tuple[str, str, str, int]],
+) -> Snapshot:
+    """What was just loaded, with the loaded records, so the next save compares by identity.
+
+    The next free positions are read from the maps table when the snapshot is used.
+    """
+    succ, _, node_data = adjacency(toc.graph)
+    return Snapshot(
+        generation,
+        version,
+        {node_id: (node_data[node_id]["node"], position) for node_id, _, _, position in nodes},
+        {
+            (source, target): (succ[source][target]["link"], position)
+            for source, target, _, position in links
+        },
+    )
+
+
+@hookimpl
+def open_store(url: str) -> Store | None:
+    prefix = f"{SCHEME}:///"
+    if not url.startswith(f"{SCHEME}://"):
+        return None
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise StoreError(
+            f"{url!r}: give a file, e.g. 'sqlite:///maps.db' (relative) or "
+            f"'sqlite:////srv/maps.db' (absolute)"
+        )
+    return SQLiteStore(url, url[len(prefix) :])
+
+
+@hookimpl
+def store_schemes() -> list[str]:
+    return [SCHEME]

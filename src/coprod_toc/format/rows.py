@@ -1,0 +1,237 @@
+"""A map cut into rows, as the table-based stores keep it: one row per node, one per link,
+and a small header (title, reference, assumptions) per version.
+
+Each row holds its record as canonical JSON (the same fields as in the document) and a
+position that keeps the map's order. Rows carry the range of versions they are valid for,
+so a save writes only the rows that changed: :func:`plan_changes` compares the map with what
+the store holds (a :class:`Snapshot`) and says which rows end and which begin.
+
+Positions: a node or link that stays keeps its position, even when its record changes; new
+ones are numbered after every position the map has ever used. Only when the order of nodes
+already stored changes are the rows after that point written again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+import attrs
+
+from coprod_toc._gc import collection_paused
+from coprod_toc.analysis.traversal import adjacency
+from coprod_toc.format.document import FORMAT_NAME, FORMAT_VERSION, _record, from_document
+from coprod_toc.graph import TheoryOfChange
+from coprod_toc.model import Link, Node
+
+__all__ = [
+    "CURRENT",
+    "LinkRow",
+    "NodeRow",
+    "RowChanges",
+    "Snapshot",
+    "header_body",
+    "link_body",
+    "map_from_rows",
+    "node_body",
+    "plan_changes",
+]
+
+#: ``valid_to`` of a row that is part of the latest version (fits a signed 64-bit column).
+CURRENT = 2**62
+
+_LINK_KEYS = {"problem": "addresses", "outcome": "leads_to", "activity": "contributes_to"}
+_SECTIONS = {"impact": "impacts", "outcome": "outcomes", "activity": "activities"}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def node_body(node: Node) -> str:
+    """The node's record as compact canonical JSON (its links are rows of their own)."""
+    return _json(_record(node))
+
+
+def link_body(link: Link) -> str:
+    """What a link says beyond its two ends (``{}`` when nothing)."""
+    record = _record(link)
+    del record["source"], record["target"]
+    return _json(record)
+
+
+def header_body(toc: TheoryOfChange) -> str:
+    """Everything of a map that is not a node or a link."""
+    header: dict[str, Any] = {"title": toc.title}
+    if toc.external_ref is not None:
+        header["external_ref"] = toc.external_ref
+    header["assumptions"] = [_record(a) for a in toc.assumptions()]
+    return _json(header)
+
+
+@attrs.frozen
+class NodeRow:
+    id: str
+    type: str
+    body: str
+    position: int
+
+
+@attrs.frozen
+class LinkRow:
+    source: str
+    target: str
+    body: str
+    position: int
+
+
+def map_from_rows(
+    header: str,
+    nodes: Iterable[tuple[str, str, str]],
+    links: Iterable[tuple[str, str, str]],
+) -> TheoryOfChange:
+    """Rebuild a map from its header, its ``(id, type, body)`` node rows in position order
+    and its ``(source, target, body)`` link rows in position order.
+
+    Everything goes through the document reader, so stored rows are checked like a file.
+
+    :raises FormatError: a row does not hold a valid record, or a link names a missing node.
+    """
+    with collection_paused():
+        head = json.loads(header)
+        document: dict[str, Any] = {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "title": head["title"],
+        }
+        if "external_ref" in head:
+            document["external_ref"] = head["external_ref"]
+        sections: dict[str, list[dict[str, Any]]] = {name: [] for name in _SECTIONS.values()}
+        targets: dict[str, list[Any]] = {}
+        for node_id, node_type, body in nodes:
+            entry = json.loads(body)
+            entry["id"] = node_id
+            link_key = _LINK_KEYS.get(node_type)
+            if link_key is not None:
+                # Always present: a problem without 'addresses' would mean "every impact".
+                entry[link_key] = targets[node_id] = []
+            if node_type == "problem":
+                document["problem"] = entry
+            else:
+                sections[_SECTIONS[node_type]].append(entry)
+        for source, target, body in links:
+            listed = targets[source]
+            listed.append(target if body == "{}" else {"to": target} | json.loads(body))
+        document |= sections
+        document["assumptions"] = head.get("assumptions", [])
+        return from_document(document)
+
+
+# --------------------------------------------------------------------------- saving
+
+
+@attrs.define
+class Snapshot:
+    """What a store holds as the latest version of a map, to compare the next save with.
+
+    ``nodes`` maps a node id, ``links`` a ``(source, target)`` pair, to what is stored — the
+    record itself when the store still has it from the last save or load (compared by
+    identity first, then equality), or the stored JSON body — and its position.
+    ``generation`` tells apart a map from one deleted and made again under the same name.
+    """
+
+    generation: str
+    version: int
+    nodes: dict[str, tuple[Any, int]]
+    links: dict[tuple[str, str], tuple[Any, int]]
+    next_node_position: int = 0
+    next_link_position: int = 0
+
+
+@attrs.frozen
+class RowChanges:
+    """The rows one save ends and begins, and the snapshot the store holds afterwards."""
+
+    header: str
+    closed_nodes: list[str]
+    new_nodes: list[NodeRow]
+    closed_links: list[tuple[str, str]]
+    new_links: list[LinkRow]
+    snapshot: Snapshot
+
+
+def plan_changes(
+    toc: TheoryOfChange, previous: Snapshot | None, *, generation: str, version: int
+) -> RowChanges:
+    """The rows to write to save ``toc`` as ``version``, given what the store holds.
+
+    :param previous: the latest stored version, or ``None`` for a new map.
+    """
+    graph = toc.graph
+    succ, _, node_data = adjacency(graph)
+    old_nodes = previous.nodes if previous is not None else {}
+    old_links = previous.links if previous is not None else {}
+    node_items = ((node_id, data["node"]) for node_id, data in node_data.items())
+    link_items = (
+        ((source, target), edge["link"])
+        for source, targets in succ.items()
+        for target, edge in targets.items()
+    )
+    closed_nodes, added_nodes, nodes, next_node = _compare(
+        node_items, old_nodes, node_body, previous.next_node_position if previous else 0
+    )
+    closed_links, added_links, links, next_link = _compare(
+        link_items, old_links, link_body, previous.next_link_position if previous else 0
+    )
+    return RowChanges(
+        header=header_body(toc),
+        closed_nodes=closed_nodes,
+        new_nodes=[
+            NodeRow(node_id, record.node_type.value, body, position)
+            for node_id, record, body, position in added_nodes
+        ],
+        closed_links=closed_links,
+        new_links=[
+            LinkRow(source, target, body, position)
+            for (source, target), _, body, position in added_links
+        ],
+        snapshot=Snapshot(generation, version, nodes, links, next_node, next_link),
+    )
+
+
+def _compare(
+    items: Iterable[tuple[Hashable, Any]],
+    old: dict[Any, tuple[Any, int]],
+    body_of: Callable[[Any], str],
+    next_position: int,
+) -> tuple[list[Any], list[tuple[Any, Any, str, int]], dict[Any, tuple[Any, int]], int]:
+    """Which stored rows end, which new rows begin, and the new snapshot entries."""
+    closed: list[Any] = []
+    added: list[tuple[Any, Any, str, int]] = []
+    now: dict[Any, tuple[Any, int]] = {}
+    last = -1
+    for key, record in items:
+        stored = old.get(key)
+        if stored is not None and stored[1] > last:
+            stored_record, position = stored
+            if stored_record is record or (
+                stored_record == body_of(record)
+                if isinstance(stored_record, str)
+                else stored_record == record
+            ):
+                now[key] = (record, position)
+                last = position
+                continue
+            closed.append(key)  # changed: a new row in the same place
+        else:
+            if stored is not None:
+                closed.append(key)  # moved: a new row after every position used so far
+            position = next_position
+            next_position += 1
+        added.append((key, record, body_of(record), position))
+        now[key] = (record, position)
+        last = position
+    if len(now) - len(added) + len(closed) != len(old):
+        closed.extend(key for key in old if key not in now)
+    return closed, added, now, next_position

@@ -265,9 +265,10 @@ def test_store_plugins_first_result_wins(fresh_plugin_manager: ct.PluginManager)
     assert ct.open_store("memory://").list() == []
     with pytest.raises(
         ct.PluginNotFoundError,
-        match=r"no store for the URL scheme 'sqlite'; available: memory://, nothing://",
+        match=r"no store for the URL scheme 'redis'; available: json://, memory://, nothing://, "
+        r"sqlite://",
     ):
-        ct.open_store("sqlite:///maps.db")
+        ct.open_store("redis://localhost")
 
 
 def test_store_plugin_that_crashes_is_named(fresh_plugin_manager: ct.PluginManager) -> None:

@@ -225,3 +225,183 @@ def progress(file: str, as_json: bool) -> None:
     lines += ["", "Pathways:"]
     lines += [f"  {p.explanation}" for p in report.pathways]
     click.echo("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- store
+
+EXIT_CONFLICT = 3
+
+_store_option = click.option(
+    "--store",
+    "url",
+    metavar="URL",
+    default=None,
+    help="The store to use (default: $COPROD_TOC_STORE, else a SQLite file in your data folder).",
+)
+
+
+@main.group()
+def store() -> None:
+    """Keep maps with their history: list, show, history, diff, save, delete.
+
+    Every command takes --store URL: sqlite:///PATH (the default kind), json://DIR,
+    memory://, or a URL a plugin handles (postgresql+psycopg://…).
+    """
+
+
+def _open(url: str | None) -> ct.Store:
+    try:
+        return ct.open_store(url)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _store_failed(exc: ct.CoprodTocError, as_json: bool = False) -> None:
+    if as_json:
+        _print_json({"error": {"code": exc.code, "message": str(exc)}})
+    else:
+        click.echo(f"coprod-toc: {exc}", err=True)
+    sys.exit(EXIT_CONFLICT if isinstance(exc, ct.ConflictError) else EXIT_BAD_INPUT)
+
+
+@store.command("list")
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def store_list(url: str | None, as_json: bool) -> None:
+    """List the maps in the store with their latest version."""
+    with _open(url) as opened:
+        try:
+            latest = [opened.history(name)[-1] for name in opened.list()]
+        except ct.CoprodTocError as exc:
+            _store_failed(exc, as_json)
+    if as_json:
+        _print_json({"store": opened.url, "maps": [v.to_dict() for v in latest]})
+        return
+    if not latest:
+        click.echo(f"No maps in {opened.url} yet.")
+        return
+    width = max(len(v.name) for v in latest)
+    for v in latest:
+        when = v.saved_at.strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{v.name:<{width}}  v{v.version:<4} {when}  {_short(v.title, 60)}")
+
+
+@store.command("show")
+@click.argument("name")
+@click.option("--version", "version", type=int, default=None, help="A version (default: latest).")
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the map as its canonical JSON.")
+def store_show(name: str, version: int | None, url: str | None, as_json: bool) -> None:
+    """Show a stored map: its nodes and what each links to."""
+    with _open(url) as opened:
+        try:
+            toc = opened.load(name, version)
+            latest = opened.history(name)[-1].version
+        except ct.CoprodTocError as exc:
+            _store_failed(exc, as_json)
+    if as_json:
+        click.echo(ct.dumps(toc), nl=False)
+        return
+    shown = latest if version is None else version
+    lines = [f"{toc.title} (map {name!r}, version {shown} of {latest})", toc.summary(), ""]
+    for node in toc.nodes():
+        what = node.node_type.value
+        kind = getattr(node, "kind", None)
+        horizon = getattr(node, "horizon", None)
+        tags = ", ".join(t for t in (kind and kind.value, horizon and horizon.value) if t)
+        leads = toc.successors(node.id)
+        arrow = f"  -> {', '.join(leads)}" if leads else ""
+        tag_text = f" [{tags}]" if tags else ""
+        lines.append(f"{node.id:<6} {what}{tag_text}: {_short(node.text, 70)}{arrow}")
+    click.echo("\n".join(lines))
+
+
+@store.command("history")
+@click.argument("name")
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+def store_history(name: str, url: str | None, as_json: bool) -> None:
+    """List every version of a map, oldest first."""
+    with _open(url) as opened:
+        try:
+            versions = opened.history(name)
+        except ct.CoprodTocError as exc:
+            _store_failed(exc, as_json)
+    if as_json:
+        _print_json({"name": name, "versions": [v.to_dict() for v in versions]})
+        return
+    for v in versions:
+        when = v.saved_at.strftime("%Y-%m-%d %H:%M:%S")
+        note = f"  {v.message}" if v.message else ""
+        click.echo(f"v{v.version:<4} {when}  {_short(v.title, 50)}{note}")
+
+
+@store.command("diff")
+@click.argument("name")
+@click.argument("old", type=int, required=False)
+@click.argument("new", type=int, required=False)
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def store_diff(name: str, old: int | None, new: int | None, url: str | None, as_json: bool) -> None:
+    """Show what changed between two versions of a map.
+
+    OLD and NEW are version numbers; without them, the latest version against the one
+    before; with only OLD, OLD against the latest.
+    """
+    with _open(url) as opened:
+        try:
+            latest = opened.history(name)[-1].version
+            new = latest if new is None else new
+            old = max(new - 1, 1) if old is None else old
+            changes = opened.diff(name, old, new)
+        except ct.CoprodTocError as exc:
+            _store_failed(exc, as_json)
+    if as_json:
+        _print_json({"name": name, "from": old, "to": new} | changes.to_dict())
+        return
+    click.echo(f"map {name!r}, version {old} -> {new}:")
+    click.echo("\n".join(changes.lines()) if changes else "no changes")
+
+
+@store.command("save")
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--expected-version",
+    type=int,
+    default=None,
+    help="The version your edit started from (0 for a new map); refused if it is not the latest.",
+)
+@click.option("-m", "--message", default=None, help="A note for the history.")
+@_store_option
+def store_save(
+    name: str, file: str, expected_version: int | None, message: str | None, url: str | None
+) -> None:
+    """Save the map in FILE (JSON or TOML) as the next version of NAME."""
+    toc = _read_map(file, as_json=False)
+    with _open(url) as opened:
+        try:
+            version = opened.save(name, toc, expected_version=expected_version, message=message)
+        except ct.CoprodTocError as exc:
+            _store_failed(exc)
+    click.echo(f"saved {name!r} as version {version} in {opened.url}")
+
+
+@store.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_store_option
+def store_delete(name: str, yes: bool, url: str | None) -> None:
+    """Delete a map and every version of it. This cannot be undone."""
+    with _open(url) as opened:
+        try:
+            count = len(opened.history(name))
+            if not yes:
+                click.confirm(
+                    f"Delete map {name!r} and all {count} versions from {opened.url}?", abort=True
+                )
+            opened.delete(name)
+        except ct.CoprodTocError as exc:
+            _store_failed(exc)
+    click.echo(f"deleted {name!r} ({count} versions)")

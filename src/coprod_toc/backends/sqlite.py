@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from coprod_toc._gc import collection_paused
 from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
 from coprod_toc.format.rows import CURRENT, Snapshot, map_from_rows, plan_changes
@@ -35,6 +36,8 @@ SCHEME = "sqlite"
 
 #: Schema changes in order; a database records how many it has had in ``schema_version``.
 #: Never edit one that has shipped: add the next.
+#: Rows are valid for versions valid_from <= v < valid_to; the rows of one node never
+#: overlap, so (map, id, valid_to) finds a row, and valid_to = CURRENT its latest one.
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE maps (
@@ -61,7 +64,7 @@ MIGRATIONS: tuple[str, ...] = (
         position INTEGER NOT NULL,
         valid_from INTEGER NOT NULL,
         valid_to INTEGER NOT NULL,
-        PRIMARY KEY (map, id, valid_from)
+        PRIMARY KEY (map, id, valid_to)
     );
     CREATE INDEX nodes_by_version ON nodes (map, valid_to, position);
     CREATE TABLE links (
@@ -72,7 +75,7 @@ MIGRATIONS: tuple[str, ...] = (
         position INTEGER NOT NULL,
         valid_from INTEGER NOT NULL,
         valid_to INTEGER NOT NULL,
-        PRIMARY KEY (map, source, target, valid_from)
+        PRIMARY KEY (map, source, target, valid_to)
     );
     CREATE INDEX links_by_version ON links (map, valid_to, position);
     """,
@@ -161,7 +164,7 @@ class SQLiteStore(Store):
         check_map_name(name)
         if not isinstance(toc, TheoryOfChange):
             raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
-        with self._transaction("IMMEDIATE") as conn:
+        with collection_paused(), self._transaction("IMMEDIATE") as conn:
             row = conn.execute(
                 "SELECT generation, latest, next_node_position, next_link_position "
                 "FROM maps WHERE name = ?",
@@ -252,6 +255,10 @@ class SQLiteStore(Store):
         return Snapshot(generation, latest, nodes, links, next_node, next_link)
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:
+        with collection_paused():
+            return self._load(name, version)
+
+    def _load(self, name: str, version: int | None) -> TheoryOfChange:
         with self._transaction() as conn:
             row = conn.execute(
                 "SELECT generation, latest FROM maps WHERE name = ?", (name,)

@@ -6,9 +6,11 @@ position that keeps the map's order. Rows carry the range of versions they are v
 so a save writes only the rows that changed: :func:`plan_changes` compares the map with what
 the store holds (a :class:`Snapshot`) and says which rows end and which begin.
 
-Positions: a node or link that stays keeps its position, even when its record changes; new
-ones are numbered after every position the map has ever used. Only when the order of nodes
-already stored changes are the rows after that point written again.
+Positions order the nodes of one type, and the links from one node, as the document lists
+them. A node or link that stays keeps its position, even when its record changes; new ones
+are numbered after every position the map has ever used. Only when the order of records
+already stored changes are the rows after that point (of that type, or from that node)
+written again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from coprod_toc._gc import collection_paused
 from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.format.document import FORMAT_NAME, FORMAT_VERSION, _record, from_document
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.model import Link, Node
+from coprod_toc.model import Link, Node, NodeType
 
 __all__ = [
     "CURRENT",
@@ -41,12 +43,12 @@ __all__ = [
 #: ``valid_to`` of a row that is part of the latest version (fits a signed 64-bit column).
 CURRENT = 2**62
 
+_TYPE_ORDER = (NodeType.PROBLEM, NodeType.IMPACT, NodeType.OUTCOME, NodeType.ACTIVITY)
 _LINK_KEYS = {"problem": "addresses", "outcome": "leads_to", "activity": "contributes_to"}
 _SECTIONS = {"impact": "impacts", "outcome": "outcomes", "activity": "activities"}
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def node_body(node: Node) -> str:
@@ -56,6 +58,8 @@ def node_body(node: Node) -> str:
 
 def link_body(link: Link) -> str:
     """What a link says beyond its two ends (``{}`` when nothing)."""
+    if not link.has_payload:
+        return "{}"
     record = _record(link)
     del record["source"], record["target"]
     return _json(record)
@@ -168,15 +172,20 @@ def plan_changes(
 
     :param previous: the latest stored version, or ``None`` for a new map.
     """
-    graph = toc.graph
-    succ, _, node_data = adjacency(graph)
+    succ, _, node_data = adjacency(toc.graph)
     old_nodes = previous.nodes if previous is not None else {}
     old_links = previous.links if previous is not None else {}
-    node_items = ((node_id, data["node"]) for node_id, data in node_data.items())
+    # The order a map loads in: by type (as in the document), then as added; each node's
+    # links in the order they were made.
+    by_type: dict[NodeType, list[tuple[str, Any]]] = {t: [] for t in _TYPE_ORDER}
+    for node_id, data in node_data.items():
+        record = data["node"]
+        by_type[record.node_type].append((node_id, record))
+    node_items = [(t, node_id, record) for t in _TYPE_ORDER for node_id, record in by_type[t]]
     link_items = (
-        ((source, target), edge["link"])
-        for source, targets in succ.items()
-        for target, edge in targets.items()
+        (source, (source, target), edge["link"])
+        for _, source, _ in node_items
+        for target, edge in succ[source].items()
     )
     closed_nodes, added_nodes, nodes, next_node = _compare(
         node_items, old_nodes, node_body, previous.next_node_position if previous else 0
@@ -201,17 +210,24 @@ def plan_changes(
 
 
 def _compare(
-    items: Iterable[tuple[Hashable, Any]],
+    items: Iterable[tuple[Hashable, Hashable, Any]],
     old: dict[Any, tuple[Any, int]],
     body_of: Callable[[Any], str],
     next_position: int,
 ) -> tuple[list[Any], list[tuple[Any, Any, str, int]], dict[Any, tuple[Any, int]], int]:
-    """Which stored rows end, which new rows begin, and the new snapshot entries."""
+    """Which stored rows end, which new rows begin, and the new snapshot entries.
+
+    ``items`` are ``(group, key, record)`` in order; positions need to rise only within a
+    group (nodes of one type, links from one source), since that is all loading orders.
+    """
     closed: list[Any] = []
     added: list[tuple[Any, Any, str, int]] = []
     now: dict[Any, tuple[Any, int]] = {}
+    group: Hashable = object()
     last = -1
-    for key, record in items:
+    for item_group, key, record in items:
+        if item_group != group:
+            group, last = item_group, -1
         stored = old.get(key)
         if stored is not None and stored[1] > last:
             stored_record, position = stored

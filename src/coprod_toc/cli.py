@@ -404,4 +404,4 @@ def store_delete(name: str, yes: bool, url: str | None) -> None:
             opened.delete(name)
         except ct.CoprodTocError as exc:
             _store_failed(exc)
-    click.echo(f"deleted {name!r} ({count} versions)")
+    click.echo(f"deleted {name!r} ({count} version{'' if count == 1 else 's'})")

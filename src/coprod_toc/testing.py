@@ -15,6 +15,8 @@ coprod-toc[test]``). The sample maps it uses are in :func:`sample_maps`.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import queue
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,6 +30,7 @@ __all__ = [
     "RendererContract",
     "StoreContract",
     "SurveyImporterContract",
+    "check_concurrent_saves",
     "sample_maps",
 ]
 
@@ -266,6 +269,85 @@ _EDITS = (
     lambda toc: setattr(toc, "title", "Renamed"),
     lambda toc: None,  # saving an unchanged map still makes a version
 )
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def check_concurrent_saves(
+    url: str, *, processes: int = 4, saves: int = 100, name: str = "contended"
+) -> tuple[int, int]:
+    """Have ``processes`` processes each save map ``name`` ``saves`` times, each save naming
+    the version it read just before (as an editor would), all against the store at ``url``.
+
+    Asserts that every save either committed or raised :class:`ConflictError`, that no two
+    saves made the same version, and that the history holds exactly the committed saves,
+    each with the content its process saved. Returns ``(committed, conflicts)``.
+    """
+    with ct.open_store(url) as store:
+        store.save(name, _contended_map("start"), message="start")
+    context = multiprocessing.get_context("spawn")  # fresh processes: no shared connections
+    barrier = context.Barrier(processes)
+    results = context.Queue()
+    workers = [
+        context.Process(target=_save_repeatedly, args=(url, name, worker, saves, barrier, results))
+        for worker in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    outcomes = []
+    try:
+        for _ in workers:
+            outcomes.append(results.get(timeout=600))
+    except queue.Empty:
+        raise AssertionError("a saving process neither finished nor failed in time") from None
+    finally:
+        for worker in workers:
+            worker.join(timeout=60)
+    failures = [o for o in outcomes if isinstance(o, str)]
+    assert not failures, "\n".join(failures)
+    committed = {version: message for _, done, _ in outcomes for version, message in done}
+    made = sum(len(done) for _, done, _ in outcomes)
+    conflicts = sum(count for _, _, count in outcomes)
+    assert made == len(committed), "two saves were given the same version"
+    assert made + conflicts == processes * saves
+    with ct.open_store(url) as store:
+        history = store.history(name)
+        assert [v.version for v in history] == list(range(1, made + 2))
+        assert {v.version: v.message for v in history[1:]} == committed
+        for version, message in list(committed.items())[:: max(1, made // 10)]:
+            assert store.load(name, version) == _contended_map(message)
+    return made, conflicts
+
+
+def _contended_map(label: str) -> ct.TheoryOfChange:
+    toc = sample_maps()["full"]
+    toc.title = label
+    return toc
+
+
+def _save_repeatedly(
+    url: str, name: str, worker: int, saves: int, barrier: Any, results: Any
+) -> None:
+    try:
+        done: list[tuple[int, str]] = []
+        conflicts = 0
+        with ct.open_store(url) as store:
+            barrier.wait()
+            for i in range(saves):
+                latest = store.history(name)[-1].version
+                message = f"worker {worker} save {i}"
+                try:
+                    version = store.save(
+                        name, _contended_map(message), expected_version=latest, message=message
+                    )
+                except ct.ConflictError:
+                    conflicts += 1
+                else:
+                    done.append((version, message))
+        results.put((worker, done, conflicts))
+    except BaseException as exc:  # reported to the parent, which fails the test with it
+        results.put(f"worker {worker}: {type(exc).__name__}: {exc}")
 
 
 # --------------------------------------------------------------------------- renderers

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -36,6 +37,7 @@ SCHEME = "json"
 _VERSION_FILE = re.compile(r"(\d{8,})\.json")
 _TEMPORARY = ".tmp-"
 _MAGIC = "coprod-toc-store"
+_STALE_SECONDS = 3600
 
 
 class JsonStore(Store):
@@ -116,6 +118,7 @@ class JsonStore(Store):
         content = json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n" + body
         try:
             folder.mkdir(exist_ok=True)
+            _remove_stale_temporaries(folder)
             temporary = folder / f"{_TEMPORARY}{uuid.uuid4().hex}"
             with open(temporary, "xb") as file:
                 file.write(content)
@@ -190,6 +193,15 @@ class JsonStore(Store):
             raise StoreError(f"{self.url!r}: cannot delete map {name!r}: {exc}") from None
         shutil.rmtree(doomed, ignore_errors=True)
         _sync_folder(self.folder)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files left by a save that was killed (an hour old: no save takes that long)."""
+    cutoff = time.time() - _STALE_SECONDS
+    for leftover in folder.glob(f"{_TEMPORARY}*"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def _sync_folder(folder: Path) -> None:

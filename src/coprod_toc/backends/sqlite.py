@@ -22,10 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from coprod_toc._gc import collection_paused
-from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
-from coprod_toc.format.rows import CURRENT, Snapshot, map_from_rows, plan_changes
+from coprod_toc.format.rows import (
+    CURRENT,
+    Snapshot,
+    loaded_snapshot,
+    map_from_rows,
+    plan_changes,
+)
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
 from coprod_toc.store import Store, VersionInfo, check_map_name
@@ -164,7 +168,7 @@ class SQLiteStore(Store):
         check_map_name(name)
         if not isinstance(toc, TheoryOfChange):
             raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
-        with collection_paused(), self._transaction("IMMEDIATE") as conn:
+        with self._transaction("IMMEDIATE") as conn:
             row = conn.execute(
                 "SELECT generation, latest, next_node_position, next_link_position "
                 "FROM maps WHERE name = ?",
@@ -255,10 +259,6 @@ class SQLiteStore(Store):
         return Snapshot(generation, latest, nodes, links, next_node, next_link)
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:
-        with collection_paused():
-            return self._load(name, version)
-
-    def _load(self, name: str, version: int | None) -> TheoryOfChange:
         with self._transaction() as conn:
             row = conn.execute(
                 "SELECT generation, latest FROM maps WHERE name = ?", (name,)
@@ -292,7 +292,16 @@ class SQLiteStore(Store):
                 f"{self.url!r}: version {version} of map {name!r} cannot be read: {exc}"
             ) from None
         if version == latest:
-            self._remember(name, _snapshot_of(toc, generation, latest, nodes, links))
+            self._remember(
+                name,
+                loaded_snapshot(
+                    toc,
+                    generation,
+                    latest,
+                    ((r[0], r[3]) for r in nodes),
+                    ((r[0], r[1], r[3]) for r in links),
+                ),
+            )
         return toc
 
     def list(self) -> list[str]:
@@ -335,29 +344,6 @@ def _now() -> str:
 
 def _positions(snapshot: Snapshot) -> tuple[int, int]:
     return snapshot.next_node_position, snapshot.next_link_position
-
-
-def _snapshot_of(
-    toc: TheoryOfChange,
-    generation: str,
-    version: int,
-    nodes: builtins.list[tuple[str, str, str, int]],
-    links: builtins.list[tuple[str, str, str, int]],
-) -> Snapshot:
-    """What was just loaded, with the loaded records, so the next save compares by identity.
-
-    The next free positions are read from the maps table when the snapshot is used.
-    """
-    succ, _, node_data = adjacency(toc.graph)
-    return Snapshot(
-        generation,
-        version,
-        {node_id: (node_data[node_id]["node"], position) for node_id, _, _, position in nodes},
-        {
-            (source, target): (succ[source][target]["link"], position)
-            for source, target, _, position in links
-        },
-    )
 
 
 @hookimpl

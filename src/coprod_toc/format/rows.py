@@ -35,6 +35,7 @@ __all__ = [
     "Snapshot",
     "header_body",
     "link_body",
+    "loaded_snapshot",
     "map_from_rows",
     "node_body",
     "plan_changes",
@@ -153,6 +154,31 @@ class Snapshot:
     next_link_position: int = 0
 
 
+def loaded_snapshot(
+    toc: TheoryOfChange,
+    generation: str,
+    version: int,
+    nodes: Iterable[tuple[str, int]],
+    links: Iterable[tuple[str, str, int]],
+) -> Snapshot:
+    """The snapshot of a map just loaded from rows, given each row's position: it holds the
+    loaded records, so the next save of this map compares by identity.
+
+    The next free positions are left at 0: take them from the store when the snapshot is used.
+    """
+    succ, _, node_data = adjacency(toc.graph)
+    with collection_paused():
+        return Snapshot(
+            generation,
+            version,
+            {node_id: (node_data[node_id]["node"], position) for node_id, position in nodes},
+            {
+                (source, target): (succ[source][target]["link"], position)
+                for source, target, position in links
+            },
+        )
+
+
 @attrs.frozen
 class RowChanges:
     """The rows one save ends and begins, and the snapshot the store holds afterwards."""
@@ -172,6 +198,13 @@ def plan_changes(
 
     :param previous: the latest stored version, or ``None`` for a new map.
     """
+    with collection_paused():
+        return _plan_changes(toc, previous, generation, version)
+
+
+def _plan_changes(
+    toc: TheoryOfChange, previous: Snapshot | None, generation: str, version: int
+) -> RowChanges:
     succ, _, node_data = adjacency(toc.graph)
     old_nodes = previous.nodes if previous is not None else {}
     old_links = previous.links if previous is not None else {}

@@ -1,0 +1,517 @@
+"""coprod-toc plugin: keep maps in PostgreSQL or MariaDB/MySQL through SQLAlchemy 2.
+
+    store = ct.open_store("postgresql+psycopg://user@host/dbname")
+    store = ct.open_store("mysql+pymysql://user@host/dbname")
+
+The tables (all named ``coprod_toc_…``, so they sit beside your application's own) hold the
+same rows as the built-in SQLite store: one per node and per link, valid for a range of
+versions, so a small edit writes a few rows and every version stays loadable.
+
+Conflicts are settled by the database: a save locks the map's row (``SELECT … FOR UPDATE``)
+and the version row's primary key refuses a second version N, so two writers can never both
+succeed from the same starting version.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+import coprod_toc as ct
+from coprod_toc.format.rows import (
+    CURRENT,
+    Snapshot,
+    loaded_snapshot,
+    map_from_rows,
+    plan_changes,
+)
+from coprod_toc.store import VersionInfo, check_map_name
+
+__all__ = ["MIGRATIONS", "SCHEMES", "SQLStore", "metadata", "open_store", "store_schemes"]
+
+#: The URL schemes this plugin answers (a bare ``postgresql://`` or ``mysql://`` works too,
+#: with SQLAlchemy's default driver for it).
+SCHEMES = ("postgresql+psycopg", "mysql+pymysql", "mariadb+pymysql")
+_DIALECTS = ("postgresql", "mysql", "mariadb")
+_PREFIX = "coprod_toc_"
+
+
+def _key(length: int) -> sa.types.TypeEngine[str]:
+    # Ids and names are case-sensitive: MariaDB/MySQL compare text case-blind by default.
+    return sa.String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
+
+
+def _text() -> sa.types.TypeEngine[str]:
+    return sa.Text().with_variant(mysql.LONGTEXT(charset="utf8mb4"), "mysql", "mariadb")
+
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    f"{_PREFIX}schema", metadata, sa.Column("version", sa.Integer, nullable=False)
+)
+maps = sa.Table(
+    f"{_PREFIX}maps",
+    metadata,
+    sa.Column("name", _key(128), primary_key=True),
+    sa.Column("generation", sa.String(32), nullable=False),
+    sa.Column("latest", sa.Integer, nullable=False),
+    sa.Column("next_node_position", sa.BigInteger, nullable=False),
+    sa.Column("next_link_position", sa.BigInteger, nullable=False),
+)
+versions = sa.Table(
+    f"{_PREFIX}versions",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("title", _text(), nullable=False),
+    sa.Column("message", _text()),
+    sa.Column("header", _text(), nullable=False),
+)
+# Rows are valid for versions valid_from <= v < valid_to; the rows of one node never overlap,
+# so (map, id, valid_to) finds a row, and valid_to = CURRENT its latest one.
+nodes = sa.Table(
+    f"{_PREFIX}nodes",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("id", _key(64), primary_key=True),
+    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("valid_from", sa.BigInteger, nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("body", _text(), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Index(f"{_PREFIX}nodes_by_version", "map", "valid_to", "position"),
+)
+links = sa.Table(
+    f"{_PREFIX}links",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("source", _key(64), primary_key=True),
+    sa.Column("target", _key(64), primary_key=True),
+    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("valid_from", sa.BigInteger, nullable=False),
+    sa.Column("body", _text(), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Index(f"{_PREFIX}links_by_version", "map", "valid_to", "position"),
+)
+
+
+def _create_tables(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[maps, versions, nodes, links])
+
+
+#: Schema changes in order; the database records how many it has had. Never edit one that
+#: has shipped: add the next.
+MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_create_tables,)
+
+_REMEMBERED_MAPS = 4
+_RETRIES = 20  # saves with no expected version retry this often when another writer wins
+
+
+class SQLStore(ct.Store):
+    def __init__(self, url: str, engine: sa.Engine) -> None:
+        self.url = url
+        self._engine: sa.Engine | None = engine
+        self._lock = threading.RLock()
+        self._remembered: collections.OrderedDict[str, Snapshot] = collections.OrderedDict()
+        with self._failures():
+            self._migrate()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            raise ct.StoreError(f"the store {self.url!r} is closed")
+        return self._engine
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """Database errors become StoreError, naming the store (never its password)."""
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise ct.StoreError(f"{self.url!r}: {type(exc).__name__}: {detail}") from None
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as conn, _schema_lock(conn):
+            schema_version.create(conn, checkfirst=True)
+            done = conn.execute(sa.select(schema_version.c.version)).scalar()
+            if done is not None and done > len(MIGRATIONS):
+                raise ct.StoreError(
+                    f"{self.url!r} was written by a newer coprod-toc-sql (schema {done}, this "
+                    f"one knows {len(MIGRATIONS)}); upgrade coprod-toc-sql"
+                )
+            for migration in MIGRATIONS[done or 0 :]:
+                migration(conn)
+            if done is None:
+                conn.execute(schema_version.insert().values(version=len(MIGRATIONS)))
+            elif done < len(MIGRATIONS):
+                conn.execute(schema_version.update().values(version=len(MIGRATIONS)))
+
+    def _remember(self, name: str, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._remembered[name] = snapshot
+            self._remembered.move_to_end(name)
+            while len(self._remembered) > _REMEMBERED_MAPS:
+                self._remembered.popitem(last=False)
+
+    # ------------------------------------------------------------------ the interface
+
+    def save(
+        self,
+        name: str,
+        toc: ct.TheoryOfChange,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        check_map_name(name)
+        if not isinstance(toc, ct.TheoryOfChange):
+            raise ct.StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
+        for _ in range(_RETRIES):
+            try:
+                with self._failures():
+                    try:
+                        return self._save_once(name, toc, expected_version, message)
+                    except sa.exc.OperationalError as exc:
+                        if not _is_lock_conflict(exc):
+                            raise
+                        # The database broke a lock cycle by rolling this save back.
+                        raise _LostRace(self._latest(name)) from None
+            except _LostRace as race:
+                if expected_version is not None:
+                    raise ct.ConflictError(name, expected_version, race.latest) from None
+        raise ct.StoreError(f"{self.url!r}: map {name!r} is being saved by too many at once")
+
+    def _save_once(
+        self, name: str, toc: ct.TheoryOfChange, expected: int | None, message: str | None
+    ) -> int:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(
+                    maps.c.generation,
+                    maps.c.latest,
+                    maps.c.next_node_position,
+                    maps.c.next_link_position,
+                )
+                .where(maps.c.name == name)
+                .with_for_update()
+            ).first()
+            latest = 0 if row is None else row.latest
+            if expected is not None and expected != latest:
+                raise ct.ConflictError(name, expected, latest)
+            version = latest + 1
+            generation = uuid.uuid4().hex if row is None else row.generation
+            previous = None if row is None else self._snapshot(conn, name, row)
+            changes = plan_changes(toc, previous, generation=generation, version=version)
+            snapshot = changes.snapshot
+            positions = {
+                "next_node_position": snapshot.next_node_position,
+                "next_link_position": snapshot.next_link_position,
+            }
+            try:
+                if row is None:
+                    conn.execute(
+                        maps.insert().values(
+                            name=name, generation=generation, latest=version, **positions
+                        )
+                    )
+                else:
+                    done = conn.execute(
+                        maps.update()
+                        .where(maps.c.name == name, maps.c.latest == latest)
+                        .values(latest=version, **positions)
+                    )
+                    if done.rowcount != 1:
+                        raise _LostRace(latest + 1)
+                conn.execute(
+                    versions.insert().values(
+                        map=name,
+                        version=version,
+                        saved_at=dt.datetime.now(dt.UTC).isoformat(),
+                        title=toc.title,
+                        message=message,
+                        header=changes.header,
+                    )
+                )
+            except sa.exc.IntegrityError:
+                raise _LostRace(latest + 1) from None  # another writer made this version
+            _write_rows(conn, name, version, changes)
+        self._remember(name, snapshot)
+        return version
+
+    def _latest(self, name: str) -> int:
+        with self.engine.connect() as conn:
+            latest = conn.execute(sa.select(maps.c.latest).where(maps.c.name == name)).scalar()
+        return latest or 0
+
+    def _snapshot(self, conn: sa.Connection, name: str, row: Any) -> Snapshot:
+        """The latest version as stored: remembered from the last save or load, or read."""
+        with self._lock:
+            remembered = self._remembered.get(name)
+        if remembered is not None and (remembered.generation, remembered.version) == (
+            row.generation,
+            row.latest,
+        ):
+            snapshot = remembered
+        else:
+            current = nodes.c.valid_to == CURRENT
+            snapshot = Snapshot(
+                row.generation,
+                row.latest,
+                {
+                    r.id: (r.body, r.position)
+                    for r in conn.execute(
+                        sa.select(nodes.c.id, nodes.c.body, nodes.c.position).where(
+                            nodes.c.map == name, current
+                        )
+                    )
+                },
+                {
+                    (r.source, r.target): (r.body, r.position)
+                    for r in conn.execute(
+                        sa.select(
+                            links.c.source, links.c.target, links.c.body, links.c.position
+                        ).where(links.c.map == name, links.c.valid_to == CURRENT)
+                    )
+                },
+            )
+        snapshot.next_node_position = row.next_node_position
+        snapshot.next_link_position = row.next_link_position
+        return snapshot
+
+    def load(self, name: str, version: int | None = None) -> ct.TheoryOfChange:
+        if not isinstance(name, str):
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
+        # One transaction, so the header and the rows belong to one version.
+        with self._failures(), self.engine.connect() as conn, conn.begin():
+            row = conn.execute(
+                sa.select(maps.c.generation, maps.c.latest).where(maps.c.name == name)
+            ).first()
+            if row is None:
+                raise ct.MapNotFoundError(f"no map named {name!r}")
+            wanted = row.latest if version is None else version
+            header = conn.execute(
+                sa.select(versions.c.header).where(
+                    versions.c.map == name, versions.c.version == wanted
+                )
+            ).scalar()
+            if header is None:
+                raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
+            node_rows = conn.execute(
+                sa.select(nodes.c.id, nodes.c.type, nodes.c.body, nodes.c.position)
+                .where(
+                    nodes.c.map == name,
+                    nodes.c.valid_to > wanted,
+                    nodes.c.valid_from <= wanted,
+                )
+                .order_by(nodes.c.position)
+            ).all()
+            link_rows = conn.execute(
+                sa.select(links.c.source, links.c.target, links.c.body, links.c.position)
+                .where(
+                    links.c.map == name,
+                    links.c.valid_to > wanted,
+                    links.c.valid_from <= wanted,
+                )
+                .order_by(links.c.position)
+            ).all()
+        try:
+            toc = map_from_rows(header, (r[:3] for r in node_rows), (r[:3] for r in link_rows))
+        except (ct.CoprodTocError, ValueError, KeyError, TypeError) as exc:
+            raise ct.StoreError(
+                f"{self.url!r}: version {wanted} of map {name!r} cannot be read: {exc}"
+            ) from None
+        if wanted == row.latest:
+            snapshot = loaded_snapshot(
+                toc,
+                row.generation,
+                row.latest,
+                ((r.id, r.position) for r in node_rows),
+                ((r.source, r.target, r.position) for r in link_rows),
+            )
+            self._remember(name, snapshot)
+        return toc
+
+    def list(self) -> list[str]:
+        with self._failures(), self.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(maps.c.name)).scalars())
+
+    def history(self, name: str) -> builtins.list[VersionInfo]:
+        if not isinstance(name, str):
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        with self._failures(), self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    versions.c.version, versions.c.saved_at, versions.c.title, versions.c.message
+                )
+                .where(versions.c.map == name)
+                .order_by(versions.c.version)
+            ).all()
+        if not rows:
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        return [
+            VersionInfo(name, r.version, dt.datetime.fromisoformat(r.saved_at), r.title, r.message)
+            for r in rows
+        ]
+
+    def delete(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        with self._failures(), self.engine.begin() as conn:
+            if conn.execute(maps.delete().where(maps.c.name == name)).rowcount == 0:
+                raise ct.MapNotFoundError(f"no map named {name!r}")
+            for table in (versions, nodes, links):
+                conn.execute(table.delete().where(table.c.map == name))
+        with self._lock:
+            self._remembered.pop(name, None)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+            self._remembered.clear()
+
+
+class _LostRace(Exception):
+    """Another writer saved between our read and our write; ``latest`` is at least this."""
+
+    def __init__(self, latest: int) -> None:
+        super().__init__(latest)
+        self.latest = latest
+
+
+def _is_lock_conflict(exc: sa.exc.OperationalError) -> bool:
+    """A deadlock or lock wait the database broke (MariaDB 1205/1213, PostgreSQL 40P01)."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "args", [None])[0] if orig is not None else None
+    sqlstate = getattr(orig, "sqlstate", None)
+    return code in (1205, 1213) or sqlstate in ("40P01", "40001")
+
+
+def _write_rows(conn: sa.Connection, name: str, version: int, changes: Any) -> None:
+    if changes.closed_nodes:
+        conn.execute(
+            nodes.update()
+            .where(
+                nodes.c.map == name,
+                nodes.c.id == sa.bindparam("node_id"),
+                nodes.c.valid_to == CURRENT,
+            )
+            .values(valid_to=version),
+            [{"node_id": node_id} for node_id in changes.closed_nodes],
+        )
+    if changes.new_nodes:
+        conn.execute(
+            nodes.insert(),
+            [
+                {
+                    "map": name,
+                    "id": r.id,
+                    "valid_to": CURRENT,
+                    "valid_from": version,
+                    "type": r.type,
+                    "body": r.body,
+                    "position": r.position,
+                }
+                for r in changes.new_nodes
+            ],
+        )
+    if changes.closed_links:
+        conn.execute(
+            links.update()
+            .where(
+                links.c.map == name,
+                links.c.source == sa.bindparam("link_source"),
+                links.c.target == sa.bindparam("link_target"),
+                links.c.valid_to == CURRENT,
+            )
+            .values(valid_to=version),
+            [{"link_source": s, "link_target": t} for s, t in changes.closed_links],
+        )
+    if changes.new_links:
+        conn.execute(
+            links.insert(),
+            [
+                {
+                    "map": name,
+                    "source": r.source,
+                    "target": r.target,
+                    "valid_to": CURRENT,
+                    "valid_from": version,
+                    "body": r.body,
+                    "position": r.position,
+                }
+                for r in changes.new_links
+            ],
+        )
+
+
+@contextmanager
+def _schema_lock(conn: sa.Connection) -> Iterator[None]:
+    """Only one process creates or migrates the tables at a time."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(741100)"))  # released at commit
+        yield
+    elif dialect in ("mysql", "mariadb"):
+        conn.execute(sa.text("SELECT GET_LOCK('coprod_toc_schema', 60)"))
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT RELEASE_LOCK('coprod_toc_schema')"))
+    else:
+        yield
+
+
+# --------------------------------------------------------------------------- hooks
+
+
+@ct.hookimpl
+def open_store(url: str) -> ct.Store | None:
+    scheme = url.split("://", 1)[0]
+    if scheme.split("+", 1)[0] not in _DIALECTS:
+        return None
+    try:
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        extra = "postgresql" if scheme.startswith("postgresql") else "mysql"
+        raise ct.StoreError(
+            f"the database driver for {scheme}:// is not installed ({exc.name}); "
+            f"pip install 'coprod-toc-sql[{extra}]'"
+        ) from None
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
+        raise ct.StoreError(
+            f"{_safe(url)!r} is not a database URL SQLAlchemy knows: {exc}"
+        ) from None
+    return SQLStore(_safe(url), engine)
+
+
+def _safe(url: str) -> str:
+    """The URL with any password hidden, for messages and ``store.url``."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url.split("://", 1)[0] + "://…"
+
+
+@ct.hookimpl
+def store_schemes() -> list[str]:
+    return list(SCHEMES)

@@ -3,13 +3,20 @@ writes only what changed."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.backends.sqlite import MIGRATIONS
 from coprod_toc.testing import StoreContract
+from tests.strategies import maps
 
 
 class TestSQLiteStore(StoreContract):
@@ -28,3 +35,154 @@ class TestJsonStore(StoreContract):
     def store(self, tmp_path: Path) -> Iterator[ct.Store]:
         with ct.open_store(f"json://{tmp_path / 'maps'}") as store:
             yield store
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.tuples(maps(), st.booleans()), min_size=1, max_size=5),
+    st.sampled_from(["sqlite", "json"]),
+)
+def test_any_sequence_of_maps_loads_back_version_by_version(
+    saves: list[tuple[ct.TheoryOfChange, bool]], scheme: str
+) -> None:
+    """Save unrelated random maps under one name (ids reused with other types and content),
+    sometimes from a store opened afresh: every version loads exactly as it was saved."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/m.db" if scheme == "sqlite" else f"json://{folder}/maps"
+        store = ct.open_store(url)
+        try:
+            for toc, reopen in saves:
+                if reopen:
+                    store.close()
+                    store = ct.open_store(url)
+                store.save("m", toc)
+            for version, (toc, _) in enumerate(saves, start=1):
+                assert ct.dumps(store.load("m", version)) == ct.dumps(toc)
+        finally:
+            store.close()
+
+
+# --------------------------------------------------------------------------- SQLite specifics
+
+
+def _count(path: Path, sql: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute(sql).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_sqlite_small_edit_writes_one_row(tmp_path: Path) -> None:
+    """A one-node edit closes one node row and adds one; links are untouched."""
+    path = tmp_path / "maps.db"
+    with ct.open_store(f"sqlite:///{path}") as store:
+        toc = ct.example()
+        store.save("m", toc)
+        toc.update("O1", statement="A co-production group, trained and ready.")
+        store.save("m", toc)
+    assert _count(path, "SELECT count(*) FROM nodes WHERE valid_from = 2") == 1
+    assert _count(path, "SELECT count(*) FROM nodes WHERE valid_to = 2") == 1
+    assert _count(path, "SELECT count(*) FROM links WHERE valid_from = 2") == 0
+
+
+def test_sqlite_adding_an_outcome_rewrites_nothing_else(tmp_path: Path) -> None:
+    """A new outcome and its link add two rows, even though activities come after outcomes."""
+    path = tmp_path / "maps.db"
+    with ct.open_store(f"sqlite:///{path}") as store:
+        toc = store_example(store)
+        toc.add_outcome("Volunteers join", kind="coproduction", leads_to=["I2"], id="O99")
+        store.save("m", toc)
+    assert _count(path, "SELECT count(*) FROM nodes WHERE valid_from = 2") == 1
+    assert _count(path, "SELECT count(*) FROM links WHERE valid_from = 2") == 1
+    assert _count(path, "SELECT count(*) FROM nodes WHERE valid_to = 2") == 0
+
+
+def store_example(store: ct.Store) -> ct.TheoryOfChange:
+    store.save("m", ct.example())
+    return store.load("m")
+
+
+def test_sqlite_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    """A database whose schema is newer than this library knows is not touched."""
+    path = tmp_path / "maps.db"
+    ct.open_store(f"sqlite:///{path}").close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE schema_version SET version = version + 1")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ct.StoreError, match="newer coprod-toc"):
+        ct.open_store(f"sqlite:///{path}")
+
+
+def test_sqlite_reopening_keeps_maps_and_schema(tmp_path: Path) -> None:
+    """Opening an existing file runs no migration again and finds its maps."""
+    url = f"sqlite:///{tmp_path / 'maps.db'}"
+    with ct.open_store(url) as store:
+        store.save("m", ct.example())
+    with ct.open_store(url) as store:
+        assert store.list() == ["m"]
+    assert _count(tmp_path / "maps.db", "SELECT version FROM schema_version") == len(MIGRATIONS)
+
+
+def test_sqlite_uses_wal(tmp_path: Path) -> None:
+    """The database is in WAL mode, so readers never wait for a save."""
+    path = tmp_path / "maps.db"
+    ct.open_store(f"sqlite:///{path}").close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///no/such/folder/m.db"])
+def test_sqlite_bad_urls_are_store_errors(url: str) -> None:
+    """A URL without a file, or in a folder that does not exist, is refused clearly."""
+    with pytest.raises(ct.StoreError):
+        ct.open_store(url)
+
+
+# --------------------------------------------------------------------------- JSON specifics
+
+
+def test_json_damaged_file_is_reported_not_read(tmp_path: Path) -> None:
+    """A version file whose content no longer matches its checksum raises StoreError."""
+    with ct.open_store(f"json://{tmp_path}") as store:
+        store.save("m", ct.example())
+        path = tmp_path / "m" / "00000001.json"
+        path.write_bytes(path.read_bytes().replace(b"Day centre", b"Day centrX"))
+        with pytest.raises(ct.StoreError, match="damaged"):
+            store.load("m")
+
+
+def test_json_files_are_readable_canonical_json(tmp_path: Path) -> None:
+    """After the metadata line, a version file is the map's canonical JSON."""
+    toc = ct.example()
+    with ct.open_store(f"json://{tmp_path}") as store:
+        store.save("m", toc, message="first")
+    meta, _, body = (tmp_path / "m" / "00000001.json").read_text("utf-8").partition("\n")
+    assert json.loads(meta)["message"] == "first"
+    assert body == ct.dumps(toc)
+
+
+# --------------------------------------------------------------------------- the default store
+
+
+def test_default_store_is_the_environment_one(default_store: str) -> None:
+    """open_store() with no URL opens $COPROD_TOC_STORE, making its folder if needed."""
+    with ct.open_store() as store:
+        assert store.url == default_store
+        store.save("m", ct.example())
+    assert ct.default_store_url() == default_store
+
+
+def test_default_store_without_environment_is_in_the_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without $COPROD_TOC_STORE the default is a SQLite file in the user's data folder."""
+    monkeypatch.delenv(ct.api.STORE_ENV)
+    url = ct.default_store_url()
+    assert url.startswith("sqlite:///") and url.endswith("maps.db")
+    assert "coprod-toc" in url

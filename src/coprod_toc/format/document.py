@@ -120,10 +120,26 @@ def to_document(toc: TheoryOfChange) -> dict[str, Any]:
         return _to_document(toc)
 
 
-def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
-    doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "title": toc.title}
+def map_header(toc: TheoryOfChange) -> dict[str, Any]:
+    """Everything of the document but ``format``, ``version``, the nodes and their links:
+    what a store that keeps nodes and links as rows keeps beside them."""
+    return _before_nodes(toc) | _after_nodes(toc)
+
+
+def _before_nodes(toc: TheoryOfChange) -> dict[str, Any]:
+    head: dict[str, Any] = {"title": toc.title}
     if toc.external_ref is not None:
-        doc["external_ref"] = toc.external_ref
+        head["external_ref"] = toc.external_ref
+    return head
+
+
+def _after_nodes(toc: TheoryOfChange) -> dict[str, Any]:
+    return {"assumptions": [_record(a) for a in toc.assumptions()]}
+
+
+def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
+    doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    doc |= _before_nodes(toc)
     succ = adjacency(toc.graph)[0]
     problem = toc.problem
     if problem is not None:
@@ -137,8 +153,7 @@ def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
                 entry[link_key] = _links_from(succ, node.id)
             entries.append(entry)
         doc[section] = entries
-    doc["assumptions"] = [_record(a) for a in toc.assumptions()]
-    return doc
+    return doc | _after_nodes(toc)
 
 
 # --------------------------------------------------------------------------- reading

@@ -23,7 +23,13 @@ import attrs
 
 from coprod_toc._gc import collection_paused
 from coprod_toc.analysis.traversal import adjacency
-from coprod_toc.format.document import FORMAT_NAME, FORMAT_VERSION, _record, from_document
+from coprod_toc.format.document import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    _record,
+    from_document,
+    map_header,
+)
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Link, Node, NodeType
 
@@ -67,12 +73,8 @@ def link_body(link: Link) -> str:
 
 
 def header_body(toc: TheoryOfChange) -> str:
-    """Everything of a map that is not a node or a link."""
-    header: dict[str, Any] = {"title": toc.title}
-    if toc.external_ref is not None:
-        header["external_ref"] = toc.external_ref
-    header["assumptions"] = [_record(a) for a in toc.assumptions()]
-    return _json(header)
+    """Everything of a map that is not a node or a link (title, assumptions, …)."""
+    return _json(map_header(toc))
 
 
 @attrs.frozen
@@ -104,14 +106,8 @@ def map_from_rows(
     :raises FormatError: a row does not hold a valid record, or a link names a missing node.
     """
     with collection_paused():
-        head = json.loads(header)
-        document: dict[str, Any] = {
-            "format": FORMAT_NAME,
-            "version": FORMAT_VERSION,
-            "title": head["title"],
-        }
-        if "external_ref" in head:
-            document["external_ref"] = head["external_ref"]
+        document: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+        document |= json.loads(header)
         sections: dict[str, list[dict[str, Any]]] = {name: [] for name in _SECTIONS.values()}
         targets: dict[str, list[Any]] = {}
         for node_id, node_type, body in nodes:
@@ -129,7 +125,6 @@ def map_from_rows(
             listed = targets[source]
             listed.append(target if body == "{}" else {"to": target} | json.loads(body))
         document |= sections
-        document["assumptions"] = head.get("assumptions", [])
         return from_document(document)
 
 

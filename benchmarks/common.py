@@ -101,10 +101,10 @@ def best_of(repeat: int, fn: Callable[[], object]) -> float:
     return min(times)
 
 
-def arguments(description: str) -> argparse.Namespace:
+def arguments(description: str, nodes: int = 200_000) -> argparse.Namespace:
     """The options every benchmark takes: --nodes, --repeat, --project-size."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--nodes", type=int, default=200_000)
+    parser.add_argument("--nodes", type=int, default=nodes)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--project-size",

@@ -57,7 +57,7 @@ def floor(folder: Path, rows: ct.format.rows.RowChanges, run: int) -> float:
 
 
 def main() -> None:
-    args = arguments(__doc__.splitlines()[0])
+    args = arguments(__doc__.splitlines()[0], nodes=100_000)
     toc = portfolio(args.nodes, args.project_size)
     rows = plan_changes(toc, None, generation="g", version=1)
     with tempfile.TemporaryDirectory() as tmp:

@@ -29,7 +29,31 @@ from coprod_toc.model import (
     Problem,
 )
 
-__all__ = ["ALLOWED_LINKS", "TheoryOfChange", "reach"]
+__all__ = ["ALLOWED_LINKS", "ChangeMark", "Changes", "TheoryOfChange", "reach"]
+
+
+# What changed at a node id or a link (source, target): "updated" in place, or "moved" —
+# added, removed or both, so that it is now (if present) after the records that stayed.
+_UPDATED, _MOVED = "updated", "moved"
+
+
+@attrs.frozen(eq=False)
+class ChangeMark:
+    """A point in a map's history of changes, from :meth:`TheoryOfChange.change_mark`."""
+
+    log: list[tuple[str, Any]]
+    position: int
+
+
+@attrs.frozen
+class Changes:
+    """What changed since a mark: node ids and links ``(source, target)``, each either only
+    ``updated`` (changed in place) or ``moved`` (added or removed since, and so, if still in
+    the map, now after every record that stayed)."""
+
+    nodes: dict[str, str]
+    links: dict[tuple[str, str], str]
+
 
 #: Which node type may link to which: "contributes to" (and the problem "is addressed by").
 ALLOWED_LINKS: frozenset[tuple[NodeType, NodeType]] = frozenset(
@@ -101,6 +125,8 @@ class TheoryOfChange:
         self._problem_id: str | None = None
         self._assumptions: dict[str, Assumption] = {}
         self._counters: dict[str, Iterator[int]] = {}
+        # Change tracking for stores, which then write only what changed: off until asked.
+        self._change_log: list[tuple[str, Any]] | None = None
 
     # ------------------------------------------------------------------ reading
 
@@ -339,6 +365,7 @@ class TheoryOfChange:
                 )
             self._problem_id = node.id
         self._graph.add_node(node.id, node=node)
+        self._note(_MOVED, node.id)
         return node.id
 
     def update(self, node_id: str, **changes: Any) -> Node:
@@ -359,6 +386,7 @@ class TheoryOfChange:
         for target in self._graph.successors(node_id):
             self._check_link(new, self.get(target))
         self._graph.nodes[node_id]["node"] = new
+        self._note(_UPDATED, node_id)
         return new
 
     def remove(self, node_id: str) -> None:
@@ -367,6 +395,12 @@ class TheoryOfChange:
         for assumption in list(self._assumptions.values()):
             if node_id in assumption.attached_to:
                 del self._assumptions[assumption.id]
+        if self._change_log is not None:
+            for source in self._graph._pred[node_id]:
+                self._note(_MOVED, (source, node_id))
+            for target in self._graph._succ[node_id]:
+                self._note(_MOVED, (node_id, target))
+            self._note(_MOVED, node_id)
         self._graph.remove_node(node_id)
         if node_id == self._problem_id:
             self._problem_id = None
@@ -404,6 +438,7 @@ class TheoryOfChange:
             source=source, target=target, level=level, rationale=rationale, evidence=evidence
         )
         self._graph.add_edge(source, target, link=new)
+        self._note(_MOVED, (source, target))
         return new
 
     def update_link(self, source: str, target: str, **changes: Any) -> Link:
@@ -416,12 +451,14 @@ class TheoryOfChange:
         except TypeError as exc:
             raise ModelError(f"link {source!r} -> {target!r}: {exc}") from None
         self._graph.edges[source, target]["link"] = new
+        self._note(_UPDATED, (source, target))
         return new
 
     def unlink(self, source: str, target: str) -> None:
         """Remove the link from ``source`` to ``target`` and the assumptions attached to it."""
         self.get_link(source, target)
         self._graph.remove_edge(source, target)
+        self._note(_MOVED, (source, target))
         for assumption in list(self._assumptions.values()):
             if assumption.attached_to == (source, target):
                 del self._assumptions[assumption.id]
@@ -534,6 +571,37 @@ class TheoryOfChange:
             if all(n in keep for n in assumption.attached_to):
                 new._assumptions[assumption.id] = assumption
         return new
+
+    # ------------------------------------------------------------------ change tracking
+
+    def change_mark(self, *, restart: bool = False) -> ChangeMark:
+        """Mark the map as it is now, so that :meth:`changed_since` can later name what
+        changed: how a store writes only what changed since it last saved or loaded the map.
+
+        The first call starts tracking (one small entry per change). ``restart=True`` drops
+        what was tracked before: older marks then answer ``None``.
+        """
+        if self._change_log is None or restart:
+            self._change_log = []
+        return ChangeMark(self._change_log, len(self._change_log))
+
+    def changed_since(self, mark: ChangeMark) -> Changes | None:
+        """What changed since ``mark``, or ``None`` if that cannot be told (a mark of another
+        map, or from before a restart)."""
+        log = self._change_log
+        if log is None or mark.log is not log:
+            return None
+        nodes: dict[str, str] = {}
+        links: dict[tuple[str, str], str] = {}
+        for what, key in itertools.islice(log, mark.position, None):
+            changed = links if isinstance(key, tuple) else nodes
+            if changed.get(key) != _MOVED:
+                changed[key] = what
+        return Changes(nodes, links)
+
+    def _note(self, what: str, key: str | tuple[str, str]) -> None:
+        if self._change_log is not None:
+            self._change_log.append((what, key))
 
     def copy(self) -> TheoryOfChange:
         """An independent copy: changing one map never changes the other."""

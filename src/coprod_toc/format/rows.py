@@ -15,7 +15,9 @@ written again.
 
 from __future__ import annotations
 
+import itertools
 import json
+import weakref
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
@@ -30,7 +32,7 @@ from coprod_toc.format.document import (
     from_document,
     map_header,
 )
-from coprod_toc.graph import TheoryOfChange
+from coprod_toc.graph import ChangeMark, Changes, TheoryOfChange
 from coprod_toc.model import Link, Node, NodeType
 
 __all__ = [
@@ -139,6 +141,9 @@ class Snapshot:
     record itself when the store still has it from the last save or load (compared by
     identity first, then equality), or the stored JSON body — and its position.
     ``generation`` tells apart a map from one deleted and made again under the same name.
+    ``owner`` (a weak reference) is the map object last saved or loaded, and ``mark`` the
+    point in its changes at that moment: saving that same object again needs to look only
+    at what it says changed since.
     """
 
     generation: str
@@ -147,6 +152,14 @@ class Snapshot:
     links: dict[tuple[str, str], tuple[Any, int]]
     next_node_position: int = 0
     next_link_position: int = 0
+    owner: weakref.ref[TheoryOfChange] | None = None
+    mark: ChangeMark | None = None
+
+    def follow(self, toc: TheoryOfChange) -> Snapshot:
+        """From now on, compare ``toc``'s later changes with this snapshot."""
+        self.owner = weakref.ref(toc)
+        self.mark = toc.change_mark(restart=True)
+        return self
 
 
 def loaded_snapshot(
@@ -171,7 +184,7 @@ def loaded_snapshot(
                 (source, target): (succ[source][target]["link"], position)
                 for source, target, position in links
             },
-        )
+        ).follow(toc)
 
 
 @attrs.frozen
@@ -194,7 +207,112 @@ def plan_changes(
     :param previous: the latest stored version, or ``None`` for a new map.
     """
     with collection_paused():
-        return _plan_changes(toc, previous, generation, version)
+        planned = None
+        if previous is not None and previous.owner is not None and previous.owner() is toc:
+            assert previous.mark is not None
+            changes = toc.changed_since(previous.mark)
+            if changes is not None:
+                planned = _plan_from_changes(toc, previous, changes, version)
+        if planned is None:
+            planned = _plan_changes(toc, previous, generation, version)
+        planned.snapshot.follow(toc)
+        return planned
+
+
+def _plan_from_changes(
+    toc: TheoryOfChange, previous: Snapshot, changes: Changes, version: int
+) -> RowChanges | None:
+    """The rows to write, looking only at what the map says changed since the last save or
+    load: a one-node edit costs one row, however large the map. ``None`` if the changes do
+    not fit what is stored (then the whole map is compared)."""
+    succ, _, node_data = adjacency(toc.graph)
+    snapshot = Snapshot(
+        previous.generation,
+        version,
+        dict(previous.nodes),
+        dict(previous.links),
+        previous.next_node_position,
+        previous.next_link_position,
+    )
+    closed_nodes: list[str] = []
+    new_nodes: list[NodeRow] = []
+    moved_nodes: set[str] = set()
+    for node_id, what in changes.nodes.items():
+        data = node_data.get(node_id)
+        stored = snapshot.nodes.get(node_id)
+        if data is None or what == "moved":
+            if stored is not None:
+                closed_nodes.append(node_id)
+                del snapshot.nodes[node_id]
+            if data is not None:
+                moved_nodes.add(node_id)
+            continue
+        if stored is None:
+            return None
+        record = data["node"]
+        snapshot.nodes[node_id] = (record, stored[1])
+        if not _same(stored[0], record, node_body):
+            closed_nodes.append(node_id)
+            new_nodes.append(NodeRow(node_id, record.node_type.value, node_body(record), stored[1]))
+    # Nodes added since (or removed and added back) are the last ones of the map, in order.
+    tail = _tail(node_data, moved_nodes)
+    if tail is None:
+        return None
+    for node_id in tail:
+        record = node_data[node_id]["node"]
+        position = snapshot.next_node_position
+        snapshot.next_node_position += 1
+        snapshot.nodes[node_id] = (record, position)
+        new_nodes.append(NodeRow(node_id, record.node_type.value, node_body(record), position))
+
+    closed_links: list[tuple[str, str]] = []
+    new_links: list[LinkRow] = []
+    moved_links: dict[str, set[str]] = {}
+    for key, what in changes.links.items():
+        source, target = key
+        edge = succ.get(source, {}).get(target)
+        stored = snapshot.links.get(key)
+        if edge is None or what == "moved":
+            if stored is not None:
+                closed_links.append(key)
+                del snapshot.links[key]
+            if edge is not None:
+                moved_links.setdefault(source, set()).add(target)
+            continue
+        if stored is None:
+            return None
+        link = edge["link"]
+        snapshot.links[key] = (link, stored[1])
+        if not _same(stored[0], link, link_body):
+            closed_links.append(key)
+            new_links.append(LinkRow(source, target, link_body(link), stored[1]))
+    for source, targets in moved_links.items():
+        # A node's links made since are its last ones, in order.
+        tail = _tail(succ[source], targets)
+        if tail is None:
+            return None
+        for target in tail:
+            link = succ[source][target]["link"]
+            position = snapshot.next_link_position
+            snapshot.next_link_position += 1
+            snapshot.links[source, target] = (link, position)
+            new_links.append(LinkRow(source, target, link_body(link), position))
+    return RowChanges(header_body(toc), closed_nodes, new_nodes, closed_links, new_links, snapshot)
+
+
+def _tail(ordered: dict[Any, Any], keys: set[Any]) -> list[Any] | None:
+    """``keys`` in the order they come in ``ordered``, if they are its last entries."""
+    if not keys:
+        return []
+    tail = list(itertools.islice(reversed(ordered), len(keys)))
+    tail.reverse()
+    return tail if set(tail) == keys else None
+
+
+def _same(stored: Any, record: Any, body_of: Callable[[Any], str]) -> bool:
+    if stored is record:
+        return True
+    return bool(stored == body_of(record)) if isinstance(stored, str) else bool(stored == record)
 
 
 def _plan_changes(
@@ -259,11 +377,7 @@ def _compare(
         stored = old.get(key)
         if stored is not None and stored[1] > last:
             stored_record, position = stored
-            if stored_record is record or (
-                stored_record == body_of(record)
-                if isinstance(stored_record, str)
-                else stored_record == record
-            ):
+            if _same(stored_record, record, body_of):
                 now[key] = (record, position)
                 last = position
                 continue

@@ -282,3 +282,40 @@ def test_external_ref_points_back_at_the_host_record() -> None:
 def test_summary_counts_every_part(day_centre: ct.TheoryOfChange) -> None:
     """The one-line summary used by the CLI and repr."""
     assert day_centre.summary() == "1 problem, 2 impacts, 9 outcomes, 13 activities, 36 links"
+
+
+# --------------------------------------------------------------------------- change tracking
+
+
+def test_changed_since_names_updates_and_moves(small_map: ct.TheoryOfChange) -> None:
+    """Updates are 'updated'; additions, removals and re-links are 'moved'."""
+    mark = small_map.change_mark()
+    small_map.update("O1", statement="Building open all week")
+    small_map.update_link("A1", "O1", level=3)
+    small_map.unlink("C1", "I1")
+    new = small_map.add_outcome("Extra", kind="project", leads_to=["I1"])
+    changes = small_map.changed_since(mark)
+    assert changes is not None
+    assert changes.nodes == {"O1": "updated", new: "moved"}
+    assert changes.links == {("A1", "O1"): "updated", ("C1", "I1"): "moved", (new, "I1"): "moved"}
+
+
+def test_removing_a_node_moves_its_links(small_map: ct.TheoryOfChange) -> None:
+    """A removed node takes its links with it, and both are reported."""
+    mark = small_map.change_mark()
+    small_map.update("C1", statement="People decide")
+    small_map.remove("C1")
+    changes = small_map.changed_since(mark)
+    assert changes is not None
+    assert changes.nodes == {"C1": "moved"}  # removal wins over the earlier update
+    assert set(changes.links) == {("K1", "C1"), ("C1", "I2"), ("C1", "I1")}
+
+
+def test_marks_of_another_map_or_before_a_restart_tell_nothing(
+    small_map: ct.TheoryOfChange,
+) -> None:
+    """changed_since answers None when it cannot know, and copies track nothing."""
+    old = small_map.change_mark()
+    small_map.change_mark(restart=True)
+    assert small_map.changed_since(old) is None
+    assert small_map.copy().changed_since(small_map.change_mark()) is None

@@ -319,3 +319,17 @@ def test_marks_of_another_map_or_before_a_restart_tell_nothing(
     small_map.change_mark(restart=True)
     assert small_map.changed_since(old) is None
     assert small_map.copy().changed_since(small_map.change_mark()) is None
+
+
+def test_link_many_makes_every_link_or_none(small_map: ct.TheoryOfChange) -> None:
+    """link_many checks each link like link(); one refusal leaves the map unchanged."""
+    before = small_map.copy()
+    with pytest.raises(ct.LinkError) as caught:
+        small_map.link_many([("K1", "O1", {"level": 2}), ("I1", "O1", {})])
+    assert caught.value.code == "edge-not-allowed"
+    assert small_map == before
+    with pytest.raises(ct.LinkError, match="already links"):
+        small_map.link_many([("K1", "O1", {}), ("K1", "O1", {})])
+    assert small_map == before
+    assert small_map.link_many([("K1", "O1", {"level": 2}), ("A1", "C1", {})]) == 2
+    assert small_map.get_link("K1", "O1").level == 2

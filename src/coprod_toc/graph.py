@@ -441,6 +441,41 @@ class TheoryOfChange:
         self._note(_MOVED, (source, target))
         return new
 
+    def link_many(self, links: Iterable[tuple[str, str, Mapping[str, Any]]]) -> int:
+        """Make many links at once, as reading a file does: ``(source, target, payload)``
+        each, the payload holding ``level``, ``rationale`` or ``evidence``. Each is checked
+        exactly as :meth:`link` checks it. All or nothing: if one is refused, none is made.
+
+        :returns: how many links were made.
+        :raises LinkError: as :meth:`link` does, for the first link refused.
+        """
+        nodes, succ = self._graph._node, self._graph._succ
+        check = self._check_link
+        batch: list[tuple[str, str, dict[str, Link]]] = []
+        seen: set[tuple[str, str]] = set()
+        for source, target, payload in links:
+            try:
+                source_node, target_node = nodes[source]["node"], nodes[target]["node"]
+            except (KeyError, TypeError):
+                self.get(source)
+                self.get(target)
+                raise
+            check(source_node, target_node)
+            if target in succ[source] or (source, target) in seen:
+                raise LinkError(
+                    f"{source!r} already links to {target!r}; use update_link to change it",
+                    source,
+                    target,
+                    code="duplicate-link",
+                )
+            seen.add((source, target))
+            new = Link(source=source, target=target, **payload)
+            batch.append((source, target, {"link": new}))
+        self._graph.add_edges_from(batch)  # nothing is added until every link has passed
+        if self._change_log is not None:
+            self._change_log.extend((_MOVED, (s, t)) for s, t, _ in batch)
+        return len(batch)
+
     def update_link(self, source: str, target: str, **changes: Any) -> Link:
         """Change a link's level, rationale or evidence; returns the new link."""
         current = self.get_link(source, target)

@@ -329,15 +329,15 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
         addressed = [(i.id, _NO_PAYLOAD, "problem", -1) for i in toc.impacts()]
         pending.insert(0, (toc.problem.id, addressed))
 
-    for source, entries in pending:
-        for target, payload, list_path, i in entries:
-            try:
-                toc.link(source, target, **payload)
-            except CoprodTocError as exc:
-                path = list_path if i < 0 else _join(list_path, i)
-                if target not in toc:
-                    raise FormatError(f"unknown node {target!r}", path=path) from None
-                raise FormatError(exc.message, path=path) from None
+    try:
+        toc.link_many(
+            (source, target, payload)
+            for source, entries in pending
+            for target, payload, _, _ in entries
+        )
+    except (CoprodTocError, TypeError):
+        _find_bad_link(toc, pending)  # nothing was linked: say which entry is wrong
+        raise
 
     for i, item in enumerate(_expect(data.get("assumptions", []), list, "assumptions", "a list")):
         path = _join("assumptions", i)
@@ -348,6 +348,20 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
         except CoprodTocError as exc:
             raise FormatError(exc.message, path=path) from None
     return toc
+
+
+def _find_bad_link(toc: TheoryOfChange, pending: list[tuple[str, list[_Entry]]]) -> None:
+    """Make the links one by one until one is refused, and raise that as a FormatError."""
+    for source, entries in pending:
+        for target, payload, list_path, i in entries:
+            try:
+                toc.link(source, target, **payload)
+            except (CoprodTocError, TypeError) as exc:
+                path = list_path if i < 0 else _join(list_path, i)
+                if target not in toc:
+                    raise FormatError(f"unknown node {target!r}", path=path) from None
+                message = exc.message if isinstance(exc, CoprodTocError) else str(exc)
+                raise FormatError(message, path=path) from None
 
 
 def _explicit_ids(data: Mapping[str, Any]) -> set[Any]:

@@ -112,8 +112,10 @@ def map_from_rows(
         document |= json.loads(header)
         sections: dict[str, list[dict[str, Any]]] = {name: [] for name in _SECTIONS.values()}
         targets: dict[str, list[Any]] = {}
-        for node_id, node_type, body in nodes:
-            entry = json.loads(body)
+        node_rows = list(nodes)
+        for (node_id, node_type, _), entry in zip(
+            node_rows, _parse_all(body for _, _, body in node_rows), strict=True
+        ):
             entry["id"] = node_id
             link_key = _LINK_KEYS.get(node_type)
             if link_key is not None:
@@ -123,11 +125,25 @@ def map_from_rows(
                 document["problem"] = entry
             else:
                 sections[_SECTIONS[node_type]].append(entry)
-        for source, target, body in links:
+        link_rows = list(links)
+        payloads = iter(_parse_all(body for _, _, body in link_rows if body != "{}"))
+        for source, target, body in link_rows:
             listed = targets[source]
-            listed.append(target if body == "{}" else {"to": target} | json.loads(body))
+            listed.append(target if body == "{}" else {"to": target} | next(payloads))
         document |= sections
         return from_document(document)
+
+
+def _parse_all(bodies: Iterable[str]) -> list[Any]:
+    """Parse many JSON texts with one call of the parser (far faster than one call each)."""
+    texts = list(bodies)
+    try:
+        parsed: list[Any] = json.loads("[" + ",".join(texts) + "]")
+    except ValueError:
+        parsed = [json.loads(text) for text in texts]  # raises for the first bad one
+    if len(parsed) != len(texts):  # a row held more than one value: "1,2"
+        raise ValueError("a stored row does not hold exactly one JSON value")
+    return parsed
 
 
 # --------------------------------------------------------------------------- saving

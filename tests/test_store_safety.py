@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import random
@@ -49,7 +50,14 @@ def _big_map(k: int) -> ct.TheoryOfChange:
     return toc
 
 
+def _forked() -> None:
+    """In a forked child: leave the parent's objects (a whole test session's) to the
+    collector's permanent generation, so collections walk only the child's own."""
+    gc.freeze()
+
+
 def _keep_saving(url: str, first: int, ready: multiprocessing.synchronize.Event) -> None:
+    _forked()
     with ct.open_store(url) as store:
         ready.set()
         k = first
@@ -127,6 +135,7 @@ class _DiesAfterNodes(sqlite3.Connection):
 
 
 def _save_and_die(url: str, fault: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _forked()
     from coprod_toc.backends import json_files, sqlite
 
     if fault == "json-half-written":

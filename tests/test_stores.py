@@ -244,3 +244,12 @@ def test_edits_between_saves_load_back_version_by_version(
             saved.append(ct.dumps(toc))
         for version, text in enumerate(saved, start=1):
             assert ct.dumps(store.load("m", version)) == text
+
+
+@pytest.mark.parametrize("level", range(5))
+def test_level_only_link_body_is_the_canonical_json(level: int) -> None:
+    """The shortcut for links that carry only a level writes what the encoder would."""
+    from coprod_toc.format import rows
+
+    link = ct.Link(source="A1", target="O1", level=level)
+    assert rows.link_body(link) == json.dumps({"level": level}, separators=(",", ":"))

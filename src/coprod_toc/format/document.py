@@ -244,17 +244,18 @@ _NESTED: dict[type[Any], tuple[tuple[str, type[Any]], ...]] = {
 }
 
 
-# A link as read: (target id, payload, where it was listed, its index there).
-_Entry = tuple[str, dict[str, Any], str, int]
+# The links listed on one node: its id, where they are listed (a path, None for the
+# problem's implicit "every impact"), and (target id, payload) for each.
+_Pending = tuple[str, str | None, list[tuple[str, dict[str, Any]]]]
 
 
-def _link_entries(data: Mapping[str, Any], key: str, path: str) -> list[_Entry]:
-    """The links listed under ``key``. Paths are built only when something is wrong."""
-    out: list[_Entry] = []
-    list_path = _join(path, key)
+def _link_entries(data: Mapping[str, Any], list_path: str) -> list[tuple[str, dict[str, Any]]]:
+    """The links listed at ``list_path`` (a list of ids or objects with 'to')."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    key = list_path.rsplit(".", 1)[1]
     for i, entry in enumerate(_expect(data.get(key, []), list, list_path, "a list of node ids")):
         if type(entry) is str:
-            out.append((entry, _NO_PAYLOAD, list_path, i))
+            out.append((entry, _NO_PAYLOAD))
             continue
         entry_path = _join(list_path, i)
         _expect(entry, dict, entry_path, "a node id or an object with 'to'")
@@ -268,7 +269,7 @@ def _link_entries(data: Mapping[str, Any], key: str, path: str) -> list[_Entry]:
                     f"unknown field {name!r} (expected one of: evidence, level, rationale, to)",
                     path=_join(entry_path, name),
                 )
-        out.append((target, payload, list_path, i))
+        out.append((target, payload))
     return out
 
 
@@ -305,14 +306,15 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
         raise FormatError(exc.message, path="title") from None
 
     reserved = _explicit_ids(data)
-    pending: list[tuple[str, list[_Entry]]] = []
+    pending: list[_Pending] = []
     problem_data = data.get("problem")
     if problem_data is not None:
         problem_data = _with_id(problem_data, toc, NodeType.PROBLEM, reserved)
         problem = _build(Problem, problem_data, "problem", frozenset({"addresses"}))
         _add(toc, problem, "problem")
         if "addresses" in problem_data:
-            pending.append((problem.id, _link_entries(problem_data, "addresses", "problem")))
+            listed = "problem.addresses"
+            pending.append((problem.id, listed, _link_entries(problem_data, listed)))
     for section, cls in _SECTIONS.items():
         link_key = _LINK_FIELDS.get(section)
         extra = frozenset({link_key}) if link_key else frozenset()
@@ -322,18 +324,19 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
             node = _build(cls, item, path, extra)
             _add(toc, node, path)
             if link_key:
-                pending.append((node.id, _link_entries(item, link_key, path)))
+                listed = f"{path}.{link_key}"
+                pending.append((node.id, listed, _link_entries(item, listed)))
     if problem_data is not None and "addresses" not in problem_data:
         # Authoring shorthand: a problem with no 'addresses' is addressed by every impact.
         assert toc.problem is not None
-        addressed = [(i.id, _NO_PAYLOAD, "problem", -1) for i in toc.impacts()]
-        pending.insert(0, (toc.problem.id, addressed))
+        addressed = [(i.id, _NO_PAYLOAD) for i in toc.impacts()]
+        pending.insert(0, (toc.problem.id, None, addressed))
 
     try:
         toc.link_many(
             (source, target, payload)
-            for source, entries in pending
-            for target, payload, _, _ in entries
+            for source, _, entries in pending
+            for target, payload in entries
         )
     except (CoprodTocError, TypeError):
         _find_bad_link(toc, pending)  # nothing was linked: say which entry is wrong
@@ -350,14 +353,14 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
     return toc
 
 
-def _find_bad_link(toc: TheoryOfChange, pending: list[tuple[str, list[_Entry]]]) -> None:
+def _find_bad_link(toc: TheoryOfChange, pending: list[_Pending]) -> None:
     """Make the links one by one until one is refused, and raise that as a FormatError."""
-    for source, entries in pending:
-        for target, payload, list_path, i in entries:
+    for source, listed, entries in pending:
+        for i, (target, payload) in enumerate(entries):
             try:
                 toc.link(source, target, **payload)
             except (CoprodTocError, TypeError) as exc:
-                path = list_path if i < 0 else _join(list_path, i)
+                path = "problem" if listed is None else _join(listed, i)
                 if target not in toc:
                     raise FormatError(f"unknown node {target!r}", path=path) from None
                 message = exc.message if isinstance(exc, CoprodTocError) else str(exc)

@@ -69,6 +69,8 @@ def link_body(link: Link) -> str:
     """What a link says beyond its two ends (``{}`` when nothing)."""
     if not link.has_payload:
         return "{}"
+    if link.rationale is None and not link.evidence:
+        return f'{{"level":{link.level}}}'  # the commonest payload, exactly as encoded below
     record = _record(link)
     del record["source"], record["target"]
     return _json(record)

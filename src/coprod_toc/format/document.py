@@ -203,7 +203,9 @@ def _build(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozens
     if not data.keys() >= required:
         name = next(n for n in fields if n in required and n not in data)
         raise FormatError(f"missing required field {name!r}", path=path)
-    kwargs = {k: v for k, v in data.items() if k not in extra} if extra else dict(data)
+    kwargs = dict(data)
+    for key in extra:
+        kwargs.pop(key, None)
     for name, nested in _NESTED.get(cls, ()):
         if name in kwargs:
             items_path = _join(path, name)

@@ -19,7 +19,7 @@ import itertools
 import json
 import weakref
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -81,16 +81,14 @@ def header_body(toc: TheoryOfChange) -> str:
     return _json(map_header(toc))
 
 
-@attrs.frozen
-class NodeRow:
+class NodeRow(NamedTuple):  # tuples: a save makes hundreds of thousands of them
     id: str
     type: str
     body: str
     position: int
 
 
-@attrs.frozen
-class LinkRow:
+class LinkRow(NamedTuple):
     source: str
     target: str
     body: str

@@ -19,7 +19,7 @@ from coprod_toc.analysis.diff import MapDiff, diff
 from coprod_toc.errors import StoreError
 from coprod_toc.graph import TheoryOfChange
 
-__all__ = ["Store", "VersionInfo", "check_map_name"]
+__all__ = ["Store", "VersionInfo", "check_map_name", "check_save"]
 
 _NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
@@ -36,6 +36,13 @@ def check_map_name(name: object) -> str:
             f"starting with a letter, digit or '_'"
         )
     return name
+
+
+def check_save(name: object, toc: object) -> None:
+    """What every store checks before a save: a usable name and a map (else StoreError)."""
+    check_map_name(name)
+    if not isinstance(toc, TheoryOfChange):
+        raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
 
 
 @attrs.frozen

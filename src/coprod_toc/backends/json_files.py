@@ -29,7 +29,7 @@ from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, S
 from coprod_toc.format import dumps, loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
-from coprod_toc.store import Store, VersionInfo, check_map_name
+from coprod_toc.store import Store, VersionInfo, check_map_name, check_save
 
 __all__ = ["JsonStore"]
 
@@ -104,9 +104,8 @@ class JsonStore(Store):
         expected_version: int | None = None,
         message: str | None = None,
     ) -> int:
+        check_save(name, toc)
         folder = self._map_folder(name)
-        if not isinstance(toc, TheoryOfChange):
-            raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
         body = dumps(toc).encode("utf-8")
         meta = {
             "store": _MAGIC,

@@ -15,7 +15,7 @@ from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
 from coprod_toc.format import from_document, to_document
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
-from coprod_toc.store import Store, VersionInfo, check_map_name
+from coprod_toc.store import Store, VersionInfo, check_save
 
 SCHEME = "memory"
 
@@ -37,9 +37,7 @@ class MemoryStore(Store):
         expected_version: int | None = None,
         message: str | None = None,
     ) -> int:
-        check_map_name(name)
-        if not isinstance(toc, TheoryOfChange):
-            raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
+        check_save(name, toc)
         document = to_document(toc)
         with self._lock:
             versions = self._maps.get(name, [])

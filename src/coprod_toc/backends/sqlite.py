@@ -13,7 +13,6 @@ so saving a map after a small edit writes a few rows, and every version stays lo
 from __future__ import annotations
 
 import builtins
-import collections
 import datetime as dt
 import sqlite3
 import threading
@@ -25,6 +24,7 @@ from pathlib import Path
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
 from coprod_toc.format.rows import (
     CURRENT,
+    RememberedMaps,
     Snapshot,
     loaded_snapshot,
     map_from_rows,
@@ -32,7 +32,7 @@ from coprod_toc.format.rows import (
 )
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
-from coprod_toc.store import Store, VersionInfo, check_map_name
+from coprod_toc.store import Store, VersionInfo, check_save
 
 __all__ = ["MIGRATIONS", "SQLiteStore"]
 
@@ -85,15 +85,12 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-# How many maps' latest versions a store remembers, to compare the next save with cheaply.
-_REMEMBERED_MAPS = 4
-
 
 class SQLiteStore(Store):
     def __init__(self, url: str, path: str) -> None:
         self.url = url
         self._lock = threading.RLock()
-        self._remembered: collections.OrderedDict[str, Snapshot] = collections.OrderedDict()
+        self._remembered = RememberedMaps()
         if path != ":memory:" and not Path(path).parent.is_dir():
             raise StoreError(f"{url!r}: the folder {str(Path(path).parent)!r} does not exist")
         try:
@@ -149,12 +146,6 @@ class SQLiteStore(Store):
             else:
                 conn.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS),))
 
-    def _remember(self, name: str, snapshot: Snapshot) -> None:
-        self._remembered[name] = snapshot
-        self._remembered.move_to_end(name)
-        while len(self._remembered) > _REMEMBERED_MAPS:
-            self._remembered.popitem(last=False)
-
     # ------------------------------------------------------------------ the interface
 
     def save(
@@ -165,9 +156,7 @@ class SQLiteStore(Store):
         expected_version: int | None = None,
         message: str | None = None,
     ) -> int:
-        check_map_name(name)
-        if not isinstance(toc, TheoryOfChange):
-            raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
+        check_save(name, toc)
         with self._transaction("IMMEDIATE") as conn:
             row = conn.execute(
                 "SELECT generation, latest, next_node_position, next_link_position "
@@ -220,7 +209,7 @@ class SQLiteStore(Store):
                     for r in changes.new_links
                 ),
             )
-        self._remember(name, snapshot)
+        self._remembered.remember(name, snapshot)
         return version
 
     def _snapshot(
@@ -233,30 +222,26 @@ class SQLiteStore(Store):
         next_link: int,
     ) -> Snapshot:
         """The latest version as stored: remembered from the last save or load, or read."""
-        remembered = self._remembered.get(name)
-        if remembered is not None and (remembered.generation, remembered.version) == (
-            generation,
-            latest,
-        ):
-            remembered.next_node_position = next_node
-            remembered.next_link_position = next_link
-            return remembered
-        nodes = {
-            node_id: (body, position)
-            for node_id, body, position in conn.execute(
-                f"SELECT id, body, position FROM nodes WHERE map = ? AND valid_to = {CURRENT}",
-                (name,),
-            )
-        }
-        links = {
-            (source, target): (body, position)
-            for source, target, body, position in conn.execute(
-                "SELECT source, target, body, position FROM links "
-                f"WHERE map = ? AND valid_to = {CURRENT}",
-                (name,),
-            )
-        }
-        return Snapshot(generation, latest, nodes, links, next_node, next_link)
+
+        def read() -> tuple[dict[str, tuple[str, int]], dict[tuple[str, str], tuple[str, int]]]:
+            nodes = {
+                node_id: (body, position)
+                for node_id, body, position in conn.execute(
+                    f"SELECT id, body, position FROM nodes WHERE map = ? AND valid_to = {CURRENT}",
+                    (name,),
+                )
+            }
+            links = {
+                (source, target): (body, position)
+                for source, target, body, position in conn.execute(
+                    "SELECT source, target, body, position FROM links "
+                    f"WHERE map = ? AND valid_to = {CURRENT}",
+                    (name,),
+                )
+            }
+            return nodes, links
+
+        return self._remembered.latest(name, generation, latest, (next_node, next_link), read)
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:
         with self._transaction() as conn:
@@ -292,7 +277,7 @@ class SQLiteStore(Store):
                 f"{self.url!r}: version {version} of map {name!r} cannot be read: {exc}"
             ) from None
         if version == latest:
-            self._remember(
+            self._remembered.remember(
                 name,
                 loaded_snapshot(
                     toc,
@@ -328,14 +313,14 @@ class SQLiteStore(Store):
                 raise MapNotFoundError(f"no map named {name!r}")
             for table in ("versions", "nodes", "links"):
                 conn.execute(f"DELETE FROM {table} WHERE map = ?", (name,))
-        self._remembered.pop(name, None)
+        self._remembered.forget(name)
 
     def close(self) -> None:
         with self._lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
-            self._remembered.clear()
+            self._remembered.forget()
 
 
 def _now() -> str:

@@ -15,8 +15,10 @@ written again.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
+import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, NamedTuple
@@ -39,6 +41,7 @@ __all__ = [
     "CURRENT",
     "LinkRow",
     "NodeRow",
+    "RememberedMaps",
     "RowChanges",
     "Snapshot",
     "header_body",
@@ -176,6 +179,48 @@ class Snapshot:
         self.owner = weakref.ref(toc)
         self.mark = toc.change_mark(restart=True)
         return self
+
+
+class RememberedMaps:
+    """The snapshots a store last saved or loaded, for its few most recently used maps, so
+    that the next save compares with them instead of reading the stored rows. Thread-safe."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._snapshots: collections.OrderedDict[str, Snapshot] = collections.OrderedDict()
+
+    def remember(self, name: str, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._snapshots[name] = snapshot
+            self._snapshots.move_to_end(name)
+            while len(self._snapshots) > self._size:
+                self._snapshots.popitem(last=False)
+
+    def latest(
+        self,
+        name: str,
+        generation: str,
+        version: int,
+        next_positions: tuple[int, int],
+        read: Callable[[], tuple[dict[str, tuple[Any, int]], dict[Any, tuple[Any, int]]]],
+    ) -> Snapshot:
+        """The snapshot of ``version``, the latest stored: the remembered one if it is that
+        version, else one of the stored rows (``read()`` gives their nodes and links)."""
+        with self._lock:
+            snapshot = self._snapshots.get(name)
+        if snapshot is None or (snapshot.generation, snapshot.version) != (generation, version):
+            snapshot = Snapshot(generation, version, *read())
+        snapshot.next_node_position, snapshot.next_link_position = next_positions
+        return snapshot
+
+    def forget(self, name: str | None = None) -> None:
+        """Forget one map (deleted), or all of them (``None``: the store is closed)."""
+        with self._lock:
+            if name is None:
+                self._snapshots.clear()
+            else:
+                self._snapshots.pop(name, None)
 
 
 def loaded_snapshot(

@@ -15,7 +15,6 @@ succeed from the same starting version.
 from __future__ import annotations
 
 import builtins
-import collections
 import datetime as dt
 import threading
 import uuid
@@ -29,12 +28,13 @@ from sqlalchemy.dialects import mysql
 import coprod_toc as ct
 from coprod_toc.format.rows import (
     CURRENT,
+    RememberedMaps,
     Snapshot,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
 )
-from coprod_toc.store import VersionInfo, check_map_name
+from coprod_toc.store import VersionInfo, check_save
 
 __all__ = ["MIGRATIONS", "SCHEMES", "SQLStore", "metadata", "open_store", "store_schemes"]
 
@@ -116,7 +116,6 @@ def _create_tables(conn: sa.Connection) -> None:
 #: has shipped: add the next.
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_create_tables,)
 
-_REMEMBERED_MAPS = 4
 _RETRIES = 20  # saves with no expected version retry this often when another writer wins
 
 
@@ -125,7 +124,7 @@ class SQLStore(ct.Store):
         self.url = url
         self._engine: sa.Engine | None = engine
         self._lock = threading.RLock()
-        self._remembered: collections.OrderedDict[str, Snapshot] = collections.OrderedDict()
+        self._remembered = RememberedMaps()
         with self._failures():
             self._migrate()
 
@@ -162,13 +161,6 @@ class SQLStore(ct.Store):
             elif done < len(MIGRATIONS):
                 conn.execute(schema_version.update().values(version=len(MIGRATIONS)))
 
-    def _remember(self, name: str, snapshot: Snapshot) -> None:
-        with self._lock:
-            self._remembered[name] = snapshot
-            self._remembered.move_to_end(name)
-            while len(self._remembered) > _REMEMBERED_MAPS:
-                self._remembered.popitem(last=False)
-
     # ------------------------------------------------------------------ the interface
 
     def save(
@@ -179,9 +171,7 @@ class SQLStore(ct.Store):
         expected_version: int | None = None,
         message: str | None = None,
     ) -> int:
-        check_map_name(name)
-        if not isinstance(toc, ct.TheoryOfChange):
-            raise ct.StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
+        check_save(name, toc)
         for _ in range(_RETRIES):
             try:
                 with self._failures():
@@ -251,7 +241,7 @@ class SQLStore(ct.Store):
             except sa.exc.IntegrityError:
                 raise _LostRace(latest + 1) from None  # another writer made this version
             _write_rows(conn, name, version, changes)
-        self._remember(name, snapshot)
+        self._remembered.remember(name, snapshot)
         return version
 
     def _latest(self, name: str) -> int:
@@ -261,38 +251,25 @@ class SQLStore(ct.Store):
 
     def _snapshot(self, conn: sa.Connection, name: str, row: Any) -> Snapshot:
         """The latest version as stored: remembered from the last save or load, or read."""
-        with self._lock:
-            remembered = self._remembered.get(name)
-        if remembered is not None and (remembered.generation, remembered.version) == (
-            row.generation,
-            row.latest,
-        ):
-            snapshot = remembered
-        else:
-            current = nodes.c.valid_to == CURRENT
-            snapshot = Snapshot(
-                row.generation,
-                row.latest,
-                {
-                    r.id: (r.body, r.position)
-                    for r in conn.execute(
-                        sa.select(nodes.c.id, nodes.c.body, nodes.c.position).where(
-                            nodes.c.map == name, current
-                        )
-                    )
-                },
-                {
-                    (r.source, r.target): (r.body, r.position)
-                    for r in conn.execute(
-                        sa.select(
-                            links.c.source, links.c.target, links.c.body, links.c.position
-                        ).where(links.c.map == name, links.c.valid_to == CURRENT)
-                    )
-                },
+
+        def read() -> tuple[dict[str, tuple[str, int]], dict[tuple[str, str], tuple[str, int]]]:
+            stored_nodes = conn.execute(
+                sa.select(nodes.c.id, nodes.c.body, nodes.c.position).where(
+                    nodes.c.map == name, nodes.c.valid_to == CURRENT
+                )
             )
-        snapshot.next_node_position = row.next_node_position
-        snapshot.next_link_position = row.next_link_position
-        return snapshot
+            stored_links = conn.execute(
+                sa.select(links.c.source, links.c.target, links.c.body, links.c.position).where(
+                    links.c.map == name, links.c.valid_to == CURRENT
+                )
+            )
+            return (
+                {r.id: (r.body, r.position) for r in stored_nodes},
+                {(r.source, r.target): (r.body, r.position) for r in stored_links},
+            )
+
+        positions = (row.next_node_position, row.next_link_position)
+        return self._remembered.latest(name, row.generation, row.latest, positions, read)
 
     def load(self, name: str, version: int | None = None) -> ct.TheoryOfChange:
         if not isinstance(name, str):
@@ -346,7 +323,7 @@ class SQLStore(ct.Store):
                 ((r.id, r.position) for r in node_rows),
                 ((r.source, r.target, r.position) for r in link_rows),
             )
-            self._remember(name, snapshot)
+            self._remembered.remember(name, snapshot)
         return toc
 
     def list(self) -> list[str]:
@@ -379,15 +356,14 @@ class SQLStore(ct.Store):
                 raise ct.MapNotFoundError(f"no map named {name!r}")
             for table in (versions, nodes, links):
                 conn.execute(table.delete().where(table.c.map == name))
-        with self._lock:
-            self._remembered.pop(name, None)
+        self._remembered.forget(name)
 
     def close(self) -> None:
         with self._lock:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
-            self._remembered.clear()
+            self._remembered.forget()
 
 
 class _LostRace(Exception):

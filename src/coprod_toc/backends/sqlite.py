@@ -26,6 +26,7 @@ from coprod_toc.format.rows import (
     CURRENT,
     RememberedMaps,
     Snapshot,
+    collection_paused,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
@@ -157,7 +158,7 @@ class SQLiteStore(Store):
         message: str | None = None,
     ) -> int:
         check_save(name, toc)
-        with self._transaction("IMMEDIATE") as conn:
+        with collection_paused(), self._transaction("IMMEDIATE") as conn:
             row = conn.execute(
                 "SELECT generation, latest, next_node_position, next_link_position "
                 "FROM maps WHERE name = ?",
@@ -244,6 +245,10 @@ class SQLiteStore(Store):
         return self._remembered.latest(name, generation, latest, (next_node, next_link), read)
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:
+        with collection_paused():
+            return self._load(name, version)
+
+    def _load(self, name: str, version: int | None) -> TheoryOfChange:
         with self._transaction() as conn:
             row = conn.execute(
                 "SELECT generation, latest FROM maps WHERE name = ?", (name,)

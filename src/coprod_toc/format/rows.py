@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from coprod_toc._gc import collection_paused
+from coprod_toc._gc import collection_paused  # stores reading or writing many rows use it
 from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.format.document import (
     FORMAT_NAME,
@@ -44,6 +44,7 @@ __all__ = [
     "RememberedMaps",
     "RowChanges",
     "Snapshot",
+    "collection_paused",
     "header_body",
     "link_body",
     "loaded_snapshot",

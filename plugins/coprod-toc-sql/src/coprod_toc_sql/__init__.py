@@ -30,6 +30,7 @@ from coprod_toc.format.rows import (
     CURRENT,
     RememberedMaps,
     Snapshot,
+    collection_paused,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
@@ -174,7 +175,7 @@ class SQLStore(ct.Store):
         check_save(name, toc)
         for _ in range(_RETRIES):
             try:
-                with self._failures():
+                with self._failures(), collection_paused():
                     try:
                         return self._save_once(name, toc, expected_version, message)
                     except sa.exc.OperationalError as exc:
@@ -272,6 +273,10 @@ class SQLStore(ct.Store):
         return self._remembered.latest(name, row.generation, row.latest, positions, read)
 
     def load(self, name: str, version: int | None = None) -> ct.TheoryOfChange:
+        with collection_paused():  # hundreds of thousands of rows come in at once
+            return self._load(name, version)
+
+    def _load(self, name: str, version: int | None) -> ct.TheoryOfChange:
         if not isinstance(name, str):
             raise ct.MapNotFoundError(f"no map named {name!r}")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):

@@ -18,7 +18,7 @@ import builtins
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -296,26 +296,14 @@ class SQLStore(ct.Store):
             ).scalar()
             if header is None:
                 raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
-            node_rows = conn.execute(
-                sa.select(nodes.c.id, nodes.c.type, nodes.c.body, nodes.c.position)
-                .where(
-                    nodes.c.map == name,
-                    nodes.c.valid_to > wanted,
-                    nodes.c.valid_from <= wanted,
-                )
-                .order_by(nodes.c.position)
-            ).all()
-            link_rows = conn.execute(
-                sa.select(links.c.source, links.c.target, links.c.body, links.c.position)
-                .where(
-                    links.c.map == name,
-                    links.c.valid_to > wanted,
-                    links.c.valid_from <= wanted,
-                )
-                .order_by(links.c.position)
-            ).all()
+            node_rows = _rows_of_version(conn, nodes, ("id", "type"), name, wanted)
+            link_rows = _rows_of_version(conn, links, ("source", "target"), name, wanted)
         try:
-            toc = map_from_rows(header, (r[:3] for r in node_rows), (r[:3] for r in link_rows))
+            toc = map_from_rows(
+                header,
+                ((r[0], r[1], r[2]) for r in node_rows),
+                ((r[0], r[1], r[2]) for r in link_rows),
+            )
         except (ct.CoprodTocError, ValueError, KeyError, TypeError) as exc:
             raise ct.StoreError(
                 f"{self.url!r}: version {wanted} of map {name!r} cannot be read: {exc}"
@@ -369,6 +357,19 @@ class SQLStore(ct.Store):
                 self._engine.dispose()
                 self._engine = None
             self._remembered.forget()
+
+
+def _rows_of_version(
+    conn: sa.Connection, table: sa.Table, keys: tuple[str, str], name: str, version: int
+) -> Sequence[Any]:
+    """The rows of ``table`` that make up ``version`` of a map, in position order:
+    ``keys`` (id and type, or source and target), then body and position."""
+    columns = [table.c[k] for k in keys] + [table.c.body, table.c.position]
+    return conn.execute(
+        sa.select(*columns)
+        .where(table.c.map == name, table.c.valid_to > version, table.c.valid_from <= version)
+        .order_by(table.c.position)
+    ).all()
 
 
 class _LostRace(Exception):

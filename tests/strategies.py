@@ -26,12 +26,17 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
     """A random map: any allowed links (possibly incomplete, possibly with cycles)."""
     toc = ct.TheoryOfChange(title=draw(TEXT), external_ref=draw(OPTIONAL_TEXT))
     if draw(st.booleans()):
-        toc.set_problem(draw(TEXT), affected_groups=draw(st.lists(TEXT, max_size=2)))
+        toc.set_problem(
+            draw(TEXT),
+            affected_groups=draw(st.lists(TEXT, max_size=2)),
+            easy_read=draw(OPTIONAL_TEXT) if with_details else None,
+        )
     impacts = [
         toc.add_impact(
             draw(TEXT),
             kind=draw(KINDS),
             other_factors_level=draw(LEVELS) if with_details else None,
+            easy_read=draw(OPTIONAL_TEXT) if with_details else None,
         )
         for _ in range(draw(st.integers(0, 3)))
     ]
@@ -64,6 +69,7 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
                 horizon=draw(HORIZONS),
                 indicators=indicators,
                 i_statement=draw(OPTIONAL_TEXT) if with_details else None,
+                easy_read=draw(OPTIONAL_TEXT) if with_details else None,
             )
         )
     activities = [
@@ -73,6 +79,7 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
             ladder_rung=draw(st.none() | st.integers(1, 7)),
             status=draw(st.sampled_from(list(ct.ActivityStatus))),
             effort=draw(st.none() | st.integers(0, 100)) if with_details else None,
+            easy_read=draw(OPTIONAL_TEXT) if with_details else None,
         )
         for _ in range(draw(st.integers(0, max_nodes)))
     ]

@@ -21,6 +21,7 @@ __all__ = [
     "OutputError",
     "PluginError",
     "PluginNotFoundError",
+    "RenderError",
     "StoreError",
 ]
 
@@ -122,6 +123,13 @@ class OutputError(CoprodTocError, OSError):
     """An output file cannot be written where it was asked for."""
 
     code = "cannot-write"
+
+
+class RenderError(CoprodTocError, ValueError):
+    """A map cannot be rendered as asked: an unknown option, or a program the format needs
+    (Graphviz's ``dot`` for SVG) is missing or failed."""
+
+    code = "cannot-render"
 
 
 class PluginError(CoprodTocError):

@@ -305,6 +305,7 @@ class Problem:
         default=(), converter=_strings("affected_groups")
     )
     context: str | None = attrs.field(default=None, converter=_optional_text("context"))
+    easy_read: str | None = attrs.field(default=None, converter=_optional_text("easy_read"))
     external_ref: str | None = attrs.field(default=None, converter=_optional_text("external_ref"))
 
     @property
@@ -325,6 +326,7 @@ class Impact:
     other_factors_level: int | None = attrs.field(
         default=None, converter=_level("other_factors_level", 0, 4)
     )
+    easy_read: str | None = attrs.field(default=None, converter=_optional_text("easy_read"))
     external_ref: str | None = attrs.field(default=None, converter=_optional_text("external_ref"))
 
     @property
@@ -411,6 +413,7 @@ class Outcome:
     assessments: tuple[Assessment, ...] = attrs.field(
         default=(), converter=_records(Assessment, "assessments")
     )
+    easy_read: str | None = attrs.field(default=None, converter=_optional_text("easy_read"))
     external_ref: str | None = attrs.field(default=None, converter=_optional_text("external_ref"))
 
     @assessments.validator
@@ -462,6 +465,7 @@ class Activity:
         default=(), converter=_strings("participant_roles")
     )
     effort: float | int | None = attrs.field(default=None, converter=_amount("effort"))
+    easy_read: str | None = attrs.field(default=None, converter=_optional_text("easy_read"))
     external_ref: str | None = attrs.field(default=None, converter=_optional_text("external_ref"))
 
     @end.validator

@@ -49,6 +49,11 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "coprod_toc.backends.sqlite",
     "coprod_toc.backends.json_files",
     "coprod_toc.backends.json_output",
+    "coprod_toc.backends.renderers.mermaid",
+    "coprod_toc.backends.renderers.graphviz",
+    "coprod_toc.backends.renderers.markdown",
+    "coprod_toc.backends.renderers.html",
+    "coprod_toc.backends.renderers.easy_read",
 )
 
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

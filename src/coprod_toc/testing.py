@@ -30,7 +30,9 @@ __all__ = [
     "RendererContract",
     "StoreContract",
     "SurveyImporterContract",
+    "HOSTILE_LABELS",
     "check_concurrent_saves",
+    "hostile_map",
     "sample_maps",
 ]
 
@@ -42,6 +44,78 @@ TRICKY_TEXT = (
     "Ünïcödé — ✓ ☃ 中文 العربية 🙂",
     "x" * 2000,
 )
+
+
+#: Labels every renderer must show as text: markup and script for HTML and SVG, Mermaid and
+#: DOT syntax, Markdown, formulas, quotes, line breaks, control and direction characters,
+#: right-to-left scripts, emoji, and text far too long for a box.
+HOSTILE_LABELS: tuple[str, ...] = (
+    *TRICKY_TEXT,
+    "<script>window.__coprod_toc_pwned = 1</script>",
+    '<img src=x onerror="window.__coprod_toc_pwned = 1">',
+    '<svg onload="window.__coprod_toc_pwned = 1"></svg>',
+    "javascript:window.__coprod_toc_pwned = 1",
+    '"><script>window.__coprod_toc_pwned = 1</script>',
+    "</title></style></textarea><b>bold?</b>",
+    "<!-- comment --> <![CDATA[ x ]]>",
+    "&amp; &lt;b&gt; &#60;i&#62; &nbsp;",
+    "{{ 7 * 7 }} {% if true %}template{% endif %} ${7*7}",
+    "Tom's \"quoted\" `code` ``double``",
+    "back\\slash \\n \\N \\G \\l \\r",
+    "A --> B; C -.-> D; E ==> F",
+    "end",
+    "subgraph x\nend",
+    'node["label"] --> other(["round"])',
+    "click n1 callback \"javascript:alert(1)\"",
+    "%%{init: {'theme': 'dark'}}%%",
+    "classDef evil fill:#f00; class n1 evil",
+    "A[text] B(text) C{text} D>text] E((text))",
+    "#quot; #35; #9829; #lt;",
+    'digraph { a -> b } ]; node [shape=none label="x"',
+    "x [label=<<b>html</b>>]",
+    "} subgraph cluster_evil { label=evil",
+    "\\N is the node name, \\L left",
+    "# Heading\n- list item\n1. numbered\n> quote",
+    "**bold** _em_ [link](http://example.invalid) ![img](x.png)",
+    "| col | col |\n|---|---|",
+    "=1+1",
+    "+SUM(1,2)",
+    "-2+3",
+    "@cmd",
+    "\ttab\tseparated\tvalues",
+    "carriage\rreturn",
+    "nul\x00byte and bell\x07 and escape\x1b[31m red",
+    "\u202eright-to-left override\u202c and \u2066isolate\u2069",
+    "שלום עולם — Hebrew",
+    "مرحبا بالعالم",
+    "👩‍👩‍👧‍👦 family, 🏳️‍🌈 flag, 🙂",
+    "zero\u200bwidth\u200djoiner\ufeffbom",
+    "Ｆｕｌｌｗｉｄｔｈ ＜script＞",
+    "word " * 400,
+    "supercalifragilistic" * 40,
+)
+
+
+def hostile_map() -> ct.TheoryOfChange:
+    """A complete map whose every statement, rationale and the title is a hostile label."""
+    labels = HOSTILE_LABELS
+    toc = ct.TheoryOfChange(title=labels[0])
+    toc.set_problem(labels[1], context=labels[2])
+    impacts = [
+        toc.add_impact(labels[3], kind="project"),
+        toc.add_impact(labels[4], kind="coproduction"),
+    ]
+    rest = labels[5:]
+    half = len(rest) // 2
+    outcomes = []
+    for index, label in enumerate(rest[:half]):
+        kind = "coproduction" if index % 2 else "project"
+        outcomes.append(toc.add_outcome(label, kind=kind, leads_to=[impacts[index % 2]]))
+    for index, label in enumerate(rest[half:]):
+        kind = "project" if index % 2 else "coproduction"
+        activity = toc.add_activity(label, kind=kind, contributes_to=[outcomes[index % half]])
+        toc.update_link(activity, outcomes[index % half], rationale=label, level=index % 5)
+    return toc
 
 
 def sample_maps() -> dict[str, ct.TheoryOfChange]:

@@ -1,6 +1,7 @@
 """Analyses: free functions over a map (validation, backwards-mapping steps)."""
 
 from coprod_toc.analysis.diff import Change, MapDiff, diff
+from coprod_toc.analysis.easy_read import EasyReadFinding, easy_read_lint
 from coprod_toc.analysis.mapping import STEPS, MappingStep, NextStep, Step, next_step
 from coprod_toc.analysis.progress import ProgressReport, progress
 from coprod_toc.analysis.split import CAVEAT, SplitResult, split
@@ -20,6 +21,7 @@ __all__ = [
     "CAVEAT",
     "STEPS",
     "Change",
+    "EasyReadFinding",
     "Finding",
     "MapDiff",
     "MapFacts",
@@ -33,6 +35,7 @@ __all__ = [
     "Step",
     "ValidationReport",
     "diff",
+    "easy_read_lint",
     "next_step",
     "progress",
     "split",

@@ -1,0 +1,197 @@
+"""Built-in plugin: the easy-read summary, in HTML (default) or Markdown.
+
+For people with learning disabilities who take part in the assessment itself. It follows the
+easy-read rules that ``coprod_toc.easy_read_lint`` checks: short sentences, one idea each,
+a picture beside each statement, a glossary for the words that must stay, text of at least
+14 pt, and no more than 24 pages (long maps are summarised, saying how many more there are).
+
+Each statement uses the node's ``easy_read`` wording, then an outcome's ``i_statement``, and
+only then its statement as written. The renderer's own sentences pass the lint; a
+statement without easy-read wording may not, and the lint says where.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+
+from coprod_toc.analysis import SplitResult
+from coprod_toc.backends.renderers._report import Narrative
+from coprod_toc.backends.renderers._view import check_options, one_line
+from coprod_toc.backends.renderers.html import environment
+from coprod_toc.backends.renderers.markdown import markdown_text
+from coprod_toc.backends.renderers.pictograms import Picture, pictures_for
+from coprod_toc.errors import RenderError
+from coprod_toc.graph import TheoryOfChange
+from coprod_toc.hookspecs import Register, hookimpl
+from coprod_toc.model import Kind, Node, Outcome
+
+__all__ = ["GLOSSARY", "EasyReadRenderer", "easy_words"]
+
+#: Statements on one page, and how many a section may show before it summarises.
+ROWS_PER_PAGE = 5
+SECTION_ROWS = {"impacts": 10, "outcomes": 30, "activities": 30}
+SPLIT_IMPACTS = 5
+
+#: The words that must stay, explained in easy words.
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Impact", "Impact means the big change we want at the end."),
+    ("Outcome", "An outcome is a change on the way to the impact."),
+    ("Achievement", "An achievement is a change that comes soon."),
+    ("Co-production", "Co-production means people work together as equals."),
+)
+
+
+def easy_words(node: Node) -> str:
+    """What the easy-read summary says for ``node``: its easy-read wording if it has one."""
+    easy = getattr(node, "easy_read", None)
+    if easy:
+        return one_line(easy)
+    if isinstance(node, Outcome) and node.i_statement:
+        return one_line(node.i_statement)
+    return one_line(node.text)
+
+
+@attrs.frozen
+class Row:
+    picture: str
+    text: str
+    #: A small heading above the row (``Working together``), or empty.
+    label: str = ""
+
+
+@attrs.frozen
+class Page:
+    heading: str
+    rows: tuple[Row, ...]
+
+
+_KIND_LABELS = {Kind.PROJECT: "The project", Kind.COPRODUCTION: "Working together"}
+_KIND_PICTURES = {Kind.PROJECT: "project", Kind.COPRODUCTION: "coproduction"}
+
+
+def _node_rows(nodes: list[Node], limit: int, noun: str) -> list[Row]:
+    rows = []
+    shown = nodes if len(nodes) <= limit else nodes[: limit - 1]
+    for node in shown:
+        kind: Kind = node.kind  # type: ignore[union-attr]
+        rows.append(Row(_KIND_PICTURES[kind], easy_words(node), _KIND_LABELS[kind]))
+    if len(shown) < len(nodes):
+        more = len(nodes) - len(shown)
+        rows.append(Row("more", f"There are {more} more {noun}. The full report has them all."))
+    return rows
+
+
+def _tenths(share: float) -> str:
+    tenths = round(share * 10)
+    if tenths == 0:
+        return "less than 1 in 10 parts" if share > 0 else "no part"
+    return f"about {tenths} in 10 parts"
+
+
+def _split_rows(result: SplitResult, narrative: Narrative) -> list[Row]:
+    rows = []
+    impacts = result.impacts[:SPLIT_IMPACTS]
+    for item in impacts:
+        c = item.contribution
+        rows.append(Row("impact", easy_words(narrative.node(item.impact)), "For this impact"))
+        rows.append(Row("coproduction", f"Working together gives {_tenths(c.coproduction)}."))
+        rows.append(Row("project", f"The project gives {_tenths(c.project)}."))
+        if c.other >= 0.05:
+            rows.append(Row("more", f"Other things give {_tenths(c.other)}."))
+    if len(result.impacts) > len(impacts):
+        more = len(result.impacts) - len(impacts)
+        rows.append(Row("more", f"There are {more} more impacts. The full report has them all."))
+    rows.append(Row("split", "The group agreed these numbers. They are a best guess."))
+    return rows
+
+
+def _pages(narrative: Narrative) -> list[Page]:
+    view = narrative.view
+    sections: list[tuple[str, list[Row]]] = [
+        (
+            one_line(view.title),
+            [
+                Row("cover", "This is an easy-read summary of our plan."),
+                Row("impact", "The plan shows the change we want to make."),
+                Row("coproduction", "It shows what we do together."),
+                Row("glossary", "Hard words are in the word list at the end."),
+            ],
+        )
+    ]
+    problem = view.problem
+    if problem is not None:
+        sections.append(("What is wrong now", [Row("problem", easy_words(problem))]))
+    if view.impacts:
+        rows = _node_rows(list(view.impacts), SECTION_ROWS["impacts"], "impacts")
+        sections.append(("The impact we want", rows))
+    if view.outcomes:
+        rows = _node_rows(list(view.outcomes), SECTION_ROWS["outcomes"], "outcomes")
+        sections.append(("Outcomes on the way", rows))
+    if view.activities:
+        rows = _node_rows(list(view.activities), SECTION_ROWS["activities"], "activities")
+        sections.append(("What we do", rows))
+    if narrative.split is not None:
+        sections.append(
+            ("How much working together helps", _split_rows(narrative.split, narrative))
+        )
+    sections.append(
+        ("Word list", [Row("glossary", f"{word}. {meaning}") for word, meaning in GLOSSARY])
+    )
+    pages = []
+    for heading, rows in sections:
+        count = max(1, math.ceil(len(rows) / ROWS_PER_PAGE))
+        for index in range(count):
+            part = rows[index * ROWS_PER_PAGE : (index + 1) * ROWS_PER_PAGE]
+            title = heading if index == 0 else f"{heading}, part {index + 1}"
+            pages.append(Page(title, tuple(part)))
+    return pages
+
+
+class EasyReadRenderer:
+    media_type = "text/html"
+    suffix = ".html"
+    description = (
+        "An easy-read summary (HTML, or Markdown with format='markdown'): short sentences, "
+        "a picture beside each, a word list, 14 pt text or larger, at most 24 pages."
+    )
+
+    def render(self, toc: TheoryOfChange, **options: Any) -> str:
+        settings = check_options("easy-read", options, {"format": "html", "pictures": None})
+        pictures = pictures_for(settings["pictures"])
+        pages = _pages(Narrative.of(toc))
+        if settings["format"] == "html":
+            template = environment().get_template("easy-read.html.j2")
+            return template.render(title=one_line(toc.title), pages=pages, pictures=pictures)
+        if settings["format"] == "markdown":
+            return _markdown(pages, pictures)
+        raise RenderError(
+            f"the easy-read renderer's format is 'html' or 'markdown', not {settings['format']!r}"
+        )
+
+
+def _markdown(pages: list[Page], pictures: dict[str, Picture]) -> str:
+    out: list[str] = []
+    for number, page in enumerate(pages, start=1):
+        if number > 1:
+            out += ["", "---", ""]
+        level = "#" if number == 1 else "##"
+        out += [f"{level} {markdown_text(page.heading)}", ""]
+        for row in page.rows:
+            picture = pictures[row.picture]
+            source = picture.path or picture.data_url
+            if row.label:
+                out += [f"**{markdown_text(row.label)}**", ""]
+            # A picture beside each statement; its words are the statement, so no alt text.
+            target = source.replace("<", "%3C").replace(">", "%3E")
+            out += [f"![](<{target}>)", ""]
+            out += [markdown_text(row.text), ""]
+        out.append(f"Page {number}")
+    return "\n".join(out) + "\n"
+
+
+@hookimpl
+def register_renderers(register: Register) -> None:
+    register("easy-read", EasyReadRenderer)

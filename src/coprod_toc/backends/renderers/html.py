@@ -1,0 +1,91 @@
+"""Built-in plugin: the accessible HTML report, one self-contained file.
+
+The report holds the map as an inline SVG in columns (``layout.py``), the map in words (every
+node and every link, for screen readers and for print), validation findings, the split with
+its caveat, and progress when there is any. Nothing is fetched when it is viewed: styles are
+inline, there are no scripts, and a Content-Security-Policy forbids any.
+
+Escaping is Jinja2's autoescaping: every value is HTML-escaped where it is written; user text
+also passes through ``visible`` (control characters shown) and sits in ``<bdi>`` so
+right-to-left text cannot reorder what surrounds it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import jinja2
+
+from coprod_toc.backends.renderers._report import Narrative, percent
+from coprod_toc.backends.renderers._view import (
+    check_options,
+    kind_name,
+    node_caption,
+    one_line,
+    visible,
+)
+from coprod_toc.backends.renderers.layout import lay_out
+from coprod_toc.graph import TheoryOfChange
+from coprod_toc.hookspecs import Register, hookimpl
+from coprod_toc.model import Kind, Node, NodeType
+
+__all__ = ["HtmlRenderer", "environment"]
+
+
+def _style_of(node: Node) -> str:
+    if node.node_type is NodeType.PROBLEM:
+        return "problem"
+    return node.kind.value  # type: ignore[union-attr]
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment shared by the HTML renderers (autoescaping always on)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("coprod_toc.backends.renderers", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        undefined=jinja2.ChainableUndefined,
+    )
+    env.filters["visible"] = visible
+    env.filters["one_line"] = one_line
+    env.globals.update(
+        percent=percent,
+        kind_name=kind_name,
+        caption_of=node_caption,
+        style_of=_style_of,
+        kinds=tuple(Kind),
+        version=package_version(),
+    )
+    return env
+
+
+def package_version() -> str:
+    try:
+        return version("coprod-toc")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+class HtmlRenderer:
+    media_type = "text/html"
+    suffix = ".html"
+    description = (
+        "An accessible, self-contained HTML report: the map as a diagram and in words, "
+        "validation, the split with its caveat, and progress."
+    )
+
+    def render(self, toc: TheoryOfChange, **options: Any) -> str:
+        check_options("html", options, {})
+        narrative = Narrative.of(toc)
+        template = environment().get_template("report.html.j2")
+        return template.render(
+            toc=toc, view=narrative.view, narrative=narrative, layout=lay_out(narrative.view)
+        )
+
+
+@hookimpl
+def register_renderers(register: Register) -> None:
+    register("html", HtmlRenderer)

@@ -1,0 +1,412 @@
+"""Renderers: mermaid, dot, svg, markdown, html and easy-read, and how they escape labels."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import coprod_toc as ct
+from coprod_toc.backends.renderers._view import one_line, visible, wrap
+from coprod_toc.backends.renderers.easy_read import GLOSSARY, easy_words
+from coprod_toc.backends.renderers.graphviz import dot_string
+from coprod_toc.backends.renderers.markdown import markdown_text
+from coprod_toc.backends.renderers.mermaid import mermaid_text
+from coprod_toc.testing import HOSTILE_LABELS, RendererContract, hostile_map
+from tests.strategies import maps
+
+NEEDS_DOT = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's dot is not installed (apt-get install graphviz)"
+)
+
+
+class TestMermaidContract(RendererContract):
+    renderer_name = "mermaid"
+
+
+class TestDotContract(RendererContract):
+    renderer_name = "dot"
+
+
+@NEEDS_DOT
+class TestSvgContract(RendererContract):
+    renderer_name = "svg"
+
+
+class TestMarkdownContract(RendererContract):
+    renderer_name = "markdown"
+
+
+class TestHtmlContract(RendererContract):
+    renderer_name = "html"
+
+
+class TestEasyReadContract(RendererContract):
+    renderer_name = "easy-read"
+
+
+ALL_FORMATS = ["mermaid", "dot", "markdown", "html", "easy-read"]
+
+
+def test_there_are_at_least_forty_hostile_labels() -> None:
+    """The hostile list is long enough to mean something, and has no repeats."""
+    assert len(HOSTILE_LABELS) >= 40
+    assert len(set(HOSTILE_LABELS)) == len(HOSTILE_LABELS)
+
+
+# --------------------------------------------------------------------------- mermaid
+
+# A node line: a generated name, an opening shape, a quoted label, the closing shape.
+_MERMAID_NODE = re.compile(r'^ {8}n\d+(\["|\(\["|\[/")([^"]*)("\]|"\]\)|"/\])$')
+_MERMAID_SAFE_LABEL = re.compile(r"^[^\"\[\]{}()<>`;|#&%\n]*(#\d+;[^\"\[\]{}<>`;|#&%\n]*)*$")
+
+
+def test_mermaid_labels_hold_no_syntax() -> None:
+    """Every hostile label becomes one quoted label line with all syntax written as codes."""
+    text = ct.render(hostile_map(), "mermaid")
+    node_lines = [line for line in text.splitlines() if re.match(r"^ {8}n\d+", line)]
+    assert len(node_lines) == len(hostile_map().nodes())
+    for line in node_lines:
+        match = _MERMAID_NODE.match(line)
+        assert match, line
+        label = match.group(2).replace("(", "").replace(")", "")
+        assert _MERMAID_SAFE_LABEL.match(label), line
+
+
+def test_mermaid_entity_codes_spell_the_label() -> None:
+    """Decoding the #NN; codes gives back the label as shown (one line, visible)."""
+    for label in HOSTILE_LABELS:
+        encoded = mermaid_text(label, limit=10_000)
+        decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), encoded)
+        assert decoded == one_line(label)
+
+
+def test_mermaid_user_ids_never_become_node_names() -> None:
+    """A node whose id is a Mermaid keyword ('end') is still drawn under a generated name."""
+    toc = ct.TheoryOfChange(title="Keywords")
+    impact = toc.add_impact("Impact", kind="project", id="end")
+    toc.add_outcome("Outcome", kind="project", leads_to=[impact], id="subgraph")
+    text = ct.render(toc, "mermaid")
+    assert "end[" not in text and "subgraph[" not in text
+    assert "    n2 --> n1" in text
+
+
+def test_mermaid_tells_kinds_apart_by_shape_and_words() -> None:
+    """Project nodes are rectangles, co-production nodes rounded, and each label says which."""
+    text = ct.render(ct.example(), "mermaid")
+    assert '["Project impact: Create a day centre' in text
+    assert '(["Co-production impact: Make the day centre' in text
+
+
+# --------------------------------------------------------------------------- dot and svg
+
+
+@NEEDS_DOT
+def test_dot_of_hostile_labels_is_accepted_by_graphviz_and_shows_them_as_text() -> None:
+    """The real dot program reads the DOT, and the SVG it draws has every label line as text."""
+    toc = hostile_map()
+    done = subprocess.run(
+        ["dot", "-Tsvg"], input=ct.render(toc, "dot").encode(), capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    root = ET.fromstring(done.stdout)
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    for node in toc.nodes():
+        for line in wrap(node.text, 32, 5):
+            # dot collapses runs of spaces; compare the words.
+            assert " ".join(line.split()) in {" ".join(t.split()) for t in texts}, line
+
+
+def test_dot_string_escapes_what_dot_reads_as_syntax() -> None:
+    """Quotes, backslashes (\\N, \\G escapes) and HTML entities are escaped."""
+    assert dot_string('say "hi"') == 'say \\"hi\\"'
+    assert dot_string("\\N") == "\\\\N"
+    assert dot_string("&lt;") == "&amp;lt;"
+
+
+@NEEDS_DOT
+def test_svg_renders_the_example() -> None:
+    """The svg format draws the map through Graphviz."""
+    svg = ct.render(ct.example(), "svg")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_svg_without_graphviz_says_what_to_install() -> None:
+    """When the dot program is missing the error names Graphviz and how to get it."""
+    with pytest.raises(ct.RenderError, match="Graphviz.*apt-get install graphviz"):
+        ct.render(ct.example(), "svg", program="no-such-dot-program")
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def test_markdown_tells_the_story_in_backwards_mapping_order() -> None:
+    """Problem, impact, outcomes and activities in their two parts, then validation and split."""
+    text = ct.render(ct.example(), "markdown", diagram=False)
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[:10] == [
+        "# Day centre for people with learning disabilities",
+        "## The problem",
+        "## Impact",
+        "## Outcomes",
+        "### Project outcomes",
+        "### Co-production outcomes",
+        "## Activities",
+        "### Project activities",
+        "### Co-production activities",
+        "## Validation",
+    ]
+    assert "## The split between project and co-production" in text
+    assert ct.CAVEAT in text
+    assert "## Progress" not in text  # nothing under way yet
+
+
+def test_markdown_lists_every_link() -> None:
+    """Each link appears as a 'Leads to' line under its source."""
+    toc = ct.example()
+    text = ct.render(toc, "markdown", diagram=False)
+    assert text.count("Leads to ") == len(toc.links())
+
+
+def test_markdown_shows_progress_when_there_is_some() -> None:
+    """An activity under way brings the progress section."""
+    toc = ct.example()
+    toc.update("A4", status="done")
+    assert "## Progress" in ct.render(toc, "markdown")
+
+
+def test_markdown_includes_the_mermaid_diagram_by_default() -> None:
+    """GitHub draws the diagram from a mermaid code block."""
+    text = ct.render(ct.example(), "markdown")
+    assert "```mermaid\nflowchart RL" in text
+
+
+@pytest.mark.parametrize("label", HOSTILE_LABELS)
+def test_markdown_text_holds_no_markup(label: str) -> None:
+    """No raw HTML, no unescaped emphasis, link or code syntax, and one line."""
+    text = markdown_text(label)
+    assert "\n" not in text and "<" not in text and ">" not in text
+    assert re.search(r"(?<!\\)[`*_\[\]|~!]", text) is None
+    assert not re.match(r"^(\d*)[#>+=.)-]", text)
+
+
+# --------------------------------------------------------------------------- html
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+
+
+@pytest.mark.parametrize("name", ["html", "easy-read"])
+def test_html_of_hostile_labels_has_no_script_and_no_handlers(name: str) -> None:
+    """Hostile labels add no element and no event handler to the page."""
+    markup = _Markup()
+    markup.feed(ct.render(hostile_map(), name))
+    assert "script" not in markup.tags
+    assert "iframe" not in markup.tags and "object" not in markup.tags
+    assert markup.handlers == []
+
+
+def test_html_report_has_every_section_and_every_node_and_link() -> None:
+    """The report holds the diagram, the map in words (every node, every link), validation,
+    the split with its caveat, and progress when present."""
+    toc = ct.example()
+    toc.update("K4", status="in_progress")
+    html = ct.render(toc, "html")
+    for heading in ("The map", "The map in words", "Validation", "Progress"):
+        assert f">{heading}</h2>" in html
+    assert "The split between project and co-production</h2>" in html
+    assert ct.CAVEAT in html
+    for node in toc.nodes():
+        assert f'<li id="node-{node.id}">' in html
+    assert html.count("<li>Leads to ") == len(toc.links())
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_html_report_leaves_out_sections_without_data() -> None:
+    """An empty map has no diagram, no split table and no progress section."""
+    html = ct.render(ct.TheoryOfChange(title="Empty"), "html")
+    assert "<svg" not in html
+    assert "needs at least one impact" in html
+    assert ">Progress</h2>" not in html
+
+
+def test_html_report_shows_control_characters_as_symbols() -> None:
+    """A NUL or escape character in a label is shown, not dropped or passed through."""
+    assert visible("a\x00b\x1bc") == "a\u2400b\u241bc"
+    html = ct.render(hostile_map(), "html")
+    assert "\x00" not in html and "\x1b" not in html
+    assert "nul\u2400byte" in html
+
+
+def test_html_report_isolates_right_to_left_text() -> None:
+    """User text sits in <bdi>, so a right-to-left label cannot reorder the page."""
+    html = ct.render(hostile_map(), "html")
+    assert "<bdi>مرحبا بالعالم</bdi>" in html
+
+
+# --------------------------------------------------------------------------- easy read
+
+
+def test_easy_read_of_the_example_passes_its_own_lint() -> None:
+    """The day-centre summary, HTML and Markdown, breaks no easy-read rule."""
+    toc = ct.example()
+    assert ct.easy_read_lint(ct.render(toc, "easy-read")) == []
+    assert ct.easy_read_lint(ct.render(toc, "easy-read", format="markdown")) == []
+
+
+def test_easy_read_uses_easy_wording_first() -> None:
+    """A node's easy_read wording wins; an outcome's I-statement comes next; then the text."""
+    toc = ct.example()
+    assert easy_words(toc.get("I1")) == "We open a day centre for people with learning disabilities."
+    toc.update("C1", easy_read=None, i_statement="I help decide the plan.")
+    assert easy_words(toc.get("C1")) == "I help decide the plan."
+    toc.update("C1", i_statement=None)
+    assert easy_words(toc.get("C1")) == toc.get("C1").text
+
+
+def test_easy_read_has_a_picture_beside_every_statement() -> None:
+    """Each statement row holds an image."""
+    html = ct.render(ct.example(), "easy-read")
+    rows = re.findall(r'<div class="row">(.*?)</div>', html, re.S)
+    assert rows and all("<img " in row for row in rows)
+
+
+def test_easy_read_explains_the_hard_words() -> None:
+    """The word list explains impact, outcome, achievement and co-production."""
+    html = ct.render(ct.example(), "easy-read")
+    for word, meaning in GLOSSARY:
+        assert meaning in html
+
+
+def test_easy_read_of_a_huge_map_stays_within_24_pages() -> None:
+    """A map of hundreds of nodes is summarised, saying how many more there are."""
+    toc = ct.TheoryOfChange(title="Big")
+    impacts = [toc.add_impact(f"Impact {i}.", kind="project") for i in range(12)]
+    outcomes = [
+        toc.add_outcome(f"Outcome {i}.", kind="coproduction", leads_to=[impacts[i % 12]])
+        for i in range(200)
+    ]
+    for i in range(300):
+        toc.add_activity(f"Activity {i}.", kind="project", contributes_to=[outcomes[i % 200]])
+    html = ct.render(toc, "easy-read")
+    assert html.count('<section class="page"') <= 24
+    assert "There are 171 more outcomes." in html
+    assert [f for f in ct.easy_read_lint(html) if f.code == "too-many-pages"] == []
+
+
+def test_easy_read_pictures_can_be_replaced(tmp_path: Path) -> None:
+    """A user's own picture file replaces a built-in one, embedded in the HTML."""
+    picture = tmp_path / "star.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 16)
+    html = ct.render(ct.example(), "easy-read", pictures={"impact": picture})
+    assert "data:image/png;base64," in html
+    markdown = ct.render(ct.example(), "easy-read", format="markdown", pictures={"impact": picture})
+    assert f"![](<{picture}>)" in markdown
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"pictures": {"unicorn": "x.png"}}, "no picture called 'unicorn'"),
+        ({"pictures": {"impact": "missing.png"}}, "cannot read 'missing.png'"),
+        ({"pictures": {"impact": "notes.txt"}}, "not an image"),
+        ({"format": "pdf"}, "'html' or 'markdown'"),
+    ],
+)
+def test_easy_read_bad_options_are_clear_errors(options: dict[str, object], message: str) -> None:
+    """Unknown pictures, unreadable files and formats give a RenderError that says why."""
+    with pytest.raises(ct.RenderError, match=re.escape(message)):
+        ct.render(ct.example(), "easy-read", **options)
+
+
+# --------------------------------------------------------------------------- the lint
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("This sentence has many more than fifteen words in it so it is far too long.", "long-sentence"),
+        ("We meet on Monday, and we plan the week.", "more-than-one-idea"),
+        ("We meet; we plan.", "more-than-one-idea"),
+        ("The plan was approved by the group.", "passive-voice"),
+        ("Ask the NHS for help.", "acronym"),
+        ("Do not be late.", "negative-instruction"),
+        ("The impact is big.", "not-in-glossary"),
+    ],
+)
+def test_lint_finds_each_rule(text: str, code: str) -> None:
+    """Each easy-read rule has a finding with its own code."""
+    assert code in [f.code for f in ct.easy_read_lint(text)]
+
+
+def test_lint_passes_easy_text() -> None:
+    """Short active sentences with one idea each pass."""
+    assert ct.easy_read_lint("We meet on Monday.\nWe plan the week together.") == []
+
+
+def test_lint_accepts_hard_words_explained_in_a_word_list() -> None:
+    """A hard word is fine once a glossary (word list) explains it."""
+    text = "The impact is big.\n\n## Word list\n\nImpact means the big change."
+    assert ct.easy_read_lint(text) == []
+
+
+def test_lint_checks_font_size_and_pages_in_html() -> None:
+    """HTML with text under 14 pt, or more than 24 pages, is flagged."""
+    small = "<html><style>p { font-size: 12px }</style><p>We meet.</p></html>"
+    assert [f.code for f in ct.easy_read_lint(small)] == ["small-text"]
+    pages = "<html>" + '<section class="page"><p>We meet.</p></section>' * 25 + "</html>"
+    assert [f.code for f in ct.easy_read_lint(pages)] == ["too-many-pages"]
+
+
+def test_lint_names_the_line() -> None:
+    """Findings carry the line where the sentence starts."""
+    findings = ct.easy_read_lint("We meet.\n\nDo not run.")
+    assert [(f.line, f.code) for f in findings] == [(3, "negative-instruction")]
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_lint_never_crashes(text: str) -> None:
+    """Any text gives a list of findings, never an exception."""
+    assert isinstance(ct.easy_read_lint(text), list)
+
+
+# --------------------------------------------------------------------------- every renderer
+
+
+@given(maps(max_nodes=5))
+@settings(max_examples=40, deadline=None)
+def test_every_format_renders_any_map(toc: ct.TheoryOfChange) -> None:
+    """Random maps (incomplete, with loops, odd text) render in every format without error."""
+    for name in ALL_FORMATS:
+        assert ct.render(toc, name)
+
+
+@pytest.mark.parametrize("name", ALL_FORMATS)
+def test_unknown_option_names_the_known_ones(name: str) -> None:
+    """A misspelt option is a RenderError that lists the renderer's options."""
+    with pytest.raises(ct.RenderError, match="has no option 'colour'"):
+        ct.render(ct.example(), name, colour="red")
+
+
+@pytest.mark.parametrize("name", ["mermaid", "dot"])
+def test_label_length_must_be_sensible(name: str) -> None:
+    """label_length below 20 or not a whole number is refused."""
+    with pytest.raises(ct.RenderError, match="label_length"):
+        ct.render(ct.example(), name, label_length=5)

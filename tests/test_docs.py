@@ -155,3 +155,21 @@ def test_every_hook_is_documented_and_tested() -> None:
             assert f":param {param}:" in doc, f"{name} does not document {param}"
         assert f"`{name}(" in plugins_page, f"{name} is not in docs/plugins.md"
         assert name in test_text or name in kit_text, f"no test uses the hook {name}"
+
+
+def test_rendering_page_shows_real_mermaid_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Mermaid block in docs/rendering.md is what the Python block above it prints."""
+    text = (ROOT / "docs" / "rendering.md").read_text().split("## Mermaid", 1)[1]
+    code = PYTHON_BLOCK.search(text)
+    shown = re.search(r"```mermaid\n(.*?)```", text, re.S)
+    assert code and shown
+    exec(compile(code.group(1), "rendering.md", "exec"), {})
+    assert capsys.readouterr().out == shown.group(1)
+
+
+def test_rendering_page_links_the_screenshots() -> None:
+    """docs/rendering.md shows the report and the easy-read screenshots the tests write."""
+    text = (ROOT / "docs" / "rendering.md").read_text()
+    for name in ("report.png", "easy-read.png"):
+        assert f"(images/{name})" in text
+        assert (ROOT / "docs" / "images" / name).is_file()

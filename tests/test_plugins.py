@@ -305,10 +305,11 @@ def test_memory_store_takes_no_path() -> None:
 def test_unknown_names_list_what_is_available() -> None:
     """Unknown renderer, exporter, importer or example names say what is installed."""
     toc = ct.example()
-    with pytest.raises(ct.PluginNotFoundError, match="no renderer 'mermaid'; available: json"):
-        ct.render(toc, "mermaid")
+    available = "dot, easy-read, html, json, markdown, mermaid, svg"
+    with pytest.raises(ct.PluginNotFoundError, match=f"no renderer 'pdf'; available: {available}"):
+        ct.render(toc, "pdf")
     with pytest.raises(
-        ct.PluginNotFoundError, match="no exporter or renderer 'xlsx'; available: json"
+        ct.PluginNotFoundError, match=f"no exporter or renderer 'xlsx'; available: {available}"
     ):
         ct.export(toc, "xlsx", "out.xlsx")
     with pytest.raises(ct.PluginNotFoundError, match="no example map 'zoo'; available: day-centre"):

@@ -141,7 +141,7 @@ def test_svg_renders_the_example() -> None:
 
 def test_svg_without_graphviz_says_what_to_install() -> None:
     """When the dot program is missing the error names Graphviz and how to get it."""
-    with pytest.raises(ct.RenderError, match="Graphviz.*apt-get install graphviz"):
+    with pytest.raises(ct.RenderError, match=r"Graphviz.*apt-get install graphviz"):
         ct.render(ct.example(), "svg", program="no-such-dot-program")
 
 
@@ -273,7 +273,9 @@ def test_easy_read_of_the_example_passes_its_own_lint() -> None:
 def test_easy_read_uses_easy_wording_first() -> None:
     """A node's easy_read wording wins; an outcome's I-statement comes next; then the text."""
     toc = ct.example()
-    assert easy_words(toc.get("I1")) == "We open a day centre for people with learning disabilities."
+    assert (
+        easy_words(toc.get("I1")) == "We open a day centre for people with learning disabilities."
+    )
     toc.update("C1", easy_read=None, i_statement="I help decide the plan.")
     assert easy_words(toc.get("C1")) == "I help decide the plan."
     toc.update("C1", i_statement=None)
@@ -290,7 +292,7 @@ def test_easy_read_has_a_picture_beside_every_statement() -> None:
 def test_easy_read_explains_the_hard_words() -> None:
     """The word list explains impact, outcome, achievement and co-production."""
     html = ct.render(ct.example(), "easy-read")
-    for word, meaning in GLOSSARY:
+    for _, meaning in GLOSSARY:
         assert meaning in html
 
 
@@ -341,7 +343,10 @@ def test_easy_read_bad_options_are_clear_errors(options: dict[str, object], mess
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("This sentence has many more than fifteen words in it so it is far too long.", "long-sentence"),
+        (
+            "This sentence has many more than fifteen words in it so it is far too long.",
+            "long-sentence",
+        ),
         ("We meet on Monday, and we plan the week.", "more-than-one-idea"),
         ("We meet; we plan.", "more-than-one-idea"),
         ("The plan was approved by the group.", "passive-voice"),

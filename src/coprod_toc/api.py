@@ -165,6 +165,9 @@ def export(
     )
     os.close(handle)
     temp_path = Path(temporary)
+    # mkstemp makes the file private; an export is meant to be shared, so give it the mode
+    # of the file it replaces, or the usual one for a new file.
+    os.chmod(temp_path, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
     try:
         if exporter is not None:
             _call(exporter, "exporter", "export", toc, temp_path, **options)

@@ -6,7 +6,9 @@ Exit codes: 0 done (the map may have warnings), 1 validation found errors, 2 bad
 from __future__ import annotations
 
 import json
+import re
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -405,3 +407,127 @@ def store_delete(name: str, yes: bool, url: str | None) -> None:
         except ct.CoprodTocError as exc:
             _store_failed(exc)
     click.echo(f"deleted {name!r} ({count} version{'' if count == 1 else 's'})")
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "name",
+    required=True,
+    metavar="NAME",
+    help="mermaid, dot, svg, markdown, html, easy-read, json, or one a plugin adds.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file (whole or not at all) instead of printing.",
+)
+def render(file: str, name: str, output: str | None) -> None:
+    """Draw or write up the map in FILE in another format."""
+    toc = _read_map(file, as_json=False)
+    try:
+        if output is None:
+            rendered = ct.render(toc, name)
+        else:
+            ct.export(toc, name, output)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if output is None:
+        if isinstance(rendered, bytes):
+            click.echo(rendered, nl=False)
+        else:
+            click.echo(rendered, nl=not rendered.endswith("\n"))
+    else:
+        click.echo(f"wrote {output}")
+
+
+def _map_name(file: str) -> str:
+    """A store name from a file name: ``examples/day-centre.toml`` → ``day-centre``."""
+    stem = Path(file).name.split(".")[0]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "map"
+    return name[:128]
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="report.html",
+    show_default=True,
+    help="Where to write the HTML report.",
+)
+@click.option(
+    "--easy-read",
+    is_flag=True,
+    help="Also write the easy-read summary beside the report (NAME.easy-read.html).",
+)
+@click.option(
+    "--name",
+    default=None,
+    help="The map's name in the store (default: the file name without its suffix).",
+)
+@click.option("--no-save", is_flag=True, help="Do not save the map in the store.")
+@_store_option
+def report(
+    file: str, output: str, easy_read: bool, name: str | None, no_save: bool, url: str | None
+) -> None:
+    """Validate the map in FILE, work out the split and progress, and write the HTML report.
+
+    The map is saved in the store as it goes (a new version only when it changed). Exits 0
+    when the map has no errors, 1 when validation found errors (the report is still
+    written), 2 when the file cannot be read or the report cannot be written.
+    """
+    toc = _read_map(file, as_json=False)
+    validation = ct.validate(toc)
+    click.echo(_validation_text(toc, validation))
+    written = [Path(output)]
+    if easy_read:
+        written.append(Path(output).with_name(Path(output).name.split(".")[0] + ".easy-read.html"))
+    try:
+        ct.export(toc, "html", written[0])
+        if easy_read:
+            ct.export(toc, "easy-read", written[1])
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo("")
+    click.echo(f"wrote {written[0]}")
+    if easy_read:
+        click.echo(f"wrote {written[1]}")
+        problems = ct.easy_read_lint(written[1].read_text(encoding="utf-8"))
+        if problems:
+            click.echo(
+                f"the easy-read summary breaks {len(problems)} easy-read rule"
+                f"{'' if len(problems) == 1 else 's'}; give those statements easy_read wording:"
+            )
+            for problem in problems[:20]:
+                click.echo(f"  {problem.message}: {_short(problem.text, 70)}")
+    if not no_save:
+        _save_for_report(toc, name or _map_name(file), url)
+    sys.exit(0 if validation.ok else EXIT_FINDINGS)
+
+
+def _save_for_report(toc: ct.TheoryOfChange, name: str, url: str | None) -> None:
+    with _open(url) as opened:
+        try:
+            if name in opened.list():
+                latest = opened.history(name)[-1]
+                if not ct.diff(opened.load(name), toc):
+                    click.echo(
+                        f"{name!r} is unchanged since version {latest.version} in {opened.url}"
+                    )
+                    return
+            version = opened.save(name, toc, message="coprod-toc report")
+        except ct.CoprodTocError as exc:
+            _store_failed(exc)
+    click.echo(f"saved {name!r} as version {version} in {opened.url}")

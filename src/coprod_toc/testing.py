@@ -26,11 +26,11 @@ import pytest
 import coprod_toc as ct
 
 __all__ = [
+    "HOSTILE_LABELS",
     "ExporterContract",
     "RendererContract",
     "StoreContract",
     "SurveyImporterContract",
-    "HOSTILE_LABELS",
     "check_concurrent_saves",
     "hostile_map",
     "sample_maps",
@@ -60,13 +60,13 @@ HOSTILE_LABELS: tuple[str, ...] = (
     "<!-- comment --> <![CDATA[ x ]]>",
     "&amp; &lt;b&gt; &#60;i&#62; &nbsp;",
     "{{ 7 * 7 }} {% if true %}template{% endif %} ${7*7}",
-    "Tom's \"quoted\" `code` ``double``",
+    'Tom\'s "quoted" `code` ``double``',
     "back\\slash \\n \\N \\G \\l \\r",
     "A --> B; C -.-> D; E ==> F",
     "end",
     "subgraph x\nend",
     'node["label"] --> other(["round"])',
-    "click n1 callback \"javascript:alert(1)\"",
+    'click n1 callback "javascript:alert(1)"',
     "%%{init: {'theme': 'dark'}}%%",
     "classDef evil fill:#f00; class n1 evil",
     "A[text] B(text) C{text} D>text] E((text))",

@@ -79,6 +79,9 @@ class MarkdownRenderer:
             out.append("No problem statement yet.")
         else:
             out.append(markdown_text(problem.text))
+            context = getattr(problem, "context", None)
+            if context:
+                out += ["", f"Context: {markdown_text(context)}"]
             groups = getattr(problem, "affected_groups", ())
             if groups:
                 who = ", ".join(markdown_text(g) for g in groups)

@@ -28,8 +28,10 @@ from coprod_toc.model import Kind, Node, NodeType
 __all__ = ["MermaidRenderer", "mermaid_text"]
 
 # Characters safe inside a quoted Mermaid label; everything else ASCII becomes an entity code.
+# Colons too: Mermaid's own pre-pass trims a ";" from any line holding "style…:…#…;" or
+# "classDef…:…#…;", which would break the entity code a label's semicolon became.
 _SAFE_ASCII = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.:'?!-_+=*/()"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.'?!-_+=*/()"
 )
 
 _SHAPES = {Kind.PROJECT: ('["', '"]'), Kind.COPRODUCTION: ('(["', '"])')}

@@ -1,0 +1,256 @@
+"""The HTML report, the easy-read summary and the Mermaid output in a real headless Chromium.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` and the npm packages in package.json
+(``npm ci``): ``scripts/install-browser-test-tools`` installs all three, and ``.ci/run`` calls
+it. Without them these tests are skipped, unless ``COPROD_TOC_REQUIRE_BROWSER=1`` (set by
+CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import coprod_toc as ct
+from coprod_toc.backends.renderers._view import one_line, shorten
+from coprod_toc.testing import HOSTILE_LABELS, hostile_map
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+MERMAID = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+SCREENSHOTS = ROOT / "docs" / "images"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+#: The WCAG 2.2 A and AA rules (and axe's best practices) the pages must pass.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def _missing() -> list[str]:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
+    missing += [str(p.relative_to(ROOT)) for p in (AXE, MERMAID) if not p.exists()]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("selenium (pip install -e '.[test]')")
+    return missing
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium driven through ChromeDriver, logging the page's console."""
+    missing = _missing()
+    if missing:
+        message = f"browser tests need {', '.join(missing)}: run scripts/install-browser-test-tools"
+        if os.environ.get("COPROD_TOC_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1280,1600",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _open(browser: Any, path: Path, *, bypass_csp: bool = True) -> list[dict[str, Any]]:
+    """Load ``path``; returns what the page wrote to the console while loading.
+
+    The report's Content-Security-Policy forbids scripts; the tests switch it off so that
+    only escaping stands between a label and the page.
+    """
+    browser.get_log("browser")  # drop earlier messages
+    browser.execute_cdp_cmd("Page.setBypassCSP", {"enabled": bypass_csp})
+    browser.get(path.as_uri())
+    return list(browser.get_log("browser"))
+
+
+def _axe(browser: Any) -> list[dict[str, Any]]:
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done(JSON.stringify(r.violations)), e => done(JSON.stringify([String(e)])));",
+        AXE_TAGS,
+    )
+    violations: list[dict[str, Any]] = json.loads(result)
+    return violations
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v.get('id')}: {v.get('help')} at {[n.get('target') for n in v.get('nodes', [])][:5]}"
+        if isinstance(v, dict)
+        else str(v)
+        for v in violations
+    )
+
+
+PAGES = {
+    "report-day-centre": (ct.example, "html"),
+    "report-hostile": (hostile_map, "html"),
+    "easy-read-day-centre": (ct.example, "easy-read"),
+    "easy-read-hostile": (hostile_map, "easy-read"),
+}
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pages")
+    written = {}
+    for name, (make, renderer) in PAGES.items():
+        toc = make()
+        if name.startswith("report-day-centre"):
+            toc.update("K4", status="in_progress")  # so the progress section is there too
+        path = folder / f"{name}.html"
+        ct.export(toc, renderer, path)
+        written[name] = path
+    return written
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_opens_without_console_errors_or_label_scripts(
+    browser: Any, pages: dict[str, Path], page: str
+) -> None:
+    """The page loads with no console error and no script from a label ever runs."""
+    messages = _open(browser, pages[page])
+    errors = [m for m in messages if m.get("level") == "SEVERE"]
+    assert errors == []
+    assert browser.execute_script("return window.__coprod_toc_pwned === undefined") is True
+    assert browser.execute_script("return document.scripts.length") == 0
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_axe_core_finds_no_violations(browser: Any, pages: dict[str, Path], page: str) -> None:
+    """axe-core, injected into the page, reports no WCAG 2.2 A/AA or best-practice violation."""
+    _open(browser, pages[page])
+    violations = _axe(browser)
+    assert violations == [], _describe(violations)
+
+
+def _shown_as_text(browser: Any, labels: list[str]) -> None:
+    shown = " ".join(browser.execute_script("return document.body.innerText").split())
+    for label in labels:
+        words = " ".join(one_line(label).split())
+        if len(words) > 500:  # the very long labels: their start
+            words = words[:60].strip()
+        assert words in shown, label
+
+
+def test_hostile_labels_show_as_text_in_the_report(browser: Any, pages: dict[str, Path]) -> None:
+    """Every hostile label appears in the report as the text it is (or its start, if long)."""
+    _open(browser, pages["report-hostile"])
+    _shown_as_text(browser, list(HOSTILE_LABELS))
+
+
+def test_hostile_labels_show_as_text_in_easy_read(browser: Any, pages: dict[str, Path]) -> None:
+    """Every statement of the hostile map appears in the easy-read summary as text."""
+    _open(browser, pages["easy-read-hostile"])
+    _shown_as_text(browser, [node.text for node in hostile_map().nodes()])
+
+
+def test_report_keyboard_reaches_the_skip_link_then_the_sections(
+    browser: Any, pages: dict[str, Path]
+) -> None:
+    """Tab first reaches "Skip to the report"; the diagram can take focus to scroll."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    _open(browser, pages["report-day-centre"])
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.execute_script("return document.activeElement.textContent") == (
+        "Skip to the report"
+    )
+    focusable = browser.execute_script("return document.querySelector('figure.diagram').tabIndex")
+    assert focusable == 0
+
+
+def test_report_prints_without_the_navigation(browser: Any, pages: dict[str, Path]) -> None:
+    """In print, the skip link and navigation are hidden and the diagram is not clipped."""
+    _open(browser, pages["report-day-centre"])
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = browser.execute_script(
+            "return getComputedStyle(document.querySelector('nav')).display"
+        )
+        overflow = browser.execute_script(
+            "return getComputedStyle(document.querySelector('figure.diagram')).overflow"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert hidden == "none"
+    assert overflow == "visible"
+
+
+def test_screenshots_for_the_docs(browser: Any, pages: dict[str, Path]) -> None:
+    """Screenshots of the report and the easy-read summary, linked from docs/rendering.md."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for page, name in (
+        ("report-day-centre", "report.png"),
+        ("easy-read-day-centre", "easy-read.png"),
+    ):
+        _open(browser, pages[page])
+        target = SCREENSHOTS / name
+        assert browser.save_screenshot(str(target))
+        assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --------------------------------------------------------------------------- mermaid
+
+
+def _mermaid_svg(browser: Any, tmp_path: Path, text: str) -> str:
+    blank = tmp_path / "blank.html"
+    blank.write_text(
+        '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>Mermaid</title>'
+        f'<script src="{MERMAID.as_uri()}"></script><body></body></html>'
+    )
+    _open(browser, blank)
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "mermaid.initialize({startOnLoad: false, securityLevel: 'strict', maxTextSize: 10000000});"
+        "mermaid.parse(arguments[0])"
+        ".then(() => mermaid.render('diagram', arguments[0]))"
+        ".then(r => done({svg: r.svg}), e => done({error: String(e && e.message || e)}));",
+        text,
+    )
+    assert "error" not in result, result.get("error")
+    svg: str = result["svg"]
+    return svg
+
+
+@pytest.mark.parametrize("make", [ct.example, hostile_map], ids=["day-centre", "hostile"])
+def test_mermaid_parses_and_draws_every_label_as_text(
+    browser: Any, tmp_path: Path, make: Any
+) -> None:
+    """Mermaid itself parses the output and draws each label as text, no markup added."""
+    toc = make()
+    svg = _mermaid_svg(browser, tmp_path, ct.render(toc, "mermaid"))
+    browser.execute_script("document.body.innerHTML = arguments[0];", svg)
+    assert browser.execute_script("return document.body.querySelectorAll('script').length") == 0
+    assert browser.execute_script("return window.__coprod_toc_pwned === undefined") is True
+    shown = " ".join(browser.execute_script("return document.body.textContent").split())
+    for node in toc.nodes():
+        words = " ".join(shorten(node.text, 160).split())
+        assert words in shown, words

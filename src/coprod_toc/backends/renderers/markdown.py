@@ -40,8 +40,9 @@ def _node_ref(node: Node) -> str:
     return f"**{markdown_text(node.id)}** {markdown_text(node.text)}"
 
 
-def _link_line(link: Link, narrative: Narrative, towards: bool) -> str:
-    other = narrative.node(link.target if towards else link.source)
+def _link_line(link: Link, narrative: Narrative) -> str:
+    """The link's target and what the group recorded about the link, on one line."""
+    other = narrative.node(link.target)
     parts = [f"{markdown_text(other.id)} ({markdown_text(other.text)})"]
     if link.level is not None:
         parts.append(f"level {link.level} of 4")
@@ -89,7 +90,7 @@ class MarkdownRenderer:
             links = narrative.outgoing[problem.id]
             if links:
                 out.append("")
-                out += [f"- Leads to {_link_line(link, narrative, towards=True)}" for link in links]
+                out += [f"- Leads to {_link_line(link, narrative)}" for link in links]
 
         out += ["", "## Impact", ""]
         if not view.impacts:
@@ -139,7 +140,7 @@ class MarkdownRenderer:
         if isinstance(node, Outcome) and node.i_statement:
             lines.append(f"  - In our words: {markdown_text(node.i_statement)}")
         for link in narrative.outgoing[node.id]:
-            lines.append(f"  - Leads to {_link_line(link, narrative, towards=True)}")
+            lines.append(f"  - Leads to {_link_line(link, narrative)}")
         return lines
 
     def _split(self, narrative: Narrative) -> list[str]:

@@ -28,6 +28,7 @@ __all__ = [
     "node_caption",
     "one_line",
     "shorten",
+    "style_name",
     "visible",
     "wrap",
 ]
@@ -107,6 +108,13 @@ def node_caption(node: Node) -> str:
     if isinstance(node, Outcome) and node.horizon is Horizon.SHORT:
         name += " (achievement)"
     return name
+
+
+def style_name(node: Node) -> str:
+    """How a node is drawn in every format: ``problem``, ``project`` or ``coproduction``."""
+    if node.node_type is NodeType.PROBLEM:
+        return "problem"
+    return node.kind.value  # type: ignore[union-attr]
 
 
 @attrs.frozen

@@ -20,19 +20,20 @@ from coprod_toc.backends.renderers._view import (
     check_options,
     label_length,
     node_caption,
+    style_name,
     wrap,
 )
 from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import Register, hookimpl
-from coprod_toc.model import Kind, Node, NodeType
+from coprod_toc.model import Node
 
 __all__ = ["DotRenderer", "SvgRenderer", "dot_string"]
 
 _STYLES = {
-    NodeType.PROBLEM: 'shape=box, penwidth=2, fillcolor="#f3f3f3", color="#333333"',
-    Kind.PROJECT: 'shape=box, fillcolor="#e3edf9", color="#1f4e79"',
-    Kind.COPRODUCTION: (
+    "problem": 'shape=box, penwidth=2, fillcolor="#f3f3f3", color="#333333"',
+    "project": 'shape=box, fillcolor="#e3edf9", color="#1f4e79"',
+    "coproduction": (
         'shape=box, style="rounded,filled,dashed", penwidth=3, fillcolor="#fdebd3", color="#7a4100"'
     ),
 }
@@ -56,12 +57,6 @@ def _label(node: Node, limit: int) -> str:
     lines = [node_caption(node) + ":", *wrap(node.text, 32, max(1, limit // 32))]
     # "\n" between lines is ours; each line's own characters are escaped.
     return "\\n".join(dot_string(line) for line in lines)
-
-
-def _style(node: Node) -> str:
-    if node.node_type is NodeType.PROBLEM:
-        return _STYLES[NodeType.PROBLEM]
-    return _STYLES[node.kind]  # type: ignore[union-attr]
 
 
 class DotRenderer:
@@ -90,9 +85,8 @@ def _dot(toc: TheoryOfChange, limit: int) -> str:
         lines.append(f"    subgraph {column.node_type.value} {{")
         lines.append("        rank=same;")
         for node in column.nodes:
-            lines.append(
-                f'        {keys[node.id]} [label="{_label(node, limit)}", {_style(node)}];'
-            )
+            style = _STYLES[style_name(node)]
+            lines.append(f'        {keys[node.id]} [label="{_label(node, limit)}", {style}];')
         lines.append("    }")
     problem = getattr(view.problem, "id", None)
     for link in view.links:

@@ -24,20 +24,15 @@ from coprod_toc.backends.renderers._view import (
     kind_name,
     node_caption,
     one_line,
+    style_name,
     visible,
 )
 from coprod_toc.backends.renderers.layout import lay_out
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import Register, hookimpl
-from coprod_toc.model import Kind, Node, NodeType
+from coprod_toc.model import Kind
 
 __all__ = ["HtmlRenderer", "environment"]
-
-
-def _style_of(node: Node) -> str:
-    if node.node_type is NodeType.PROBLEM:
-        return "problem"
-    return node.kind.value  # type: ignore[union-attr]
 
 
 @cache
@@ -55,7 +50,7 @@ def environment() -> jinja2.Environment:
         percent=percent,
         kind_name=kind_name,
         caption_of=node_caption,
-        style_of=_style_of,
+        style_of=style_name,
         kinds=tuple(Kind),
         version=package_version(),
     )

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import attrs
 
-from coprod_toc.backends.renderers._view import MapView, node_caption, wrap
-from coprod_toc.model import Kind, Node, NodeType
+from coprod_toc.backends.renderers._view import MapView, node_caption, style_name, wrap
+from coprod_toc.model import Node
 
 __all__ = ["Box", "Edge", "Layout", "lay_out"]
 
@@ -55,12 +55,6 @@ class Layout:
     edges: tuple[Edge, ...]
 
 
-def _style(node: Node) -> str:
-    if node.node_type is NodeType.PROBLEM:
-        return "problem"
-    return "coproduction" if node.kind is Kind.COPRODUCTION else "project"  # type: ignore[union-attr]
-
-
 def lay_out(view: MapView) -> Layout:
     """Place every node of ``view`` in its column and draw every link between them."""
     targets: dict[str, list[str]] = {}
@@ -88,7 +82,7 @@ def lay_out(view: MapView) -> Layout:
                 y,
                 BOX_WIDTH,
                 box_height,
-                _style(node),
+                style_name(node),
                 caption,
                 lines,
                 node.text,

@@ -20,10 +20,11 @@ from coprod_toc.backends.renderers._view import (
     label_length,
     node_caption,
     shorten,
+    style_name,
 )
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import Register, hookimpl
-from coprod_toc.model import Kind, Node, NodeType
+from coprod_toc.model import Node
 
 __all__ = ["MermaidRenderer", "mermaid_text"]
 
@@ -34,8 +35,7 @@ _SAFE_ASCII = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.'?!-_+=*/()"
 )
 
-_SHAPES = {Kind.PROJECT: ('["', '"]'), Kind.COPRODUCTION: ('(["', '"])')}
-_TYPE_SHAPES = {NodeType.PROBLEM: ('[/"', '"/]')}
+_SHAPES = {"project": ('["', '"]'), "coproduction": ('(["', '"])'), "problem": ('[/"', '"/]')}
 
 
 def mermaid_text(text: str, limit: int = 160) -> str:
@@ -78,12 +78,9 @@ class MermaidRenderer:
             lines.append("        direction TB")
             for node in column.nodes:
                 key = keys[node.id]
-                if node.node_type is NodeType.PROBLEM:
-                    opening, closing = _TYPE_SHAPES[NodeType.PROBLEM]
-                    by_kind["problem"].append(key)
-                else:
-                    opening, closing = _SHAPES[node.kind]  # type: ignore[union-attr]
-                    by_kind[node.kind.value].append(key)  # type: ignore[union-attr]
+                style = style_name(node)
+                opening, closing = _SHAPES[style]
+                by_kind[style].append(key)
                 lines.append(f"        {key}{opening}{_label(node, limit)}{closing}")
             lines.append("    end")
         problem = getattr(view.problem, "id", None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterable
 from importlib import resources
@@ -32,10 +33,12 @@ from coprod_toc.survey import SurveyTable, pseudonymise
 __all__ = [
     "STORE_ENV",
     "default_store_url",
+    "erase_participant",
     "example",
     "export",
     "import_survey",
     "open_store",
+    "pseudonym_key",
     "render",
     "validate",
 ]
@@ -212,8 +215,12 @@ def import_survey(
             f"cannot read the file: {exc.strerror or exc}", source=str(source)
         ) from None
     if format == "auto":
+        # Importers that read any table (``fallback = True``) are asked last.
+        ordered = sorted(
+            importers.values(), key=lambda e: bool(getattr(e.implementation, "fallback", False))
+        )
         entry = next(
-            (e for e in importers.values() if _call(e, "survey importer", "detect", source, head)),
+            (e for e in ordered if _call(e, "survey importer", "detect", source, head)),
             None,
         )
         if entry is None:
@@ -231,6 +238,71 @@ def import_survey(
             plugin=entry.plugin,
         )
     return pseudonymise(table, pseudonym_key) if pseudonymise_respondents else table
+
+
+PSEUDONYM_KEY_ENV = "COPROD_TOC_PSEUDONYM_KEY"
+
+
+def pseudonym_key(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> bytes:
+    """The secret that turns respondent ids into pseudonyms, read from a file kept apart
+    from the data (created, readable by its owner only, on first use).
+
+    The file is ``path``, else ``$COPROD_TOC_PSEUDONYM_KEY``, else ``pseudonym.key`` in the
+    user's configuration folder. Whoever holds it can re-identify people: back it up, and
+    keep it out of the store and out of version control.
+
+    :raises OutputError: the key file cannot be read or made.
+    """
+    target = Path(
+        path
+        or os.environ.get(PSEUDONYM_KEY_ENV)
+        or platformdirs.user_config_path("coprod-toc") / "pseudonym.key"
+    )
+    try:
+        key = target.read_bytes()
+    except FileNotFoundError:
+        if not create:
+            raise OutputError(f"{str(target)!r}: no pseudonym key file") from None
+        key = secrets.token_bytes(32)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(key)
+        except FileExistsError:
+            return target.read_bytes()  # made by another process meanwhile
+        except OSError as exc:
+            raise OutputError(
+                f"{str(target)!r}: cannot create the pseudonym key: {exc.strerror}"
+            ) from None
+    except OSError as exc:
+        raise OutputError(
+            f"{str(target)!r}: cannot read the pseudonym key: {exc.strerror}"
+        ) from None
+    if len(key) < 16:
+        raise OutputError(f"{str(target)!r}: the pseudonym key is too short (under 16 bytes)")
+    return key
+
+
+def erase_participant(target: TheoryOfChange | Store, participant: str) -> int:
+    """Remove one person's data everywhere in a map, or in every version a store keeps.
+
+    ``participant`` is their pseudonym (``ct.pseudonym(identifier, key)`` gives it from the
+    identifier they gave). Evidence only about them goes; shared evidence keeps the others;
+    a link's reference to evidence that is gone is removed. Returns how many records (for a
+    map) or versions (for a store) changed.
+    """
+    if isinstance(target, Store):
+        return target.erase_participant(participant)
+    before = {item.id for item in target.evidence.items}
+    changed = target.evidence.erase_participant(participant)
+    gone = before - {item.id for item in target.evidence.items}
+    if gone:
+        for source, dest, link in list(target.graph.edges(data="link")):
+            kept = tuple(e for e in link.evidence if e not in gone)
+            if kept != link.evidence:
+                target.update_link(source, dest, evidence=kept)
+    return changed
 
 
 def example(name: str = "day-centre") -> TheoryOfChange:

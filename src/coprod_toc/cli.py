@@ -531,3 +531,184 @@ def _save_for_report(toc: ct.TheoryOfChange, name: str, url: str | None) -> None
         except ct.CoprodTocError as exc:
             _store_failed(exc)
     click.echo(f"saved {name!r} as version {version} in {opened.url}")
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _key_option(function: Any) -> Any:
+    return click.option(
+        "--key-file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="The pseudonym key (default: $COPROD_TOC_PSEUDONYM_KEY, else pseudonym.key in "
+        "your configuration folder; made on first use). Keep it apart from the store.",
+    )(function)
+
+
+def _estimated_rows(path: Path) -> int | None:
+    """Lines in a text file, counted fast in binary (a cell with line breaks makes it an
+    overestimate; the bar then ends early, never late)."""
+    with path.open("rb") as handle:
+        if handle.read(4).startswith(b"PK"):
+            return None  # a spreadsheet: no lines to count
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+@main.command("import-survey")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--map", "mapping_file", required=True, type=click.Path(dir_okay=False),
+              help="The mapping file (TOML): which question evidences what.")  # fmt: skip
+@click.option("--into", "target", required=True,
+              help="A JSON map file, or a store URL (with --name).")  # fmt: skip
+@click.option("--name", default=None, help="The map's name in the store.")
+@click.option("-f", "--format", "format_name", default="auto", show_default=True,
+              help="The survey tool's export format (see `coprod-toc plugins`).")  # fmt: skip
+@click.option("--rejected", type=click.Path(dir_okay=False), default=None,
+              help="Where to write rejected answers (default: FILE.rejected.csv).")  # fmt: skip
+@click.option("--reimport", is_flag=True, help="Import a file imported before again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@_key_option
+def import_survey(
+    file: str,
+    mapping_file: str,
+    target: str,
+    name: str | None,
+    format_name: str,
+    rejected: str | None,
+    reimport: bool,
+    as_json: bool,
+    key_file: str | None,
+) -> None:
+    """Import the survey export FILE as evidence into a map, as the mapping file says.
+
+    Respondents are pseudonymised with your key before anything is kept; names and e-mail
+    addresses are left out. Every answer that cannot be used is listed in the rejected
+    report (row, column, reason). Exits 2 for bad input, leaving the map as it was.
+    """
+    in_store = "://" in target
+    if in_store and not name:
+        click.echo("coprod-toc: name the map in the store with --name", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if not in_store and not target.endswith(".json"):
+        click.echo(
+            "coprod-toc: --into takes a JSON map file or a store URL; a TOML map is "
+            "authored by hand, so save it in a store first (coprod-toc store save)",
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        key = ct.pseudonym_key(key_file)
+        if in_store:
+            store = ct.open_store(target)
+            assert name is not None
+            history = store.history(name)
+            toc = store.load(name)
+        else:
+            toc = _read_map(target, as_json=False)
+        mapping = ct.load_mapping(mapping_file, toc)
+        table = ct.import_survey(file, format_name, pseudonym_key=key, **mapping.importer)
+        source = Path(file)
+        if source.stat().st_size > 1_000_000:
+            bar: Any
+            with click.progressbar(
+                length=_estimated_rows(source), label="importing", file=sys.stderr
+            ) as bar:
+                report = ct.apply_mapping(toc, table, mapping, progress=bar.update,
+                                          allow_reimport=reimport)  # fmt: skip
+        else:
+            report = ct.apply_mapping(toc, table, mapping, allow_reimport=reimport)
+        if in_store:
+            version = store.save(
+                name,  # type: ignore[arg-type]
+                toc,
+                expected_version=history[-1].version,
+                message=f"survey import: {source.name}",
+            )
+            where = f"{name!r} version {version} in {store.url}"
+        else:
+            ct.export(toc, "json", target)
+            where = target
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    rejected_path = Path(rejected) if rejected else source.with_name(source.name + ".rejected.csv")
+    if report.rejected:
+        report.write_rejections(rejected_path)
+    if as_json:
+        _print_json(report.to_dict() | {"saved": where})
+        return
+    click.echo(f"read {report.responses} responses ({table.format}); imported {report.imported}")
+    for note in report.notes:
+        click.echo(f"  {note}")
+    for kind, count in sorted(report.records.items()):
+        click.echo(f"  {count} {kind}")
+    for what, count in sorted(report.missing.items()):
+        click.echo(f"  left blank or missing: {what} ({count})")
+    if report.rejected:
+        click.echo(f"{len(report.rejected)} rejected: see {rejected_path}")
+    click.echo(f"saved {where}")
+
+
+@main.command("erase-participant")
+@click.argument("person")
+@click.option("--into", "target", required=True,
+              help="A JSON map file, or a store URL (every map, every version).")  # fmt: skip
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_key_option
+def erase_participant(person: str, target: str, yes: bool, key_file: str | None) -> None:
+    """Erase PERSON's data everywhere: their pseudonym (R-…), or the identifier they gave,
+    which your key turns into it. In a store this rewrites every version of every map."""
+    try:
+        pseudonym = (
+            person
+            if re.fullmatch(r"R-[0-9a-f]{16}", person)
+            else ct.pseudonym(person, ct.pseudonym_key(key_file, create=False))
+        )
+        if not yes:
+            click.confirm(f"erase {pseudonym} from {target}?", abort=True)
+        if "://" in target:
+            with ct.open_store(target) as store:
+                changed = ct.erase_participant(store, pseudonym)
+            click.echo(f"erased {pseudonym} from {changed} stored versions")
+        else:
+            toc = _read_map(target, as_json=False)
+            changed = ct.erase_participant(toc, pseudonym)
+            ct.export(toc, "json", target)
+            click.echo(f"erased {pseudonym} from {changed} records")
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--measure", "measures", multiple=True,
+              help="Instruments to report (default: every one with answers).")  # fmt: skip
+@click.option("--before", default="baseline", show_default=True)
+@click.option("--after", default="follow_up", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def change(file: str, measures: tuple[str, ...], before: str, after: str, as_json: bool) -> None:
+    """Before-and-after change per person for each measure in the map's evidence.
+
+    Fewer than 30 people: indicative. Fewer than 10: counts only, no percentages or
+    statistics.
+    """
+    toc = _read_map(file, as_json)
+    codes = list(measures) or sorted({m.instrument for m in toc.evidence.measures})
+    try:
+        results = [
+            r
+            for code in codes
+            for r in ct.paired_change(toc.evidence, code, before=before, after=after)
+        ]
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _print_json([r.to_dict() for r in results])
+        return
+    if not results:
+        click.echo("no measures in this map's evidence")
+    for result in results:
+        click.echo(str(result))

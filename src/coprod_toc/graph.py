@@ -16,6 +16,7 @@ import attrs
 import networkx as nx
 
 from coprod_toc.errors import DuplicateNodeError, LinkError, ModelError, NodeNotFoundError
+from coprod_toc.evidence import Evidence
 from coprod_toc.model import (
     Activity,
     Assessment,
@@ -124,6 +125,8 @@ class TheoryOfChange:
         self._graph: Any = nx.DiGraph()
         self._problem_id: str | None = None
         self._assumptions: dict[str, Assumption] = {}
+        #: The evidence behind the map: survey answers, feedback, measures, consent.
+        self.evidence = Evidence()
         self._counters: dict[str, Iterator[int]] = {}
         # Change tracking for stores, which then write only what changed: off until asked.
         self._change_log: list[tuple[str, Any]] | None = None
@@ -605,6 +608,7 @@ class TheoryOfChange:
         for assumption in self._assumptions.values():
             if all(n in keep for n in assumption.attached_to):
                 new._assumptions[assumption.id] = assumption
+        new.evidence = self.evidence.copy()
         return new
 
     # ------------------------------------------------------------------ change tracking
@@ -657,6 +661,7 @@ class TheoryOfChange:
             and dict(self._graph.nodes(data="node")) == dict(other._graph.nodes(data="node"))
             and _edge_map(self._graph) == _edge_map(other._graph)
             and self._assumptions == other._assumptions
+            and self.evidence == other.evidence
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable

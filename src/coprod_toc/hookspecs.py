@@ -130,11 +130,13 @@ def register_survey_importers(register: Register) -> None:
     * ``description`` — one line for listings;
     * ``detect(path, head) -> bool`` — whether the file looks like this format; ``head`` is
       its first 64 KiB as bytes. Be cheap and strict: ``format="auto"`` picks the first
-      importer that says yes;
-    * ``read(path, **options) -> SurveyTable`` — the answers as the neutral long table
-      (:class:`coprod_toc.survey.SurveyTable`). Raise :class:`coprod_toc.errors.FormatError`
-      naming the row or column for bad input. Return respondent keys as they are in the
-      file: the host pseudonymises them.
+      importer that says yes (importers with ``fallback = True``, which read any table,
+      are asked last);
+    * ``read(path, **options) -> SurveyTable`` — the answers as the neutral table
+      (:class:`coprod_toc.survey.SurveyTable`; ``SurveyTable.from_answers`` builds one from
+      long rows). Raise :class:`coprod_toc.errors.FormatError` naming the row or column for
+      bad input. Return respondent keys as they are in the file: the host pseudonymises
+      them. Leave out names and contact details unless ``keep_personal=True``.
 
     :param register: the callback ``register(name, importer)``.
     """

@@ -369,14 +369,16 @@ class BreakdownItem:
     level: int | None = attrs.field(default=None, converter=_level("level", 0, 4))
 
 
-_assessment_date = _date("date")
+def _required_date(field_name: str) -> Callable[[object], dt.date]:
+    convert = _date(field_name)
 
+    def required(value: object) -> dt.date:
+        converted = convert(value)
+        if converted is None:
+            raise ModelError(f"{field_name} must be a date (YYYY-MM-DD), not None")
+        return converted
 
-def _required_date(value: object) -> dt.date:
-    converted = _assessment_date(value)
-    if converted is None:
-        raise ModelError("date must be a date (YYYY-MM-DD), not None")
-    return converted
+    return required
 
 
 @attrs.frozen(kw_only=True)
@@ -384,7 +386,7 @@ class Assessment:
     """An achievement assessed on a date: achieved, partly or not yet, and which activities
     brought it about (only activities that lead to the achievement may be cited)."""
 
-    date: dt.date = attrs.field(converter=_required_date)
+    date: dt.date = attrs.field(converter=_required_date("date"))
     status: AchievementStatus = attrs.field(converter=_enum(AchievementStatus, "status"))
     note: str | None = attrs.field(default=None, converter=_optional_text("note"))
     breakdown: tuple[BreakdownItem, ...] = attrs.field(

@@ -54,6 +54,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "coprod_toc.backends.renderers.markdown",
     "coprod_toc.backends.renderers.html",
     "coprod_toc.backends.renderers.easy_read",
+    "coprod_toc.backends.importers",
 )
 
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

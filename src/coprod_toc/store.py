@@ -122,6 +122,14 @@ class Store(abc.ABC):
         """
         return diff(self.load(name, a), self.load(name, b))
 
+    def erase_participant(self, participant: str) -> int:
+        """Remove one person's evidence from every version of every map: the right to
+        erasure reaches stored history too. Returns how many versions were rewritten.
+
+        Only the evidence changes; version numbers, dates and the maps stay as they were.
+        """
+        raise StoreError(f"{type(self).__name__} cannot erase a participant from its history")
+
     def close(self) -> None:  # noqa: B027  # optional: most stores hold nothing to release
         """Release what the store holds open (connections, files). Safe to call twice."""
 

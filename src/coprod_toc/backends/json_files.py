@@ -23,6 +23,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
@@ -106,23 +107,16 @@ class JsonStore(Store):
     ) -> int:
         check_save(name, toc)
         folder = self._map_folder(name)
-        body = dumps(toc).encode("utf-8")
         meta = {
             "store": _MAGIC,
             "saved_at": dt.datetime.now(dt.UTC).isoformat(),
             "title": toc.title,
             "message": message,
-            "sha256": hashlib.sha256(body).hexdigest(),
         }
-        content = json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n" + body
         try:
             folder.mkdir(exist_ok=True)
             _remove_stale_temporaries(folder)
-            temporary = folder / f"{_TEMPORARY}{uuid.uuid4().hex}"
-            with open(temporary, "xb") as file:
-                file.write(content)
-                file.flush()
-                os.fsync(file.fileno())
+            temporary = _write_temporary(folder, meta, toc)
             try:
                 while True:
                     versions = self._versions(name)
@@ -142,6 +136,28 @@ class JsonStore(Store):
                 temporary.unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError(f"{self.url!r}: cannot save map {name!r}: {exc}") from None
+
+    def erase_participant(self, participant: str) -> int:
+        rewritten = 0
+        for name in self.list():
+            folder = self._map_folder(name)
+            for version in self._versions(name):
+                meta, text = self._read(name, version)
+                toc = loads(text, format="json")
+                if not toc.evidence.erase_participant(participant):
+                    continue
+                temporary = None
+                try:
+                    temporary = _write_temporary(folder, meta, toc)
+                    os.replace(temporary, folder / f"{version:08d}.json")  # atomic
+                    _sync_folder(folder)
+                except OSError as exc:
+                    raise StoreError(f"{self.url!r}: cannot rewrite map {name!r}: {exc}") from None
+                finally:
+                    if temporary is not None:
+                        temporary.unlink(missing_ok=True)
+                rewritten += 1
+        return rewritten
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:
         versions = self._existing_versions(name)
@@ -192,6 +208,19 @@ class JsonStore(Store):
             raise StoreError(f"{self.url!r}: cannot delete map {name!r}: {exc}") from None
         shutil.rmtree(doomed, ignore_errors=True)
         _sync_folder(self.folder)
+
+
+def _write_temporary(folder: Path, meta: Mapping[str, object], toc: TheoryOfChange) -> Path:
+    """A version file, written whole and synced to disk under a temporary name: a line of
+    metadata with the body's checksum, then the map's canonical JSON."""
+    body = dumps(toc).encode("utf-8")
+    meta = {**meta, "sha256": hashlib.sha256(body).hexdigest()}
+    temporary = folder / f"{_TEMPORARY}{uuid.uuid4().hex}"
+    with open(temporary, "xb") as file:
+        file.write(json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n" + body)
+        file.flush()
+        os.fsync(file.fileno())
+    return temporary
 
 
 def _remove_stale_temporaries(folder: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
 from coprod_toc.format import from_document, to_document
+from coprod_toc.format.document import erase_participant_in
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
 from coprod_toc.store import Store, VersionInfo, check_save
@@ -67,6 +68,14 @@ class MemoryStore(Store):
         with self._lock:
             if self._maps.pop(name, None) is None:
                 raise MapNotFoundError(f"no map named {name!r}")
+
+    def erase_participant(self, participant: str) -> int:
+        with self._lock:
+            return sum(
+                erase_participant_in(document, participant)
+                for versions in self._maps.values()
+                for _, document in versions
+            )
 
     def _versions(self, name: str) -> _Versions:
         with self._lock:

@@ -27,6 +27,7 @@ from coprod_toc.format.rows import (
     RememberedMaps,
     Snapshot,
     collection_paused,
+    header_without,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
@@ -293,6 +294,23 @@ class SQLiteStore(Store):
                 ),
             )
         return toc
+
+    def erase_participant(self, participant: str) -> int:
+        rewritten = 0
+        with self._transaction("IMMEDIATE") as conn:
+            rows = conn.execute(
+                "SELECT map, version, header FROM versions WHERE header LIKE ?",
+                (f"%{participant}%",),
+            ).fetchall()
+            for name, version, header in rows:
+                erased = header_without(header, participant)
+                if erased is not None:
+                    conn.execute(
+                        "UPDATE versions SET header = ? WHERE map = ? AND version = ?",
+                        (erased, name, version),
+                    )
+                    rewritten += 1
+        return rewritten
 
     def list(self) -> list[str]:
         with self._transaction() as conn:

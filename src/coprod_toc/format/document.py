@@ -25,6 +25,7 @@ import attrs
 from coprod_toc._gc import collection_paused
 from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
+from coprod_toc.evidence import Evidence
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import (
     Activity,
@@ -53,7 +54,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "activities": Activity,
 }
 _TOP_KEYS = frozenset(
-    {"$schema", "format", "version", "title", "external_ref", "problem", "assumptions"}
+    {"$schema", "format", "version", "title", "external_ref", "problem", "assumptions", "evidence"}
     | _SECTIONS.keys()
 )
 
@@ -134,7 +135,28 @@ def _before_nodes(toc: TheoryOfChange) -> dict[str, Any]:
 
 
 def _after_nodes(toc: TheoryOfChange) -> dict[str, Any]:
-    return {"assumptions": [_record(a) for a in toc.assumptions()]}
+    tail: dict[str, Any] = {"assumptions": [_record(a) for a in toc.assumptions()]}
+    if toc.evidence:
+        tail["evidence"] = toc.evidence.to_document()
+    return tail
+
+
+def erase_participant_in(document: dict[str, Any], participant: str) -> bool:
+    """Remove one person from the ``evidence`` of a document or store header, in place.
+
+    Stores call it on every version they keep. Returns whether anything changed.
+    """
+    data = document.get("evidence")
+    if not data:
+        return False
+    evidence = Evidence.from_document(data)
+    if not evidence.erase_participant(participant):
+        return False
+    if evidence:
+        document["evidence"] = evidence.to_document()
+    else:
+        del document["evidence"]
+    return True
 
 
 def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
@@ -352,6 +374,8 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
             toc.add_assumption_record(assumption)
         except CoprodTocError as exc:
             raise FormatError(exc.message, path=path) from None
+    if "evidence" in data:
+        toc.evidence = Evidence.from_document(data["evidence"])
     return toc
 
 

@@ -31,6 +31,7 @@ from coprod_toc.format.document import (
     FORMAT_NAME,
     FORMAT_VERSION,
     _record,
+    erase_participant_in,
     from_document,
     map_header,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Snapshot",
     "collection_paused",
     "header_body",
+    "header_without",
     "link_body",
     "loaded_snapshot",
     "map_from_rows",
@@ -78,6 +80,15 @@ def link_body(link: Link) -> str:
     record = _record(link)
     del record["source"], record["target"]
     return _json(record)
+
+
+def header_without(header: str, participant: str) -> str | None:
+    """A stored header with one person erased from its evidence; ``None`` if they are not in
+    it (how table-based stores apply the right to erasure to every version they keep)."""
+    if participant not in header:
+        return None
+    document = json.loads(header)
+    return _json(document) if erase_participant_in(document, participant) else None
 
 
 def header_body(toc: TheoryOfChange) -> str:

@@ -31,6 +31,7 @@ from coprod_toc.format.rows import (
     RememberedMaps,
     Snapshot,
     collection_paused,
+    header_without,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
@@ -350,6 +351,25 @@ class SQLStore(ct.Store):
             for table in (versions, nodes, links):
                 conn.execute(table.delete().where(table.c.map == name))
         self._remembered.forget(name)
+
+    def erase_participant(self, participant: str) -> int:
+        rewritten = 0
+        with self._failures(), self.engine.begin() as conn:
+            found = conn.execute(
+                sa.select(versions.c.map, versions.c.version, versions.c.header).where(
+                    versions.c.header.contains(participant, autoescape=True)
+                )
+            ).all()
+            for name, version, header in found:
+                erased = header_without(header, participant)
+                if erased is not None:
+                    conn.execute(
+                        versions.update()
+                        .where(versions.c.map == name, versions.c.version == version)
+                        .values(header=erased)
+                    )
+                    rewritten += 1
+        return rewritten
 
     def close(self) -> None:
         with self._lock:

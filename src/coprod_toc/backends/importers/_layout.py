@@ -1,0 +1,298 @@
+"""From a tool's columns to the neutral table: the part every importer shares.
+
+An importer says what each column is (:class:`Column`): the respondent's identifier, the
+submission time, a completion flag, personal data, the tool's own bookkeeping, or a
+question. :func:`build_table` does the rest the same way for every tool: rows past the
+headers become :class:`SurveyResponse`, blank rows are skipped, personal data is left out
+and e-mail addresses and the respondent's own names are removed from free text.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import operator
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from coprod_toc.backends.importers._read import Rows
+from coprod_toc.errors import FormatError
+from coprod_toc.survey import SurveyQuestion, SurveyResponse, SurveyTable
+
+__all__ = [
+    "Column",
+    "Role",
+    "build_table",
+    "choose_respondent",
+    "header_cells",
+    "personal_role",
+    "question_column",
+    "slug",
+    "unique_keys",
+]
+
+
+class Role(enum.Enum):
+    RESPONDENT = "respondent"  # identifies the person; becomes the (pseudonymised) key
+    SUBMITTED = "submitted"
+    COMPLETE = "complete"  # a flag: the tool's "finished" column
+    PERSONAL = "personal"  # names, e-mail, IP, location: left out unless asked for
+    NAME = "name"  # personal, and also scrubbed from the row's free text
+    META = "meta"  # the tool's bookkeeping
+    QUESTION = "question"
+
+
+@attrs.frozen
+class Column:
+    """One column of a file: where it is, its header, what it holds."""
+
+    index: int
+    header: str
+    role: Role
+    question: SurveyQuestion | None = None
+
+
+def question_column(
+    index: int, header: str, key: str, text: str | None, sub_item: str | None = None, **more: Any
+) -> Column:
+    """A column of answers to one question (or one sub-item of it)."""
+    question = SurveyQuestion(key=key, text=text, sub_item=sub_item, column=index + 1, **more)
+    return Column(index, header, Role.QUESTION, question)
+
+
+def choose_respondent(columns: list[Column], wanted: str | None, source: str) -> list[Column]:
+    """Make the column headed (or keyed) ``wanted`` the respondent's identifier.
+
+    The user names it when the tool's own id is per submission but the survey asked for a
+    participant code, so that before and after answers can be paired.
+    """
+    if wanted is None:
+        return columns
+    chosen = [
+        c for c in columns
+        if wanted in (c.header, c.question.key if c.question else None)
+    ]  # fmt: skip
+    if not chosen:
+        headers = ", ".join(c.header for c in columns[:30])
+        raise FormatError(
+            f"no column {wanted!r} to identify respondents (columns: {headers})", source=source
+        )
+    index = chosen[0].index
+    return [
+        Column(c.index, c.header, Role.RESPONDENT)
+        if c.index == index
+        else (Column(c.index, c.header, Role.PERSONAL) if c.role is Role.RESPONDENT else c)
+        for c in columns
+    ]
+
+
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A short, stable key from a question's text: lower case letters, digits and ``_``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    return words[:limit].rstrip("_") or "q"
+
+
+def unique_keys(keys: Iterable[str]) -> list[str]:
+    """Keys made unique by position: the second ``q`` becomes ``q_2``, the third ``q_3``."""
+    seen: dict[str, int] = {}
+    taken = set()
+    result = []
+    for key in keys:
+        count = seen.get(key, 0) + 1
+        seen[key] = count
+        candidate = key if count == 1 else f"{key}_{count}"
+        while candidate in taken:
+            count += 1
+            candidate = f"{key}_{count}"
+        taken.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def header_cells(row: Sequence[str | None]) -> list[str]:
+    """A header row as stripped texts ('' for empty cells), without a leading BOM."""
+    cells = [(c or "").strip() for c in row]
+    if cells and cells[0].startswith("\ufeff"):
+        cells[0] = cells[0][1:]
+    return cells
+
+
+#: Headers (lower case, words only) of columns that identify a person: left out by default.
+PERSONAL_HEADERS = frozenset(
+    {
+        "email", "email address", "e mail", "e mail address", "ip address", "ipaddress",
+        "phone", "phone number", "telephone", "mobile", "address", "postcode", "post code",
+        "date of birth", "dob", "nhs number",
+    }
+)  # fmt: skip
+#: Headers of columns holding a person's name: left out, and scrubbed from free text.
+NAME_HEADERS = frozenset(
+    {"name", "first name", "last name", "full name", "surname", "your name", "forename"}
+)
+
+
+def personal_role(header: str) -> Role | None:
+    """NAME or PERSONAL for a header that names a person's details (the last part of a
+    group path, in any case, with ``_`` or ``-`` for spaces), else ``None``."""
+    words = re.sub(r"[_\-]+", " ", re.split(r"[/]", header)[-1]).strip().lower()
+    if words in NAME_HEADERS:
+        return Role.NAME
+    if words in PERSONAL_HEADERS:
+        return Role.PERSONAL
+    return None
+
+
+def _scientific(key: str) -> bool:
+    return bool(re.fullmatch(r"\d(?:\.\d+)?E\+\d+", key, re.IGNORECASE))
+
+
+def build_table(
+    rows: Rows,
+    *,
+    format: str,
+    header_rows: int,
+    columns: Sequence[Column],
+    complete: Callable[[str | None], bool | None] | None = None,
+    keep_personal: bool = False,
+    dayfirst: bool | None = None,
+    notes: Iterable[str] = (),
+    skip: Callable[[list[str | None]], bool] | None = None,
+) -> SurveyTable:
+    """The neutral table for a file whose columns the importer has classified.
+
+    With ``keep_personal`` the personal columns become questions too (the caller asked for
+    names or e-mail addresses); otherwise they are left out and named in the notes.
+    """
+    by_role: dict[Role, list[Column]] = {role: [] for role in Role}
+    for column in columns:
+        by_role[column.role].append(column)
+    personal = by_role[Role.PERSONAL] + by_role[Role.NAME]
+    questions = [c for c in by_role[Role.QUESTION] if c.question is not None]
+    keys_taken = {c.question.key for c in questions if c.question}
+    if keep_personal:
+        questions += [
+            question_column(c.index, c.header, unique_key(c.header, keys_taken), c.header)
+            for c in personal
+        ]
+    if not questions:
+        raise FormatError("the file has no question columns", source=rows.source)
+    keys = [c.question.key for c in questions if c.question]
+    if len(set(keys)) != len(keys):
+        raise FormatError(f"question keys repeat: {keys}", source=rows.source)
+    # Several identifier columns are tried in order: the first filled one names the person
+    # (MS Forms: the e-mail address unless the form is anonymous, then the ID).
+    respondents = [c.index for c in by_role[Role.RESPONDENT]]
+    submitted = by_role[Role.SUBMITTED][0].index if by_role[Role.SUBMITTED] else None
+    flag = by_role[Role.COMPLETE][0].index if by_role[Role.COMPLETE] and complete else None
+    names = [c.index for c in by_role[Role.NAME]]
+    indices = [c.index for c in questions]
+    width = max(c.index for c in columns) + 1
+    pick: Callable[[list[str | None]], tuple[str | None, ...]] = (
+        operator.itemgetter(*indices) if len(indices) > 1 else (lambda cells: (cells[indices[0]],))
+    )
+    source = rows.source
+
+    scrubbers: list[re.Pattern[str] | None] = []
+
+    def all_names() -> re.Pattern[str] | None:
+        # Names from every row, not only the respondent's own: people name each other. One
+        # pass over the name columns, the first time the responses are read; skipped when
+        # the first thousand rows hold no name (the survey did not collect them), leaving
+        # each row's own names to be scrubbed as it is read.
+        if not scrubbers:
+            found: set[str] = set()
+            name_cells = operator.itemgetter(*names) if len(names) > 1 else None
+            for count, (_, cells) in enumerate(itertools.islice(rows.open(), header_rows, None)):
+                if count == 1000 and not any(found):
+                    break
+                if len(cells) < width:
+                    continue
+                picked = name_cells(cells) if name_cells else (cells[names[0]],)
+                found.update(n for n in picked if n)
+            scrubbers.append(_names_pattern(found))
+        return scrubbers[0]
+
+    def responses() -> Iterator[SurveyResponse]:
+        scrub = all_names() if names and not keep_personal else None
+        emails = not keep_personal
+        for number, cells in itertools.islice(rows.open(), header_rows, None):
+            if len(cells) < width:
+                cells = cells + [None] * (width - len(cells))
+            if not any(cells) or (skip is not None and skip(cells)):
+                continue
+            key = ""
+            for index in respondents:
+                key = (cells[index] or "").strip()
+                if key and key.lower() != "anonymous":
+                    break
+                key = ""
+            # Blank cells stay "" (or None from a spreadsheet): cheaper than rewriting them.
+            values = pick(cells)
+            if emails and "@" in "\x1f".join(filter(None, values)):
+                values = tuple(EMAIL.sub("[email removed]", v) if v else v for v in values)
+            own = scrub or (_names_pattern([cells[i] for i in names]) if names and emails else None)
+            if own is not None:
+                values = tuple(own.sub("[name removed]", v) if v else v for v in values)
+            yield SurveyResponse(
+                row=number,
+                respondent_key=key or f"row-{number}",
+                submitted_raw=(cells[submitted] or None) if submitted is not None else None,
+                values=values,
+                complete=complete(cells[flag]) if flag is not None and complete else None,
+            )
+
+    left_out = (
+        [f"left out personal data: {', '.join(_header(c) for c in personal)}"]
+        if (personal and not keep_personal)
+        else []
+    )
+    sample = [
+        (cells[respondents[0]] or "").strip()
+        for _, cells in itertools.islice(rows.open(), header_rows, header_rows + 1000)
+        if respondents and len(cells) > respondents[0]
+    ]
+    warnings = []
+    if any(_scientific(k) for k in sample):
+        warnings.append(
+            "some respondent ids look like numbers a spreadsheet rewrote (such as "
+            f"{next(k for k in sample if _scientific(k))}); they may no longer be unique: "
+            "export again without opening the file in Excel"
+        )
+    return SurveyTable(
+        source=source,
+        format=format,
+        questions=[c.question for c in questions if c.question],
+        rows=responses,
+        notes=(*rows.notes, *notes, *left_out, *warnings),
+        dayfirst=dayfirst,
+    )
+
+
+def _names_pattern(names: Iterable[str | None]) -> re.Pattern[str] | None:
+    """A pattern matching any of these names as whole words, longest first."""
+    kept = sorted({n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True)
+    if not kept:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in kept) + r")\b", re.IGNORECASE)
+
+
+def _header(column: Column) -> str:
+    return column.header or f"column {column.index + 1}"
+
+
+def unique_key(header: str, taken: set[str]) -> str:
+    key = base = slug(header)
+    count = 1
+    while key in taken:
+        count += 1
+        key = f"{base}_{count}"
+    taken.add(key)
+    return key

@@ -1,0 +1,86 @@
+"""Any CSV, TSV or XLSX with one header row: the fallback when no survey tool is recognised."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from coprod_toc.backends.importers._base import Importer, Options
+from coprod_toc.backends.importers._layout import (
+    Column,
+    Role,
+    header_cells,
+    personal_role,
+    question_column,
+    slug,
+    unique_keys,
+)
+from coprod_toc.backends.importers._read import Rows
+from coprod_toc.errors import FormatError
+from coprod_toc.survey import SurveyTable
+
+__all__ = ["GenericImporter", "classify_generic"]
+
+_RESPONDENT = ("respondent id", "respondent", "participant id", "participant", "record_id",
+               "response id", "responseid", "id", "participant code", "code")  # fmt: skip
+_SUBMITTED = ("timestamp", "submitted at", "submitted", "submission date", "completion time",
+              "end date", "date")  # fmt: skip
+
+
+def classify_generic(headers: list[str]) -> list[Column]:
+    """Columns of a plain table: an id and a date column found by name, personal data by
+    name, every other column a question keyed by its header."""
+    lowered = [h.lower() for h in headers]
+    respondent = next((lowered.index(n) for n in _RESPONDENT if n in lowered), None)
+    submitted = next((lowered.index(n) for n in _SUBMITTED if n in lowered), None)
+    keys = list(unique_keys(slug(h) if h else f"column_{i + 1}" for i, h in enumerate(headers)))
+    columns = []
+    for index, (header, key) in enumerate(zip(headers, keys, strict=True)):
+        if index == respondent:
+            columns.append(Column(index, header, Role.RESPONDENT))
+        elif index == submitted:
+            columns.append(Column(index, header, Role.SUBMITTED))
+        elif (role := personal_role(header)) is not None:
+            columns.append(Column(index, header, role))
+        else:
+            columns.append(question_column(index, header, key, header or None))
+    return columns
+
+
+class GenericImporter(Importer):
+    name: ClassVar[str] = "generic"
+    description: ClassVar[str] = (
+        "any CSV, TSV or XLSX with one header row (respondent=, submitted= name the columns)"
+    )
+    options: ClassVar[tuple[str, ...]] = ("submitted",)
+    fallback: ClassVar[bool] = True
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        return len(rows) >= 2 and len(rows[0]) >= 2 and all(rows[0])
+
+    def build(self, rows: Rows, options: Options) -> SurveyTable:
+        first = rows.head(1)
+        if not first or len(first[0]) < 2:
+            raise FormatError(
+                "the file has no header row of two columns or more", source=rows.source
+            )
+        headers = header_cells(first[0])
+        columns = classify_generic(headers)
+        submitted = options.get("submitted", str)
+        if submitted is not None:
+            if submitted not in headers:
+                raise FormatError(
+                    f"no column {submitted!r} for the submission time", source=rows.source
+                )
+            index = headers.index(submitted)
+            columns = [
+                Column(c.index, c.header, Role.SUBMITTED)
+                if c.index == index
+                else (Column(c.index, c.header, Role.META) if c.role is Role.SUBMITTED else c)
+                for c in columns
+            ]
+        return self.table(
+            rows,
+            options,
+            columns,
+            header_rows=1,
+        )

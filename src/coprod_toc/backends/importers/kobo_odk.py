@@ -1,0 +1,128 @@
+"""KoboToolbox exports (CSV or XLSX) and ODK Central's CSV: both run on XLSForm.
+
+Kobo ends its header with ``_uuid``, ``_submission_time`` and ``_index`` (its CSV uses
+``;`` and quotes every field; group paths use ``/``). ODK Central starts with
+``SubmissionDate`` and ``meta-instanceID`` and ends with ``KEY`` and its review columns
+(group paths use ``-``). Values are codes, or labels when Kobo exported labels. A
+select-multiple question is one column of space-joined codes and/or one ``q/choice`` column
+of 1/0 per choice. Pass ``form=`` (the XLSForm) to label codes and split choices.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from coprod_toc.backends.importers._base import Importer, Options
+from coprod_toc.backends.importers._layout import (
+    Column,
+    Role,
+    header_cells,
+    personal_role,
+    question_column,
+)
+from coprod_toc.backends.importers._read import Rows
+from coprod_toc.backends.importers.xlsform import XLSForm, read_xlsform
+from coprod_toc.errors import FormatError
+from coprod_toc.survey import SurveyTable
+
+__all__ = ["KoboImporter", "OdkCentralImporter"]
+
+#: Headers every form may carry that say who or where someone is.
+PERSONAL = frozenset(
+    {"username", "phonenumber", "deviceid", "simserial", "subscriberid", "email",
+     "_submitted_by", "SubmitterID", "SubmitterName", "DeviceID", "_geolocation"}
+)  # fmt: skip
+KOBO_META = frozenset(
+    {"start", "end", "today", "audit", "_id", "_validation_status", "_notes", "_status",
+     "_tags", "_index", "__version__", "_version_", "_xform_id_string", "meta/instanceID",
+     "meta/rootUuid", "meta/deprecatedID", "formhub/uuid", "_attachments", "_parent_index",
+     "_parent_table_name"}
+)  # fmt: skip
+ODK_META = frozenset(
+    {"meta-instanceID", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
+     "Edits", "FormVersion", "start", "end", "today", "meta-audit"}
+)  # fmt: skip
+
+
+def _form_columns(
+    headers: list[str], form: XLSForm | None, meta: frozenset[str], roles: dict[str, Role]
+) -> list[Column]:
+    present = set(headers)
+    columns = []
+    for index, header in enumerate(headers):
+        base, _, choice = header.rpartition("/")
+        if header in roles:
+            columns.append(Column(index, header, roles[header]))
+        elif header in PERSONAL or header.rsplit("/", 1)[-1] in PERSONAL:
+            columns.append(Column(index, header, Role.PERSONAL))
+        elif (role := personal_role(header.replace("-", "/"))) is not None:
+            columns.append(Column(index, header, role))
+        elif header in meta or header.startswith("_"):
+            columns.append(Column(index, header, Role.META))
+        elif base and base in present:
+            # q/choice beside q: one column of 1/0 per choice.
+            asked = form.find(base) if form else None
+            text = asked.label if asked and asked.label else base
+            label = asked.choices.get(choice, choice) if asked else choice
+            columns.append(question_column(index, header, header, text, label))
+        elif any(h.startswith(header + "/") for h in present) and header not in roles:
+            # The joined column of a select-multiple that also has split columns: the
+            # split ones say the same thing unambiguously.
+            columns.append(Column(index, header, Role.META))
+        else:
+            asked = form.find(header) if form else None
+            columns.append(
+                question_column(
+                    index,
+                    header,
+                    header,
+                    asked.label if asked and asked.label else header,
+                    labels=asked.choices if asked else None,
+                    separator=" " if asked and asked.multiple else None,
+                )
+            )
+    return columns
+
+
+class _FormImporter(Importer):
+    options: ClassVar[tuple[str, ...]] = ("form",)
+    meta: ClassVar[frozenset[str]] = frozenset()
+    roles: ClassVar[dict[str, Role]] = {}
+
+    def build(self, rows: Rows, options: Options) -> SurveyTable:
+        head = rows.head(2)
+        if not head:
+            raise FormatError("the file is empty", source=rows.source)
+        headers = header_cells(head[0])
+        # Kobo's HXL option adds a second header row of #tags.
+        tagged = len(head) > 1 and all(not c or c.startswith("#") for c in header_cells(head[1]))
+        form_path = options.get("form", (str, object))
+        form = read_xlsform(form_path) if form_path is not None else None
+        columns = _form_columns(headers, form, self.meta, self.roles)
+        notes = (
+            [] if form else ["values are codes as the tool wrote them: pass form= to label them"]
+        )
+        return self.table(rows, options, columns, header_rows=2 if tagged else 1, notes=notes)
+
+
+class KoboImporter(_FormImporter):
+    name: ClassVar[str] = "kobo"
+    description: ClassVar[str] = "KoboToolbox data export (CSV or XLSX; form= labels the codes)"
+    meta: ClassVar[frozenset[str]] = KOBO_META
+    roles: ClassVar[dict[str, Role]] = {
+        "_uuid": Role.RESPONDENT,
+        "_submission_time": Role.SUBMITTED,
+    }
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        return {"_uuid", "_submission_time"} <= set(rows[0])
+
+
+class OdkCentralImporter(_FormImporter):
+    name: ClassVar[str] = "odk-central"
+    description: ClassVar[str] = "ODK Central CSV export (form= labels the codes)"
+    meta: ClassVar[frozenset[str]] = ODK_META
+    roles: ClassVar[dict[str, Role]] = {"KEY": Role.RESPONDENT, "SubmissionDate": Role.SUBMITTED}
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        return rows[0][0] == "SubmissionDate" and {"meta-instanceID", "KEY"} <= set(rows[0])

@@ -1,0 +1,81 @@
+"""LimeSurvey response exports with question-code headings (CSV, comma or semicolon).
+
+Columns start ``id, submitdate, lastpage, startlanguage``; an empty ``submitdate`` marks an
+unfinished response. Sub-questions are ``Q3[SQ001]`` (R and SPSS exports write
+``Q3_SQ001``), with ``Q3[other]`` and ``Q3[SQ001comment]`` beside them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from coprod_toc.backends.importers._base import Importer, Options
+from coprod_toc.backends.importers._layout import (
+    Column,
+    Role,
+    header_cells,
+    question_column,
+)
+from coprod_toc.backends.importers._read import Rows
+from coprod_toc.errors import FormatError
+from coprod_toc.survey import SurveyTable
+
+__all__ = ["LimeSurveyImporter"]
+
+_ROLES = {
+    "token": Role.RESPONDENT,  # the participant's access code: the same person across surveys
+    "id": Role.RESPONDENT,
+    "submitdate": Role.SUBMITTED,
+    "lastpage": Role.META,
+    "startlanguage": Role.META,
+    "seed": Role.META,
+    "startdate": Role.META,
+    "datestamp": Role.META,
+    "refurl": Role.META,
+    "ipaddr": Role.PERSONAL,
+    "interviewtime": Role.META,
+    "firstname": Role.NAME,
+    "lastname": Role.NAME,
+    "email": Role.PERSONAL,
+}
+_SUB = re.compile(r"([^\[\]]+)\[([^\[\]]+)\]")
+_TIMING = re.compile(r"(?:groupTime\d+|.+Time)")
+
+
+class LimeSurveyImporter(Importer):
+    name: ClassVar[str] = "limesurvey"
+    description: ClassVar[str] = "LimeSurvey responses exported with question-code headings"
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        return list(rows[0][:4]) == ["id", "submitdate", "lastpage", "startlanguage"]
+
+    def build(self, rows: Rows, options: Options) -> SurveyTable:
+        first = rows.head(1)
+        headers = header_cells(first[0]) if first else []
+        if headers[:2] != ["id", "submitdate"]:
+            raise FormatError("a LimeSurvey export starts with id, submitdate", source=rows.source)
+        # The token comes first among respondent columns when the survey uses one.
+        order = sorted(range(len(headers)), key=lambda i: headers[i] != "token")
+        columns = []
+        for index in order:
+            header = headers[index]
+            role = _ROLES.get(header)
+            if role is not None:
+                columns.append(Column(index, header, role))
+                if header == "submitdate":
+                    columns.append(Column(index, header, Role.COMPLETE))
+            elif _TIMING.fullmatch(header) and not _SUB.fullmatch(header):
+                columns.append(Column(index, header, Role.META))
+            else:
+                sub = _SUB.fullmatch(header)
+                code, item = (sub.group(1), sub.group(2)) if sub else (header, None)
+                columns.append(question_column(index, header, header, code, item))
+        columns.sort(key=lambda c: c.index if c.role is not Role.RESPONDENT else -1)
+        return self.table(
+            rows,
+            options,
+            columns,
+            header_rows=1,
+            complete=lambda value: bool(value and value.strip()),
+        )

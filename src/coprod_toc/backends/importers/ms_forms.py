@@ -1,0 +1,100 @@
+"""Microsoft Forms: the XLSX of responses.
+
+One header row: ``ID, Start time, Completion time, Email, Name`` (in the form owner's
+language), then ``Last modified time`` and quiz columns, then the questions. Multi-choice and
+ranking cells are joined with ``;`` and end with one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import ClassVar
+
+import attrs
+
+from coprod_toc.backends.importers._base import Importer, Options
+from coprod_toc.backends.importers._layout import (
+    Column,
+    Role,
+    header_cells,
+    question_column,
+    slug,
+    unique_keys,
+)
+from coprod_toc.backends.importers._read import Rows
+from coprod_toc.errors import FormatError
+from coprod_toc.survey import SurveyTable
+
+__all__ = ["MicrosoftFormsImporter"]
+
+#: The first five headers in the languages forms are commonly made in (lower case).
+FIRST_HEADERS = (
+    ("id", "start time", "completion time", "email", "name"),
+    ("id", "hora de inicio", "hora de finalización", "correo electrónico", "nombre"),
+    ("id", "heure de début", "heure de fin", "adresse de messagerie", "nom"),
+    ("id", "startzeit", "fertigstellungszeit", "e-mail", "name"),
+    ("id", "ora di inizio", "ora di completamento", "posta elettronica", "nome"),
+    ("id", "begintijd", "tijdstip van voltooiing", "e-mail", "naam"),
+    ("id", "hora de início", "hora de conclusão", "email", "nome"),
+    ("id", "amser dechrau", "amser cwblhau", "e-bost", "enw"),
+)
+_META = re.compile(
+    r"(last modified time|total points|quiz feedback|points - .*|feedback - .*)", re.I
+)
+
+
+def _title(header: str) -> str:
+    return header.replace("**", "").strip()
+
+
+class MicrosoftFormsImporter(Importer):
+    name: ClassVar[str] = "ms-forms"
+    description: ClassVar[str] = "Microsoft Forms responses (XLSX)"
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        first = tuple(h.lower() for h in rows[0][:5])
+        return head.startswith(b"PK") and first in FIRST_HEADERS
+
+    def build(self, rows: Rows, options: Options) -> SurveyTable:
+        first = rows.head(1)
+        if not first:
+            raise FormatError("the workbook's first sheet is empty", source=rows.source)
+        headers = header_cells(first[0])
+        titles = [_title(h) for h in headers]
+        keys = unique_keys(slug(t) for t in titles)
+        columns: list[Column] = [
+            # The e-mail address names the person across forms; "anonymous" forms fall back
+            # to the ID, which counts responses within this form only.
+            Column(3, headers[3], Role.RESPONDENT),
+            Column(0, headers[0], Role.RESPONDENT),
+            Column(1, headers[1], Role.META),
+            Column(2, headers[2], Role.SUBMITTED),
+            Column(4, headers[4], Role.NAME),
+        ]
+        for index in range(5, len(headers)):
+            if _META.fullmatch(titles[index]):
+                columns.append(Column(index, headers[index], Role.META))
+            else:
+                columns.append(question_column(index, headers[index], keys[index], titles[index]))
+        table = self.table(
+            rows,
+            options,
+            columns,
+            header_rows=1,
+        )
+        return _with_separators(table)
+
+
+def _with_separators(table: SurveyTable) -> SurveyTable:
+    """Mark as multi-choice every question whose filled cells all end with ``;``."""
+    ending: dict[int, bool] = {}
+    for response in itertools.islice(table.rows(), 1000):
+        for index, value in enumerate(response.values):
+            if value:
+                ending[index] = ending.get(index, True) and value.rstrip().endswith(";")
+    questions = [
+        attrs.evolve(q, separator=";") if ending.get(i) else q
+        for i, q in enumerate(table.questions)
+    ]
+    return attrs.evolve(table, questions=questions)

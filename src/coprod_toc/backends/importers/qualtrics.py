@@ -1,0 +1,150 @@
+"""Qualtrics CSV/TSV exports: the current three-header-row layout and the legacy one.
+
+Current: row 1 the export tags (``ResponseId``, ``Q1``, ``Q2_3``, ``Q5_4_TEXT``), row 2 the
+question text in the exporting user's language (``question - statement`` for grids), row 3
+JSON with the ``ImportId``. Columns are keyed on row 1 and told apart by rows 1 and 3, never
+by row 2. Legacy: row 1 ``V1…V10, Q1…`` (names may repeat), row 2 ``ResponseID, …`` and the
+question text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from coprod_toc.backends.importers._base import Importer, Options
+from coprod_toc.backends.importers._layout import (
+    Column,
+    Role,
+    header_cells,
+    question_column,
+    unique_keys,
+)
+from coprod_toc.backends.importers._read import Rows
+from coprod_toc.errors import FormatError
+from coprod_toc.survey import SurveyTable
+
+__all__ = ["QualtricsImporter", "QualtricsLegacyImporter"]
+
+_ROLES = {
+    "StartDate": Role.META,
+    "EndDate": Role.META,
+    "Status": Role.META,
+    "IPAddress": Role.PERSONAL,
+    "Progress": Role.META,
+    "Duration (in seconds)": Role.META,
+    "Finished": Role.COMPLETE,
+    "RecordedDate": Role.SUBMITTED,
+    "ResponseId": Role.RESPONDENT,
+    "RecipientLastName": Role.NAME,
+    "RecipientFirstName": Role.NAME,
+    "RecipientEmail": Role.PERSONAL,
+    "ExternalReference": Role.META,
+    "ExternalDataReference": Role.META,
+    "LocationLatitude": Role.PERSONAL,
+    "LocationLongitude": Role.PERSONAL,
+    "LocationAccuracy": Role.PERSONAL,
+    "DistributionChannel": Role.META,
+    "UserLanguage": Role.META,
+}
+_LEGACY_ROLES = {
+    "ResponseID": Role.RESPONDENT,
+    "ResponseSet": Role.META,
+    "Name": Role.NAME,
+    "EmailAddress": Role.PERSONAL,
+    "IPAddress": Role.PERSONAL,
+    "Status": Role.META,
+    "StartDate": Role.META,
+    "EndDate": Role.SUBMITTED,
+    "Finished": Role.COMPLETE,
+    "ExternalDataReference": Role.META,
+    "LocationLatitude": Role.PERSONAL,
+    "LocationLongitude": Role.PERSONAL,
+    "LocationAccuracy": Role.PERSONAL,
+}
+_IMPORT_ID = re.compile(r"""\{\s*["']ImportId["']""")
+_SUB_ITEM = re.compile(r".+_\d+(?:_TEXT)?")
+
+
+def finished(value: str | None) -> bool | None:
+    if value is None or not value.strip():
+        return None
+    return value.strip().lower() in ("true", "1")
+
+
+def _text_and_item(key: str, text: str) -> tuple[str, str | None]:
+    """Row 2 split into the question and its grid statement or choice."""
+    if text.endswith(" - Selected Choice"):
+        return text.removesuffix(" - Selected Choice"), None
+    if key.endswith("_TEXT") and " - " in text:
+        question, _, item = text.partition(" - ")
+        return question, item
+    if _SUB_ITEM.fullmatch(key) and " - " in text:
+        question, _, item = text.rpartition(" - ")
+        return question, item
+    return text, None
+
+
+def _columns(keys: list[str], texts: list[str], roles: dict[str, Role]) -> list[Column]:
+    unique = unique_keys(k or f"column_{i + 1}" for i, k in enumerate(keys))
+    columns = []
+    seen_roles: set[str] = set()
+    for index, (key, header, text) in enumerate(zip(unique, keys, texts, strict=True)):
+        role = roles.get(header)
+        if role is not None and header not in seen_roles:
+            seen_roles.add(header)
+            columns.append(Column(index, header, role))
+        else:
+            question, item = _text_and_item(header, text or header)
+            columns.append(question_column(index, header, key, question, item))
+    return columns
+
+
+class QualtricsImporter(Importer):
+    name: ClassVar[str] = "qualtrics"
+    description: ClassVar[str] = "Qualtrics CSV or TSV export with three header rows"
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        return len(rows) > 2 and any(_IMPORT_ID.match(c) for c in rows[2] if c)
+
+    def build(self, rows: Rows, options: Options) -> SurveyTable:
+        head = rows.head(3)
+        if len(head) < 3:
+            raise FormatError("a Qualtrics export has three header rows", source=rows.source)
+        keys, texts = header_cells(head[0]), header_cells(head[1])
+        texts += [""] * (len(keys) - len(texts))
+        return self.table(
+            rows,
+            options,
+            _columns(keys, texts[: len(keys)], _ROLES),
+            header_rows=3,
+            complete=finished,
+        )
+
+
+class QualtricsLegacyImporter(Importer):
+    name: ClassVar[str] = "qualtrics-legacy"
+    description: ClassVar[str] = "Qualtrics legacy CSV export (V1…V10 and two header rows)"
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        return rows[0][0] == "V1" and len(rows) > 1 and rows[1][0] == "ResponseID"
+
+    def build(self, rows: Rows, options: Options) -> SurveyTable:
+        head = rows.head(2)
+        if len(head) < 2:
+            raise FormatError("a legacy Qualtrics export has two header rows", source=rows.source)
+        tags, texts = header_cells(head[0]), header_cells(head[1])
+        texts += [""] * (len(tags) - len(texts))
+        # The metadata columns are told by row 2 (row 1 only says V1…V10), each once.
+        roles = dict(_LEGACY_ROLES)
+        columns = []
+        for column in _columns(tags, texts[: len(tags)], {}):
+            role = roles.pop(texts[column.index], None)
+            columns.append(Column(column.index, texts[column.index], role) if role else column)
+        return self.table(
+            rows,
+            options,
+            columns,
+            header_rows=2,
+            complete=finished,
+        )

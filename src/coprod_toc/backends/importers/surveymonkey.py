@@ -1,0 +1,83 @@
+"""SurveyMonkey "All individual responses", expanded columns, as CSV or XLSX.
+
+Row 1 holds each question's text above its first column only (the rest are filled
+forward); row 2 the sub-header: ``Response`` or ``Open-Ended Response`` for one-column
+questions, otherwise the checkbox choice or grid statement the column is for.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from coprod_toc.backends.importers._base import Importer, Options
+from coprod_toc.backends.importers._layout import (
+    Column,
+    Role,
+    header_cells,
+    question_column,
+    slug,
+    unique_keys,
+)
+from coprod_toc.backends.importers._read import Rows
+from coprod_toc.errors import FormatError
+from coprod_toc.survey import SurveyTable
+
+__all__ = ["SurveyMonkeyImporter"]
+
+_PLAIN = {"response", "open-ended response"}
+_ROLES = {
+    "respondent id": Role.RESPONDENT,
+    "collector id": Role.META,
+    "start date": Role.META,
+    "end date": Role.SUBMITTED,
+    "ip address": Role.PERSONAL,
+    "email address": Role.PERSONAL,
+    "first name": Role.NAME,
+    "last name": Role.NAME,
+    "custom data 1": Role.PERSONAL,
+    "custom data": Role.PERSONAL,
+}
+
+
+class SurveyMonkeyImporter(Importer):
+    name: ClassVar[str] = "surveymonkey"
+    description: ClassVar[str] = "SurveyMonkey individual responses, expanded (CSV or XLSX)"
+
+    def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
+        return (
+            rows[0][0] == "Respondent ID"
+            and len(rows) > 1
+            and any(c in ("Response", "Open-Ended Response") for c in rows[1])
+        )
+
+    def build(self, rows: Rows, options: Options) -> SurveyTable:
+        head = rows.head(2)
+        if len(head) < 2:
+            raise FormatError("a SurveyMonkey export has two header rows", source=rows.source)
+        first, second = header_cells(head[0]), header_cells(head[1])
+        width = max(len(first), len(second))
+        first += [""] * (width - len(first))
+        second += [""] * (width - len(second))
+        texts, current = [], ""
+        for header in first:
+            current = header or current  # row 1 names a question above its first column only
+            texts.append(current)
+        subs = [None if s.lower() in _PLAIN or s in ("", "NA") else s for s in second]
+        keys = unique_keys(
+            f"{slug(t)}[{slug(s)}]" if s else slug(t) for t, s in zip(texts, subs, strict=True)
+        )
+        columns = []
+        for index in range(width):
+            role = _ROLES.get(first[index].lower()) if first[index] else None
+            if role is not None and subs[index] is None:
+                columns.append(Column(index, first[index], role))
+            else:
+                columns.append(
+                    question_column(index, texts[index], keys[index], texts[index], subs[index])
+                )
+        return self.table(
+            rows,
+            options,
+            columns,
+            header_rows=2,
+        )

@@ -1,0 +1,415 @@
+# mypy cannot see through converter factories (the attrs plugin needs plain names), as in
+# model.py: the validators and tests check the converted types instead.
+# mypy: disable-error-code="misc"
+"""The evidence behind a map: what people said, measured and agreed to (model layer, no I/O).
+
+Participants appear only as pseudonyms. Every record says when it may be kept until
+(``retain_until``); :meth:`Evidence.erase_participant` removes one person from all of them.
+A map holds its evidence as ``toc.evidence``; the JSON format and every store keep it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+import attrs
+
+from coprod_toc.errors import FormatError, ModelError
+from coprod_toc.model import (
+    _amount,
+    _date,
+    _enum,
+    _flag,
+    _id_field,
+    _level,
+    _optional_text,
+    _required_date,
+    _strings,
+    _text,
+)
+
+__all__ = [
+    "Benefit",
+    "BenefitDomain",
+    "ConsentMethod",
+    "ConsentRecord",
+    "Evidence",
+    "EvidenceItem",
+    "EvidenceType",
+    "ItemResponse",
+    "LogbookEntry",
+    "MeasureAdministration",
+    "Participant",
+    "ProcessFeedback",
+    "Recipient",
+]
+
+
+class BenefitDomain(enum.StrEnum):
+    FEELING_VALUED = "feeling_valued"
+    CONFIDENCE = "confidence"
+    INDEPENDENCE = "independence"
+    BELONGING = "belonging"
+    KNOWLEDGE = "knowledge"
+    OTHER = "other"
+
+
+class Recipient(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    PROFESSIONAL = "professional"
+    ORGANISATION = "organisation"
+
+
+class EvidenceType(enum.StrEnum):
+    GROUP_CONVERSATION = "group_conversation"
+    SEMI_STRUCTURED_INTERVIEW = "semi_structured_interview"
+    STRUCTURED_INTERVIEW = "structured_interview"
+    LOGBOOK_ENTRY = "logbook_entry"
+    FORM_QUESTIONNAIRE = "form_questionnaire"
+    MEASURE_RESULT = "measure_result"
+    DOCUMENT = "document"
+
+
+class ConsentMethod(enum.StrEnum):
+    WRITTEN = "written"
+    VERBAL = "verbal"
+    EASY_READ = "easy_read"
+    SUPPORTED = "supported"
+    ONLINE_FORM = "online_form"
+
+
+@attrs.frozen(kw_only=True)
+class Participant:
+    """A person taking part, by pseudonym only: no name or contact lives in the store."""
+
+    id: str = _id_field()
+    role: str | None = attrs.field(default=None, converter=_optional_text("role"))
+    accessibility_needs: tuple[str, ...] = attrs.field(
+        default=(), converter=_strings("accessibility_needs")
+    )
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+
+@attrs.frozen(kw_only=True)
+class ConsentRecord:
+    """Who agreed, when, to what, how, and what they were told (UK GDPR, Art. 9)."""
+
+    participant: str = _id_field()
+    given_at: dt.date = attrs.field(converter=_required_date("given_at"))
+    purposes: tuple[str, ...] = attrs.field(converter=_strings("purposes"))
+    special_category: bool = attrs.field(default=True, converter=_flag("special_category"))
+    condition: str | None = attrs.field(default=None, converter=_optional_text("condition"))
+    method: ConsentMethod = attrs.field(
+        default=ConsentMethod.WRITTEN, converter=_enum(ConsentMethod, "method")
+    )
+    info_version: str | None = attrs.field(default=None, converter=_optional_text("info_version"))
+    supports_used: tuple[str, ...] = attrs.field(default=(), converter=_strings("supports_used"))
+    consultee: str | None = attrs.field(default=None, converter=_optional_text("consultee"))
+    withdrawn_at: dt.date | None = attrs.field(default=None, converter=_date("withdrawn_at"))
+    review_due: dt.date | None = attrs.field(default=None, converter=_date("review_due"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+    @purposes.validator
+    def _some(self, _attribute: object, value: tuple[str, ...]) -> None:
+        if not value:
+            raise ModelError("a consent record names at least one purpose")
+
+    @condition.validator
+    def _condition(self, _attribute: object, value: str | None) -> None:
+        if self.special_category and value is None:
+            raise ModelError(
+                "special-category data needs its Article 9 condition (for example "
+                "'explicit consent')"
+            )
+
+    def covers(self, purpose: str, on: dt.date | None = None) -> bool:
+        """Whether this consent, not withdrawn (by ``on``), covers ``purpose``."""
+        withdrawn = self.withdrawn_at is not None and (on is None or self.withdrawn_at <= on)
+        return purpose in self.purposes and not withdrawn
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceItem:
+    """A piece of evidence: a quote, a questionnaire answer, a document, linked to nodes."""
+
+    id: str = _id_field()
+    type: EvidenceType = attrs.field(converter=_enum(EvidenceType, "type"))
+    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
+    participants: tuple[str, ...] = attrs.field(default=(), converter=_strings("participants"))
+    nodes: tuple[str, ...] = attrs.field(default=(), converter=_strings("nodes"))
+    content: str | None = attrs.field(default=None, converter=_optional_text("content"))
+    confidence: int | None = attrs.field(default=None, converter=_level("confidence", 1, 5))
+    source: str | None = attrs.field(default=None, converter=_optional_text("source"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+
+@attrs.frozen(kw_only=True)
+class LogbookEntry:
+    """Spontaneous feedback, written down: when, about what, what was said, and whether it
+    was read back to and confirmed by the person."""
+
+    id: str = _id_field()
+    date: dt.date = attrs.field(converter=_required_date("date"))
+    subject: str = attrs.field(converter=_text("subject"))
+    note: str = attrs.field(converter=_text("note"))
+    channel: str | None = attrs.field(default=None, converter=_optional_text("channel"))
+    recorded_by: str | None = attrs.field(default=None, converter=_optional_text("recorded_by"))
+    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
+    confirmed_with_person: bool = attrs.field(
+        default=False, converter=_flag("confirmed_with_person")
+    )
+    confirmed_at: dt.date | None = attrs.field(default=None, converter=_date("confirmed_at"))
+    confirmed_by: str | None = attrs.field(default=None, converter=_optional_text("confirmed_by"))
+    nodes: tuple[str, ...] = attrs.field(default=(), converter=_strings("nodes"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.confirmed_with_person:
+            if self.confirmed_at is None or self.confirmed_by is None:
+                raise ModelError(
+                    "a confirmed entry says when (confirmed_at) and by whom (confirmed_by)"
+                )
+            if self.confirmed_at < self.date:
+                raise ModelError(
+                    f"confirmed_at {self.confirmed_at} is before the entry's date {self.date}"
+                )
+
+
+@attrs.frozen(kw_only=True)
+class Benefit:
+    """A benefit of taking part, for one recipient, in one domain, with its answer."""
+
+    id: str = _id_field()
+    recipient: Recipient = attrs.field(converter=_enum(Recipient, "recipient"))
+    domain: BenefitDomain = attrs.field(converter=_enum(BenefitDomain, "domain"))
+    description: str | None = attrs.field(default=None, converter=_optional_text("description"))
+    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
+    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
+    score: float | int | None = attrs.field(default=None, converter=_amount("score"))
+    answer: str | None = attrs.field(default=None, converter=_optional_text("answer"))
+    timepoint: str | None = attrs.field(default=None, converter=_optional_text("timepoint"))
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings("evidence"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+
+@attrs.frozen(kw_only=True)
+class ProcessFeedback:
+    """Feedback on how co-production went: a rating, what went well, what to improve."""
+
+    id: str = _id_field()
+    activity: str | None = attrs.field(default=None, converter=_optional_text("activity"))
+    question: str = attrs.field(converter=_text("question"))
+    aspect: str = attrs.field(default="rating", converter=_text("aspect"))
+    response: str | None = attrs.field(default=None, converter=_optional_text("response"))
+    rating: float | int | None = attrs.field(default=None, converter=_amount("rating"))
+    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
+    respondent_role: str | None = attrs.field(
+        default=None, converter=_optional_text("respondent_role")
+    )
+    principle: str | None = attrs.field(default=None, converter=_optional_text("principle"))
+    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+
+@attrs.frozen(kw_only=True)
+class ItemResponse:
+    """One item of a measure: its score, or why there is none (``missing``)."""
+
+    item: str = attrs.field(converter=_text("item"))
+    value: float | int | None = attrs.field(default=None, converter=_amount("value"))
+    missing: str | None = attrs.field(default=None, converter=_optional_text("missing"))
+
+
+def _responses(value: object) -> tuple[ItemResponse, ...]:
+    items = []
+    for item in value if isinstance(value, list | tuple) else ():
+        items.append(item if isinstance(item, ItemResponse) else ItemResponse(**item))
+    return tuple(items)
+
+
+@attrs.frozen(kw_only=True)
+class MeasureAdministration:
+    """One person's answers to one instrument at one time point (baseline, follow-up…)."""
+
+    id: str = _id_field()
+    participant: str = attrs.field(converter=_text("participant"))
+    instrument: str = attrs.field(converter=_text("instrument"))
+    timepoint: str = attrs.field(converter=_text("timepoint"))
+    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
+    responses: tuple[ItemResponse, ...] = attrs.field(default=(), converter=_responses)
+    administration_mode: str = attrs.field(default="self", converter=_text("administration_mode"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+
+# --------------------------------------------------------------------------- the collection
+
+_Record = (
+    Participant
+    | ConsentRecord
+    | EvidenceItem
+    | LogbookEntry
+    | Benefit
+    | ProcessFeedback
+    | MeasureAdministration
+)
+
+#: Document section → record class, in the order the document lists them.
+SECTIONS: dict[str, type[Any]] = {
+    "participants": Participant,
+    "consents": ConsentRecord,
+    "items": EvidenceItem,
+    "logbook": LogbookEntry,
+    "benefits": Benefit,
+    "feedback": ProcessFeedback,
+    "measures": MeasureAdministration,
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if attrs.has(type(value)):
+        return _as_dict(value)
+    return value
+
+
+def _as_dict(record: Any) -> dict[str, Any]:
+    out = {}
+    for field in attrs.fields(type(record)):
+        value = getattr(record, field.name)
+        if value is None or value == () or value == field.default:
+            continue  # a default read back is the same value: leaving it out loses nothing
+        out[field.name] = _plain(value)
+    return out
+
+
+def _mentions(record: Any, person: str) -> bool:
+    for name in ("id", "participant", "confirmed_by"):
+        if getattr(record, name, None) == person and (
+            name != "id" or isinstance(record, Participant)
+        ):
+            return True
+    return False
+
+
+@attrs.define(eq=True)
+class Evidence:
+    """Every evidence record of one map, by kind. Ids are unique within each kind."""
+
+    sections: ClassVar[dict[str, type[Any]]] = SECTIONS
+
+    participants: list[Participant] = attrs.field(factory=list)
+    consents: list[ConsentRecord] = attrs.field(factory=list)
+    items: list[EvidenceItem] = attrs.field(factory=list)
+    logbook: list[LogbookEntry] = attrs.field(factory=list)
+    benefits: list[Benefit] = attrs.field(factory=list)
+    feedback: list[ProcessFeedback] = attrs.field(factory=list)
+    measures: list[MeasureAdministration] = attrs.field(factory=list)
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, name) for name in SECTIONS)
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        for name in SECTIONS:
+            for record in getattr(self, name):
+                yield name, record
+
+    def add(self, record: _Record) -> None:
+        """Add one record to its section; a participant already present is kept as it is."""
+        for name, cls in SECTIONS.items():
+            if isinstance(record, cls):
+                section = getattr(self, name)
+                if isinstance(record, Participant) and any(p.id == record.id for p in section):
+                    return
+                section.append(record)
+                return
+        raise ModelError(f"not an evidence record: {record!r}")
+
+    def extend(self, records: Iterable[_Record]) -> None:
+        for record in records:
+            self.add(record)
+
+    def consent_for(self, participant: str, purpose: str, on: dt.date | None = None) -> bool:
+        """Whether ``participant`` has an unwithdrawn consent covering ``purpose``."""
+        return any(c.participant == participant and c.covers(purpose, on) for c in self.consents)
+
+    def erase_participant(self, participant: str) -> int:
+        """Remove one person from every record: their own records go, and they are taken out
+        of shared evidence (a group conversation keeps the others). Returns how many records
+        were removed or changed."""
+        touched = 0
+        for name in SECTIONS:
+            kept = []
+            for record in getattr(self, name):
+                if _mentions(record, participant):
+                    touched += 1
+                    continue
+                if participant in getattr(record, "participants", ()):
+                    touched += 1
+                    others = tuple(p for p in record.participants if p != participant)
+                    if not others:
+                        continue
+                    record = attrs.evolve(record, participants=others)
+                kept.append(record)
+            setattr(self, name, kept)
+        return touched
+
+    def expired(self, today: dt.date) -> list[tuple[str, Any]]:
+        """Records whose ``retain_until`` has passed: due for erasure."""
+        return [
+            (name, r)
+            for name, r in self.records()
+            if r.retain_until is not None and r.retain_until < today
+        ]
+
+    def copy(self) -> Evidence:
+        return Evidence(**{name: list(getattr(self, name)) for name in SECTIONS})
+
+    # ------------------------------------------------------------------ document
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            name: [_as_dict(r) for r in getattr(self, name)]
+            for name in SECTIONS
+            if getattr(self, name)
+        }
+
+    @classmethod
+    def from_document(cls, data: Any, path: str = "evidence") -> Evidence:
+        """Read the ``evidence`` section of a document.
+
+        :raises FormatError: naming the record and field that is wrong.
+        """
+        if not isinstance(data, dict):
+            raise FormatError("must be a table of evidence sections", path=path)
+        unknown = sorted(set(data) - set(SECTIONS))
+        if unknown:
+            raise FormatError(
+                f"unknown section {unknown[0]!r} (expected one of: {', '.join(SECTIONS)})",
+                path=path,
+            )
+        evidence = cls()
+        for name, record_cls in SECTIONS.items():
+            entries = data.get(name, [])
+            if not isinstance(entries, list):
+                raise FormatError("must be a list", path=f"{path}.{name}")
+            known = {f.name for f in attrs.fields(record_cls)}
+            for i, entry in enumerate(entries):
+                where = f"{path}.{name}[{i}]"
+                if not isinstance(entry, dict):
+                    raise FormatError("must be a table", path=where)
+                extra = sorted(set(entry) - known)
+                if extra:
+                    raise FormatError(f"unknown field {extra[0]!r}", path=where)
+                try:
+                    getattr(evidence, name).append(record_cls(**entry))
+                except (ModelError, TypeError) as exc:
+                    raise FormatError(str(exc), path=where) from None
+        return evidence

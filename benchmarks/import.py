@@ -5,7 +5,7 @@
 
 Floor: the stdlib ``csv`` module reading every row of the same file (opened as UTF-8, the
 delimiter given). The import does that plus detecting the tool, checking the encoding,
-sniffing the delimiter, pseudonymising each respondent (HMAC-SHA256), reading timestamps
+sniffing the delimiter, pseudonymising each respondent (keyed BLAKE2b), reading timestamps
 and building the neutral table's responses.
 
 Memory: peak memory (tracemalloc) streaming every response of a file of 100,000 rows and

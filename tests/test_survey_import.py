@@ -264,6 +264,24 @@ def test_duplicate_headers_are_keyed_by_position(tmp_path: Path) -> None:
     assert answers_of(path) == [("1", "how_are_you", "Fine"), ("1", "how_are_you_2", "Better")]
 
 
+def test_a_table_takes_plain_tuples_and_reads_their_timestamps() -> None:
+    """A row source may give tuples in SurveyResponse's field order; the table finishes them."""
+    table = ct.SurveyTable(
+        source="rows",
+        format="test",
+        questions=[ct.SurveyQuestion(key="q1")],
+        rows=[(2, "P01", "14/01/2026 10:02", ("Agree",), True, None)],
+    )
+    (response,) = table.responses()
+    assert isinstance(response, ct.SurveyResponse)
+    assert response.submitted_at == dt.datetime(2026, 1, 14, 10, 2)
+    assert (response.respondent_key, response.values, response.complete) == (
+        "P01",
+        ("Agree",),
+        True,
+    )
+
+
 # --------------------------------------------------------------------------- privacy
 
 
@@ -274,6 +292,20 @@ def test_respondents_are_pseudonymised_with_the_key(tmp_path: Path) -> None:
     second = ct.import_survey(FIXTURES / "surveymonkey.csv", pseudonym_key=key).respondents()
     assert first == second == [ct.pseudonym("11840000101", key), ct.pseudonym("11840000102", key)]
     assert all(re.fullmatch(r"R-[0-9a-f]{16}", p) for p in first)
+
+
+def test_pseudonyms_depend_on_every_byte_of_the_key() -> None:
+    """Another key gives other pseudonyms; a key over 64 bytes is used whole, not cut."""
+    long_key = b"k" * 64 + b"tail"
+    pseudonyms = {ct.pseudonym("P01", key) for key in (b"k" * 32, b"j" * 32, long_key, b"k" * 64)}
+    assert len(pseudonyms) == 4
+
+
+def test_a_short_pseudonym_key_is_refused_before_reading() -> None:
+    with pytest.raises(ct.ModelError, match="at least 16 bytes"):
+        ct.import_survey(FIXTURES / "surveymonkey.csv", pseudonym_key=b"too short")
+    with pytest.raises(ct.ModelError, match="at least 16 bytes"):
+        ct.pseudonym("P01", b"")
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))

@@ -3,7 +3,7 @@
 An importer says what each column is (:class:`Column`): the respondent's identifier, the
 submission time, a completion flag, personal data, the tool's own bookkeeping, or a
 question. :func:`build_table` does the rest the same way for every tool: rows past the
-headers become :class:`SurveyResponse`, blank rows are skipped, personal data is left out
+headers become responses, blank rows are skipped, personal data is left out
 and e-mail addresses and the respondent's own names are removed from free text.
 """
 
@@ -21,7 +21,7 @@ import attrs
 
 from coprod_toc.backends.importers._read import Rows
 from coprod_toc.errors import FormatError
-from coprod_toc.survey import SurveyQuestion, SurveyResponse, SurveyTable
+from coprod_toc.survey import RawResponse, SurveyQuestion, SurveyTable
 
 __all__ = [
     "Column",
@@ -220,33 +220,45 @@ def build_table(
             scrubbers.append(_names_pattern(found))
         return scrubbers[0]
 
-    def responses() -> Iterator[SurveyResponse]:
+    name_cells: Callable[[list[str | None]], tuple[str | None, ...]] = (
+        operator.itemgetter(*names) if len(names) > 1 else (lambda cells: (cells[names[0]],))
+    )
+
+    def responses() -> Iterator[RawResponse]:
+        # The hot loop of every import: plain tuples in SurveyResponse's field order (the
+        # table finishes each response), and no per-row work a file does not need.
         scrub = all_names() if names and not keep_personal else None
         emails = not keep_personal
+        own_names = bool(names) and emails and scrub is None
+        one_id = respondents[0] if len(respondents) == 1 else None
+        finished = complete if flag is not None else None
         for number, cells in itertools.islice(rows.open(), header_rows, None):
             if len(cells) < width:
                 cells = cells + [None] * (width - len(cells))
             if not any(cells) or (skip is not None and skip(cells)):
                 continue
-            key = ""
-            for index in respondents:
-                key = (cells[index] or "").strip()
-                if key and key.lower() != "anonymous":
-                    break
-                key = ""
+            if one_id is not None:
+                key = (cells[one_id] or "").strip()
+                if key.lower() == "anonymous":
+                    key = ""
+            else:
+                key = _first_respondent(cells, respondents)
             # Blank cells stay "" (or None from a spreadsheet): cheaper than rewriting them.
             values = pick(cells)
             if emails and "@" in "\x1f".join(filter(None, values)):
                 values = tuple(EMAIL.sub("[email removed]", v) if v else v for v in values)
-            own = scrub or (_names_pattern([cells[i] for i in names]) if names and emails else None)
+            own = scrub
+            if own_names and any(name_cells(cells)):
+                own = _names_pattern(name_cells(cells))
             if own is not None:
                 values = tuple(own.sub("[name removed]", v) if v else v for v in values)
-            yield SurveyResponse(
-                row=number,
-                respondent_key=key or f"row-{number}",
-                submitted_raw=(cells[submitted] or None) if submitted is not None else None,
-                values=values,
-                complete=complete(cells[flag]) if flag is not None and complete else None,
+            yield (
+                number,
+                key or f"row-{number}",
+                (cells[submitted] or None) if submitted is not None else None,
+                values,
+                finished(cells[flag]) if finished is not None else None,  # type: ignore[index]
+                None,
             )
 
     left_out = (
@@ -274,6 +286,15 @@ def build_table(
         notes=(*rows.notes, *notes, *left_out, *warnings),
         dayfirst=dayfirst,
     )
+
+
+def _first_respondent(cells: list[str | None], respondents: list[int]) -> str:
+    """The first filled identifier of a row ("" when none is, or all say anonymous)."""
+    for index in respondents:
+        key = (cells[index] or "").strip()
+        if key and key.lower() != "anonymous":
+            return key
+    return ""
 
 
 def _names_pattern(names: Iterable[str | None]) -> re.Pattern[str] | None:

@@ -89,8 +89,8 @@ class MicrosoftFormsImporter(Importer):
 def _with_separators(table: SurveyTable) -> SurveyTable:
     """Mark as multi-choice every question whose filled cells all end with ``;``."""
     ending: dict[int, bool] = {}
-    for response in itertools.islice(table.rows(), 1000):
-        for index, value in enumerate(response.values):
+    for *_, values, _complete, _at in itertools.islice(table.rows(), 1000):
+        for index, value in enumerate(values):
             if value:
                 ending[index] = ending.get(index, True) and value.rstrip().endswith(";")
     questions = [

@@ -21,16 +21,20 @@ from __future__ import annotations
 import networkx as nx
 
 import coprod_toc as ct
-from common import arguments, best_of, portfolio
+from common import arguments, best_of_each, portfolio
 
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     toc = portfolio(args.nodes, args.project_size)
     graph = toc.graph
-    floor_s = best_of(args.repeat, lambda: list(nx.topological_sort(graph)))
-    split_s = best_of(args.repeat, lambda: ct.split(toc))
-    progress_s = best_of(args.repeat, lambda: ct.progress(toc))
+    best = best_of_each(
+        args.repeat,
+        floor=lambda: list(nx.topological_sort(graph)),
+        split=lambda: ct.split(toc),
+        progress=lambda: ct.progress(toc),
+    )
+    floor_s, split_s, progress_s = best["floor"], best["split"], best["progress"]
     print(
         f"{len(toc):,} nodes, {len(toc.links()):,} links, {len(toc.impacts()):,} impacts, "
         f"projects of {args.project_size or len(toc)} nodes"

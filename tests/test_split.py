@@ -162,6 +162,35 @@ def test_cycle_is_a_clear_error() -> None:
     assert caught.value.nodes == ("O1", "O2")
 
 
+def _chain(order: list[str]) -> ct.TheoryOfChange:
+    """Activities -> short -> long outcome -> impact, nodes added in the given order."""
+    toc = ct.TheoryOfChange(title="Chain")
+    makers = {
+        "I": lambda: toc.add_impact("Impact", kind="project", id="I"),
+        "L": lambda: toc.add_outcome("Long", kind="coproduction", id="L", other_factors_level=1),
+        "S": lambda: toc.add_outcome("Short", kind="project", id="S"),
+        "A": lambda: toc.add_activity("Project work", kind="project", id="A"),
+        "K": lambda: toc.add_activity("Group work", kind="coproduction", id="K"),
+    }
+    for node_id in order:
+        makers[node_id]()
+    for source, target, level in (("A", "S", 3), ("K", "S", 1), ("K", "L", 2), ("S", "L", 4)):
+        toc.link(source, target, level=level)
+    toc.link("L", "I")
+    return toc
+
+
+def test_the_order_nodes_were_added_in_changes_nothing() -> None:
+    """Built backwards (impact first) or forwards (activities first), the split is the same:
+    a node met before its inputs is settled after them."""
+    backwards = ct.split(_chain(["I", "L", "S", "A", "K"])).to_dict()
+    forwards = ct.split(_chain(["A", "K", "S", "L", "I"])).to_dict()
+    shuffled = ct.split(_chain(["S", "I", "K", "L", "A"])).to_dict()
+    assert backwards == forwards == shuffled
+    routes = backwards["impacts"][0]["routes"]
+    assert (routes["routes"], routes["coproduction_routes"]) == (3, 3)  # A-S-L, K-S-L, K-L
+
+
 def test_empty_map_has_no_figures() -> None:
     """With nothing to count, shares are None and there is no overall estimate."""
     result = ct.split(ct.TheoryOfChange())

@@ -7,14 +7,16 @@
   project / co-production / other-factors shares per impact that sum to 1, with a range;
 * D. evidence — how much of C rests on links with no evidence attached.
 
-Everything is computed in two passes over the map: one forward sweep in topological order
-(B, C for three scenarios, D) and one backward pass (which activities and outcomes lie behind
-which impact, for A). See ``docs/split.md`` for how to read each figure.
+Everything is computed in two passes over the map: one forward sweep that reads each link
+once (B, C for three scenarios, D) and one backward pass (which activities and
+outcomes lie behind which impact, for A). See ``docs/split.md`` for how to read each figure.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import attrs
@@ -197,12 +199,14 @@ _FROM_COPRODUCTION: _Weights = {level: _scenario_weights(value, True) for level,
 _FROM_PROBLEM: _Weights = {level: (0.0, 0.0, 0.0) for level, _ in _LEVELS}
 _FROM = (_FROM_PROJECT, _FROM_COPRODUCTION)
 
-# A node's state once settled: project and co-production shares in each scenario (other is
-# the rest), the unevidenced part, the route counts, and the weights its links carry.
-_State = tuple[float, float, float, float, float, float, float, int, int, _Weights]
-_PROJECT_ACTIVITY: _State = (1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1, 0, _FROM_PROJECT)
-_COPRODUCTION_ACTIVITY: _State = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1, 1, _FROM_COPRODUCTION)
-_PROBLEM: _State = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, _FROM_PROBLEM)
+# A node's state once settled: in each scenario its project and co-production shares packed
+# as one complex number (project + co-production·j, other is the rest), so one multiply-add
+# carries both along a link; then the unevidenced part, the route counts, and the weights its
+# links carry.
+_State = tuple[complex, complex, complex, float, int, int, _Weights]
+_PROJECT_ACTIVITY: _State = (1 + 0j, 1 + 0j, 1 + 0j, 0.0, 1, 0, _FROM_PROJECT)
+_COPRODUCTION_ACTIVITY: _State = (1j, 1j, 1j, 0.0, 1, 1, _FROM_COPRODUCTION)
+_PROBLEM: _State = (0j, 0j, 0j, 0.0, 0, 0, _FROM_PROBLEM)
 
 
 @attrs.define
@@ -218,82 +222,109 @@ class _Sweep:
 
 
 def _sweep(toc: TheoryOfChange) -> _Sweep:
-    """Settle every node in topological order from its settled predecessors."""
+    """Settle every node from its settled predecessors, each link read once.
+
+    Backwards mapping adds the impacts first and the activities last, so the map's own
+    order read backwards nearly always has every node after its inputs: the sweep takes that
+    order and settles each node as it comes. A node met before one of its inputs is put
+    aside, and the nodes put aside are then settled in the order Kahn's algorithm releases
+    them. Either way each node is settled once, after all its inputs.
+
+    :raises CycleError: links go round in a circle.
+    """
     graph = toc.graph
-    order = topological_order(graph)
-    _, pred, node_data = adjacency(graph)
+    succ, pred, node_data = adjacency(graph)
+    order: list[str] = []
     states: dict[str, _State] = {}
+    put_aside: list[str] = []
     findings: list[Finding] = []
     activities: tuple[list[str], list[str]] = ([], [])
     outcomes: tuple[list[str], list[str]] = ([], [])
     efforts: list[tuple[str, bool, float]] = []
     impacts: list[Impact] = []
-    for node_id in order:
-        node = node_data[node_id]["node"]
+    # The problem comes first in a map but links to every impact: settled before the rest,
+    # so no impact waits for it.
+    problem_node = toc.problem
+    if problem_node is not None:
+        states[problem_node.id] = _PROBLEM  # addressed by the impacts, it contributes nothing
+        order.append(problem_node.id)
+
+    def put_aside_in_order() -> Iterator[tuple[str, dict[str, Any]]]:
+        # Kahn's algorithm over the nodes put aside, counting only inputs not yet settled.
+        waiting = {n: sum(1 for s in pred[n] if s not in states) for n in put_aside}
+        ready = [n for n, count in waiting.items() if count == 0]
+        while ready:
+            node_id = ready.pop()
+            yield node_id, node_data[node_id]  # settled when the loop asks for the next
+            for nxt in succ[node_id]:
+                if nxt in waiting:
+                    waiting[nxt] -= 1
+                    if not waiting[nxt]:
+                        ready.append(nxt)
+
+    # Local names: this loop runs once per node of maps of hundreds of thousands.
+    activity, outcome, problem = NodeType.ACTIVITY, NodeType.OUTCOME, NodeType.PROBLEM
+    coproduction = Kind.COPRODUCTION
+    for node_id, data in itertools.chain(reversed(node_data.items()), put_aside_in_order()):
+        node = data["node"]
         node_type = node.node_type
-        if node_type is NodeType.PROBLEM:
-            states[node_id] = _PROBLEM  # addressed by the impacts, it contributes nothing
-            continue
-        is_cp = getattr(node, "kind", None) is Kind.COPRODUCTION
-        if node_type is NodeType.ACTIVITY:
+        if node_type is activity:
+            is_cp = node.kind is coproduction
             states[node_id] = _COPRODUCTION_ACTIVITY if is_cp else _PROJECT_ACTIVITY
+            order.append(node_id)
             activities[is_cp].append(node_id)
             if node.effort is not None:
                 efforts.append((node_id, is_cp, node.effort))
             continue
-        if node_type is NodeType.OUTCOME:
-            outcomes[is_cp].append(node_id)
-        else:
-            impacts.append(node)
-        p0 = c0 = t0 = p1 = c1 = t1 = p2 = c2 = t2 = loose = 0.0
+        if node_type is problem:
+            continue  # settled above
+        z0 = z1 = z2 = 0j
+        t0 = t1 = t2 = loose = 0.0
         routes = through = 0
-        for source, edge in pred[node_id].items():
-            sp0, sc0, sp1, sc1, sp2, sc2, s_loose, s_routes, s_through, s_weights = states[source]
-            link = edge["link"]
-            w0, w1, w2 = s_weights[link.level]
-            p0 += w0 * sp0
-            c0 += w0 * sc0
-            t0 += w0
-            p1 += w1 * sp1
-            c1 += w1 * sc1
-            t1 += w1
-            p2 += w2 * sp2
-            c2 += w2 * sc2
-            t2 += w2
-            loose += w0 * s_loose if link.evidence else w0
-            routes += s_routes
-            through += s_through
-        w_other = LEVEL_WEIGHTS[getattr(node, "other_factors_level", None) or 0]
+        try:
+            for source, edge in pred[node_id].items():
+                s0, s1, s2, s_loose, s_routes, s_through, s_weights = states[source]
+                link = edge["link"]
+                w0, w1, w2 = s_weights[link.level]
+                z0 += w0 * s0
+                z1 += w1 * s1
+                z2 += w2 * s2
+                t0 += w0
+                t1 += w1
+                t2 += w2
+                loose += w0 * s_loose if link.evidence else w0
+                routes += s_routes
+                through += s_through
+        except KeyError:  # an input is not settled yet (only states[source] can miss)
+            put_aside.append(node_id)
+            continue
+        is_cp = node.kind is coproduction
+        w_other = LEVEL_WEIGHTS[node.other_factors_level or 0]
         d0, d1, d2 = t0 + w_other, t1 + w_other, t2 + w_other
         if d0 == 0:
-            has_inputs = any(states[source][9] is not _FROM_PROBLEM for source in pred[node_id])
+            has_inputs = any(states[source][6] is not _FROM_PROBLEM for source in pred[node_id])
             findings.append(_no_inputs_finding(node, has_inputs=has_inputs))
             d0 = 1.0  # nothing comes in: every share stays 0, so all is other
         # A scenario moves levels by one step, so it can leave a node with no weight where
         # the levels as set did not: then that scenario counts the node as other factors.
         d1 = d1 or 1.0
         d2 = d2 or 1.0
-        if is_cp and node_type is NodeType.OUTCOME:
-            through = routes  # every route into a co-production outcome passes through it
-        states[node_id] = (
-            p0 / d0,
-            c0 / d0,
-            p1 / d1,
-            c1 / d1,
-            p2 / d2,
-            c2 / d2,
-            loose / d0,
-            routes,
-            through,
-            _FROM[is_cp],
-        )
+        if node_type is outcome:
+            outcomes[is_cp].append(node_id)
+            if is_cp:
+                through = routes  # every route into a co-production outcome passes through it
+        else:
+            impacts.append(node)
+        states[node_id] = (z0 / d0, z1 / d1, z2 / d2, loose / d0, routes, through, _FROM[is_cp])
+        order.append(node_id)
+    if len(order) < len(node_data):
+        topological_order(graph)  # raises CycleError naming one circle
     return _Sweep(states, order, findings, activities, outcomes, efforts, impacts)
 
 
 def _scenarios(state: _State) -> list[tuple[float, float, float]]:
     """(project, co-production, other) in each scenario; other is what is left."""
-    p0, c0, p1, c1, p2, c2 = state[:6]
-    return [(p, c, max(0.0, 1.0 - p - c)) for p, c in ((p0, c0), (p1, c1), (p2, c2))]
+    return [(z.real, z.imag, max(0.0, 1.0 - z.real - z.imag)) for z in state[:3]]
 
 
 def _no_inputs_finding(node: Any, *, has_inputs: bool) -> Finding:
@@ -355,9 +386,9 @@ def split(toc: TheoryOfChange) -> SplitResult:
             activities=_count_share(cp_acts[i], acts[i], "activities", "that lead to this impact"),
             outcomes=_count_share(cp_outs[i], outs[i], "outcomes", "that lead to this impact"),
             effort=_effort_share(cp_effort[i], effort[i], with_effort[i], acts[i]),
-            routes=_route_share(*sweep.states[impact.id][7:9]),
+            routes=_route_share(*sweep.states[impact.id][4:6]),
             contribution=_contribution(
-                _scenarios(sweep.states[impact.id]), sweep.states[impact.id][6], "this impact"
+                _scenarios(sweep.states[impact.id]), sweep.states[impact.id][3], "this impact"
             ),
         )
         for i, impact in enumerate(impacts)
@@ -369,7 +400,7 @@ def split(toc: TheoryOfChange) -> SplitResult:
         for k in range(_SCENARIOS):
             p, c, o = (sum(item[k][part] for item in each) / n for part in range(3))
             scenarios.append((p, c, o))
-        loose = sum(sweep.states[i][6] for i in impact_ids) / n
+        loose = sum(sweep.states[i][3] for i in impact_ids) / n
         overall = _contribution(scenarios, loose, "the impacts taken together")
     return SplitResult(
         activities=_count_share(cp_activity_count, activity_count, "activities", "in the map"),

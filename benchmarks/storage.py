@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import coprod_toc as ct
-from common import arguments, best_of, portfolio
+from common import arguments, best_of_each, portfolio
 from coprod_toc.backends.sqlite import MIGRATIONS
 from coprod_toc.format.rows import CURRENT, plan_changes
 
@@ -63,14 +63,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         runs = iter(range(1_000_000))
-        floor_s = best_of(args.repeat, lambda: floor(folder, rows, next(runs)))
 
         def save_and_load() -> None:
             with ct.open_store(f"sqlite:///{folder / f'store-{next(runs)}.db'}") as store:
                 store.save("map", toc)
                 store.load("map")
 
-        both_s = best_of(args.repeat, save_and_load)
+        best = best_of_each(
+            args.repeat, floor=lambda: floor(folder, rows, next(runs)), store=save_and_load
+        )
+        floor_s, both_s = best["floor"], best["store"]
 
         saves: list[float] = []
         edits: list[float] = []

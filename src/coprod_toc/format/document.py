@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -273,6 +273,9 @@ _NESTED: dict[type[Any], tuple[tuple[str, type[Any]], ...]] = {
 _Pending = tuple[str, str | None, list[tuple[str, dict[str, Any]]]]
 
 
+_LINK_ENTRY_FIELDS = frozenset({"to", "level", "rationale", "evidence"})
+
+
 def _link_entries(data: Mapping[str, Any], list_path: str) -> list[tuple[str, dict[str, Any]]]:
     """The links listed at ``list_path`` (a list of ids or objects with 'to')."""
     out: list[tuple[str, dict[str, Any]]] = []
@@ -280,21 +283,29 @@ def _link_entries(data: Mapping[str, Any], list_path: str) -> list[tuple[str, di
     for i, entry in enumerate(_expect(data.get(key, []), list, list_path, "a list of node ids")):
         if type(entry) is str:
             out.append((entry, _NO_PAYLOAD))
-            continue
-        entry_path = _join(list_path, i)
-        _expect(entry, dict, entry_path, "a node id or an object with 'to'")
-        payload = dict(entry)
-        if "to" not in payload:
-            raise FormatError("missing required field 'to'", path=entry_path)
-        target = _expect(payload.pop("to"), str, _join(entry_path, "to"), "a node id")
-        for name in payload:
-            if name not in ("level", "rationale", "evidence"):
-                raise FormatError(
-                    f"unknown field {name!r} (expected one of: evidence, level, rationale, to)",
-                    path=_join(entry_path, name),
-                )
-        out.append((target, payload))
+        elif (
+            type(entry) is dict
+            and type(entry.get("to")) is str
+            and entry.keys() <= _LINK_ENTRY_FIELDS
+        ):
+            payload = dict(entry)
+            out.append((payload.pop("to"), payload))
+        else:
+            _bad_link_entry(entry, _join(list_path, i))
     return out
+
+
+def _bad_link_entry(entry: Any, entry_path: str) -> NoReturn:
+    """Raise the FormatError that says what is wrong with one entry of a link list."""
+    _expect(entry, dict, entry_path, "a node id or an object with 'to'")
+    if "to" not in entry:
+        raise FormatError("missing required field 'to'", path=entry_path)
+    _expect(entry["to"], str, _join(entry_path, "to"), "a node id")
+    name = next(name for name in entry if name not in _LINK_ENTRY_FIELDS)
+    raise FormatError(
+        f"unknown field {name!r} (expected one of: evidence, level, rationale, to)",
+        path=_join(entry_path, name),
+    )
 
 
 _NO_PAYLOAD: dict[str, Any] = {}

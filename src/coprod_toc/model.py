@@ -541,9 +541,7 @@ _LINK_DEFAULTS = [
     (f.name, f.default) for f in attrs.fields(Link) if f.name not in ("source", "target")
 ]
 _LINK_CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    f.name: f.converter
-    for f in attrs.fields(Link)
-    if f.name not in ("source", "target")
+    f.name: f.converter for f in attrs.fields(Link) if f.name not in ("source", "target")
 }
 
 

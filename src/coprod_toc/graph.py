@@ -422,27 +422,9 @@ class TheoryOfChange:
         :raises LinkError: the pair is not in :data:`ALLOWED_LINKS`, an outcome would lead to
             an earlier-horizon outcome, a node would link to itself, or the link exists.
         """
-        nodes = self._graph._node  # networkx's node dict: the views cost more per link
-        try:
-            source_node, target_node = nodes[source]["node"], nodes[target]["node"]
-        except (KeyError, TypeError):
-            self.get(source)
-            self.get(target)
-            raise
-        self._check_link(source_node, target_node)
-        if target in self._graph._succ[source]:
-            raise LinkError(
-                f"{source!r} already links to {target!r}; use update_link to change it",
-                source,
-                target,
-                code="duplicate-link",
-            )
-        new = Link(
-            source=source, target=target, level=level, rationale=rationale, evidence=evidence
-        )
-        self._graph.add_edge(source, target, link=new)
-        self._note(_MOVED, (source, target))
-        return new
+        payload = {"level": level, "rationale": rationale, "evidence": evidence}
+        self.link_many([(source, target, payload)])
+        return self._graph._succ[source][target]["link"]  # type: ignore[no-any-return]
 
     def link_many(self, links: Iterable[tuple[str, str, Mapping[str, Any]]]) -> int:
         """Make many links at once, as reading a file does: ``(source, target, payload)``
@@ -452,6 +434,7 @@ class TheoryOfChange:
         :returns: how many links were made.
         :raises LinkError: as :meth:`link` does, for the first link refused.
         """
+        # networkx's own node and successor dicts: its views cost more per link.
         nodes, succ = self._graph._node, self._graph._succ
         check = self._check_link
         batch: list[tuple[str, str, dict[str, Link]]] = []

@@ -107,9 +107,7 @@ class SurveyResponse(NamedTuple):
 
 #: A response as a row source may give it: a plain tuple in :class:`SurveyResponse`'s field
 #: order (a ``SurveyResponse`` is one), so a reader's hot loop builds no object per row.
-RawResponse = tuple[
-    int, str, "str | None", "tuple[str | None, ...]", "bool | None", "dt.datetime | None"
-]
+RawResponse = tuple[int, str, str | None, tuple[str | None, ...], bool | None, dt.datetime | None]
 
 
 # --------------------------------------------------------------------------- timestamps

@@ -195,9 +195,7 @@ def build_table(
     names = [c.index for c in by_role[Role.NAME]]
     indices = [c.index for c in questions]
     width = max(c.index for c in columns) + 1
-    pick: Callable[[list[str | None]], tuple[str | None, ...]] = (
-        operator.itemgetter(*indices) if len(indices) > 1 else (lambda cells: (cells[indices[0]],))
-    )
+    pick, name_cells = _picker(indices), _picker(names)
     source = rows.source
 
     scrubbers: list[re.Pattern[str] | None] = []
@@ -209,20 +207,14 @@ def build_table(
         # each row's own names to be scrubbed as it is read.
         if not scrubbers:
             found: set[str] = set()
-            name_cells = operator.itemgetter(*names) if len(names) > 1 else None
             for count, (_, cells) in enumerate(itertools.islice(rows.open(), header_rows, None)):
                 if count == 1000 and not any(found):
                     break
                 if len(cells) < width:
                     continue
-                picked = name_cells(cells) if name_cells else (cells[names[0]],)
-                found.update(n for n in picked if n)
+                found.update(n for n in name_cells(cells) if n)
             scrubbers.append(_names_pattern(found))
         return scrubbers[0]
-
-    name_cells: Callable[[list[str | None]], tuple[str | None, ...]] = (
-        operator.itemgetter(*names) if len(names) > 1 else (lambda cells: (cells[names[0]],))
-    )
 
     def responses() -> Iterator[RawResponse]:
         # The hot loop of every import: plain tuples in SurveyResponse's field order (the
@@ -230,19 +222,14 @@ def build_table(
         scrub = all_names() if names and not keep_personal else None
         emails = not keep_personal
         own_names = bool(names) and emails and scrub is None
-        one_id = respondents[0] if len(respondents) == 1 else None
         finished = complete if flag is not None else None
+        flag_at = flag if flag is not None else 0
         for number, cells in itertools.islice(rows.open(), header_rows, None):
             if len(cells) < width:
                 cells = cells + [None] * (width - len(cells))
             if not any(cells) or (skip is not None and skip(cells)):
                 continue
-            if one_id is not None:
-                key = (cells[one_id] or "").strip()
-                if key.lower() == "anonymous":
-                    key = ""
-            else:
-                key = _first_respondent(cells, respondents)
+            key = _first_respondent(cells, respondents)
             # Blank cells stay "" (or None from a spreadsheet): cheaper than rewriting them.
             values = pick(cells)
             if emails and "@" in "\x1f".join(filter(None, values)):
@@ -257,7 +244,7 @@ def build_table(
                 key or f"row-{number}",
                 (cells[submitted] or None) if submitted is not None else None,
                 values,
-                finished(cells[flag]) if finished is not None else None,  # type: ignore[index]
+                finished(cells[flag_at]) if finished is not None else None,
                 None,
             )
 
@@ -286,6 +273,16 @@ def build_table(
         notes=(*rows.notes, *notes, *left_out, *warnings),
         dayfirst=dayfirst,
     )
+
+
+def _picker(indices: list[int]) -> Callable[[list[str | None]], tuple[str | None, ...]]:
+    """The cells at ``indices`` of a row, as a tuple (itemgetter gives a bare cell for one)."""
+    if not indices:
+        return lambda cells: ()
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda cells: (cells[only],)
+    return operator.itemgetter(*indices)
 
 
 def _first_respondent(cells: list[str | None], respondents: list[int]) -> str:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import attrs
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import coprod_toc as ct
 
@@ -113,30 +110,3 @@ def test_short_outcomes_are_achievements() -> None:
     """Short-term outcomes are what SCIE calls co-production achievements."""
     assert ct.Outcome(id="O1", statement="x", kind="project").is_achievement
     assert not ct.Outcome(id="O1", statement="x", kind="project", horizon="long").is_achievement
-
-
-_PAYLOAD_VALUES = st.one_of(
-    st.none(), st.integers(-2, 6), st.booleans(), st.text(max_size=5),
-    st.lists(st.text(max_size=3), max_size=3), st.lists(st.integers(), max_size=2),
-)  # fmt: skip
-
-
-@given(
-    st.dictionaries(
-        st.sampled_from(["level", "rationale", "evidence", "weight"]), _PAYLOAD_VALUES, max_size=3
-    )
-)
-def test_link_between_equals_the_constructor(payload: dict[str, object]) -> None:
-    """The fast path for reading maps makes the same link, and refuses the same payloads."""
-
-    def outcome(make: Callable[[], object]) -> object:
-        try:
-            return make()
-        except (ct.ModelError, TypeError) as exc:
-            return type(exc)
-
-    fast = outcome(lambda: ct.Link.between("A1", "O1", payload))
-    slow = outcome(lambda: ct.Link(source="A1", target="O1", **payload))
-    assert fast == slow
-    if isinstance(fast, ct.Link):
-        assert hash(fast) == hash(slow) and repr(fast) == repr(slow)

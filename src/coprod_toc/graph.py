@@ -455,7 +455,7 @@ class TheoryOfChange:
                     code="duplicate-link",
                 )
             seen.add((source, target))
-            new = Link.between(source, target, payload)  # the ends are the nodes found above
+            new = Link(source=source, target=target, **payload)
             batch.append((source, target, {"link": new}))
         self._graph.add_edges_from(batch)  # nothing is added until every link has passed
         if self._change_log is not None:

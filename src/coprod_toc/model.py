@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -509,40 +509,6 @@ class Link:
     def has_payload(self) -> bool:
         """Whether the link says more than that it exists."""
         return self.level is not None or self.rationale is not None or bool(self.evidence)
-
-    @classmethod
-    def between(cls, source: str, target: str, payload: Mapping[str, Any]) -> Link:
-        """The link from ``source`` to ``target`` with ``payload``'s fields, for a graph that
-        holds both nodes: their ids are not checked again, and only the fields the payload
-        gives go through their converters. Equal to ``Link(source=…, target=…, **payload)``;
-        reading a big map makes hundreds of thousands of links, and this is several times
-        faster.
-
-        :raises TypeError: the payload names a field a link does not have.
-        :raises ModelError: a field's value is refused, as the constructor refuses it.
-        """
-        link = object.__new__(cls)
-        set_field = object.__setattr__  # the class is frozen; this is how attrs sets fields
-        set_field(link, "source", source)
-        set_field(link, "target", target)
-        for name, default in _LINK_DEFAULTS:
-            set_field(link, name, default)
-        if payload:
-            if not payload.keys() <= _LINK_CONVERTERS.keys():
-                unknown = next(name for name in payload if name not in _LINK_CONVERTERS)
-                raise TypeError(f"a link has no field {unknown!r}")
-            for name, value in payload.items():
-                set_field(link, name, _LINK_CONVERTERS[name](value))
-        return link
-
-
-# What Link.between fills in: the payload fields' defaults and converters, as declared above.
-_LINK_DEFAULTS = [
-    (f.name, f.default) for f in attrs.fields(Link) if f.name not in ("source", "target")
-]
-_LINK_CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    f.name: f.converter for f in attrs.fields(Link) if f.name not in ("source", "target")
-}
 
 
 @attrs.frozen(kw_only=True)

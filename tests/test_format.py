@@ -3,6 +3,7 @@ and clear about what is wrong with a bad document."""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,7 @@ def test_unknown_link_target_names_the_field_path() -> None:
                     {"id": "A1", "kind": "project", "description": "d", "contributes_to": ["I1"]}
                 ],
             ),
-            "activities[0].contributes_to[0]: a activity cannot link to a impact",
+            "activities[0].contributes_to[0]: an activity cannot link to an impact",
         ),
         (
             doc(
@@ -298,3 +299,33 @@ def test_bad_input_never_crashes(document: Any) -> None:
         assert str(exc)
     else:
         assert ct.loads(ct.dumps(toc)) == toc
+
+
+# --------------------------------------------------------------------------- the collector
+
+
+def test_a_map_read_goes_straight_to_the_oldest_generation() -> None:
+    """A map just read is long-lived: the young collections do not walk it again."""
+    toc = ct.loads(ct.dumps(ct.example()))
+    record = toc.get("O1")
+    assert not any(o is record for o in gc.get_objects(generation=0))
+    assert not any(o is record for o in gc.get_objects(generation=1))
+    assert any(o is record for o in gc.get_objects(generation=2))
+    assert gc.isenabled()
+
+
+def test_reading_leaves_the_programs_own_collector_settings() -> None:
+    """Objects the program froze stay frozen, and a collector it switched off stays off."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        ct.loads(ct.dumps(ct.example()))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        ct.loads(ct.dumps(ct.example()))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -333,3 +333,40 @@ def test_link_many_makes_every_link_or_none(small_map: ct.TheoryOfChange) -> Non
     assert small_map == before
     assert small_map.link_many([("K1", "O1", {"level": 2}), ("A1", "C1", {})]) == 2
     assert small_map.get_link("K1", "O1").level == 2
+
+
+def test_link_many_refused_midway_leaves_no_trace(small_map: ct.TheoryOfChange) -> None:
+    """Links made before the refused one are taken back, from successors and predecessors."""
+    predecessors = list(small_map.graph.predecessors("O1"))
+    with pytest.raises(ct.LinkError, match="already links"):
+        small_map.link_many([("K1", "O1", {}), ("A1", "C1", {}), ("K1", "O1", {})])
+    assert list(small_map.graph.predecessors("O1")) == predecessors
+    assert not small_map.has_link("A1", "C1")
+
+
+def test_add_many_adds_every_node_or_none(small_map: ct.TheoryOfChange) -> None:
+    """add_many checks each record like add(); one refusal leaves the map unchanged."""
+    before = small_map.copy()
+    new = ct.Outcome(id="O9", statement="New", kind="project")
+    refused: list[tuple[list[object], type[Exception]]] = [
+        ([new, ct.Outcome(id="O9", statement="Again", kind="project")], ct.DuplicateNodeError),
+        ([new, ct.Impact(id="I1", statement="Taken", kind="project")], ct.DuplicateNodeError),
+        ([new, ct.Problem(id="P2", statement="A second problem")], ct.ModelError),
+        ([new, "not a record"], ct.ModelError),
+    ]
+    for records, error in refused:
+        with pytest.raises(error):
+            small_map.add_many(records)  # type: ignore[arg-type]
+        assert small_map == before
+        assert "O9" not in small_map
+        assert small_map.problem is not None and small_map.problem.id == "P"
+    assert small_map.add_many([new, ct.Activity(id="A9", description="New", kind="project")]) == 2
+    assert [n.id for n in small_map.nodes()][-2:] == ["O9", "A9"]
+
+
+def test_add_many_is_tracked_like_add(small_map: ct.TheoryOfChange) -> None:
+    """Nodes added together are reported as moved, like nodes added one by one."""
+    mark = small_map.change_mark()
+    small_map.add_many([ct.Outcome(id="O9", statement="New", kind="project")])
+    changes = small_map.changed_since(mark)
+    assert changes is not None and changes.nodes == {"O9": "moved"}

@@ -145,6 +145,58 @@ def test_sqlite_bad_urls_are_store_errors(url: str) -> None:
         ct.open_store(url)
 
 
+_LINK_O1_I1 = "WHERE source = 'O1' AND target = 'I1'"
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("UPDATE versions SET header = 'x'", "header: not one JSON value"),
+        ("UPDATE nodes SET body = 'not json' WHERE id = 'O1'", "node 'O1': not one JSON value"),
+        ("UPDATE nodes SET body = '1,2' WHERE id = 'O1'", "node 'O1': not one JSON value"),
+        ("UPDATE nodes SET body = '[]' WHERE id = 'O1'", "node 'O1': expected an object"),
+        (
+            """UPDATE nodes SET body = '{"statement":"x","kind":"sideways"}' WHERE id = 'O1'""",
+            "node 'O1'.kind: must be one of",
+        ),
+        ("UPDATE nodes SET type = 'goal' WHERE id = 'O1'", "node 'O1': unknown node type 'goal'"),
+        (
+            f"UPDATE links SET target = 'O99' {_LINK_O1_I1}",
+            "link 'O1' -> 'O99': unknown node 'O99'",
+        ),
+        (
+            f"UPDATE links SET source = 'O99' {_LINK_O1_I1}",
+            "link 'O99' -> 'I1': unknown node 'O99'",
+        ),
+        (
+            f"UPDATE links SET target = 'A1' {_LINK_O1_I1}",
+            "link 'O1' -> 'A1': an outcome cannot link to an activity",
+        ),
+        (
+            f"""UPDATE links SET body = '{{"level":9}}' {_LINK_O1_I1}""",
+            "link 'O1' -> 'I1': level must be a whole number from 0 to 4",
+        ),
+        (
+            f"""UPDATE links SET body = '{{"colour":1}}' {_LINK_O1_I1}""",
+            "link 'O1' -> 'I1'.colour: unknown field 'colour'",
+        ),
+        (f"UPDATE links SET body = '[1]' {_LINK_O1_I1}", "link 'O1' -> 'I1': expected an object"),
+    ],
+)
+def test_sqlite_damaged_rows_are_named_not_loaded(tmp_path: Path, damage: str, named: str) -> None:
+    """A stored row that no longer holds a valid record is reported by its row."""
+    path = tmp_path / "maps.db"
+    with ct.open_store(f"sqlite:///{path}") as store:
+        store.save("m", ct.example())
+    conn = sqlite3.connect(path)
+    conn.execute(damage)
+    conn.commit()
+    conn.close()
+    with ct.open_store(f"sqlite:///{path}") as store, pytest.raises(ct.StoreError) as caught:
+        store.load("m")
+    assert f"version 1 of map 'm' cannot be read: {named}" in str(caught.value)
+
+
 # --------------------------------------------------------------------------- JSON specifics
 
 

@@ -85,6 +85,19 @@ _ID_PREFIX = {
     NodeType.ACTIVITY: "A",
 }
 _ASSUMPTION_PREFIX = "S"
+_NODE_CLASSES = (Problem, Impact, Outcome, Activity)
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _graph_changed(graph: Any) -> None:
+    """Drop what networkx has cached about ``graph`` (conversions for other backends), as
+    its own methods do, after a change made straight in its dicts."""
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
 
 
 def reach(adjacency: Any, sources: Iterable[str]) -> set[str]:
@@ -357,19 +370,53 @@ class TheoryOfChange:
 
     def add(self, node: Node) -> str:
         """Add a ready-made node record (no links); returns its id."""
-        if not isinstance(node, Problem | Impact | Outcome | Activity):
-            raise ModelError(f"expected a Problem, Impact, Outcome or Activity, not {node!r}")
-        if node.id in self._graph or node.id in self._assumptions:
-            raise DuplicateNodeError(node.id)
-        if isinstance(node, Problem):
-            if self._problem_id is not None:
-                raise ModelError(
-                    f"the map already has a problem ({self._problem_id!r}); a map has one problem"
-                )
-            self._problem_id = node.id
-        self._graph.add_node(node.id, node=node)
-        self._note(_MOVED, node.id)
+        self.add_many([node])
         return node.id
+
+    def add_many(self, nodes: Iterable[Node]) -> int:
+        """Add many ready-made node records (no links) at once, as reading a file does. Each
+        is checked exactly as :meth:`add` checks it. All or nothing: if one is refused, none
+        is added.
+
+        :returns: how many nodes were added.
+        :raises DuplicateNodeError: an id is taken (by a node, an assumption, or another
+            record in ``nodes``).
+        :raises ModelError: a record is not a node, or would be a second problem.
+        """
+        # Written straight into networkx's own dicts, as add_nodes_from does (see link_many).
+        graph = self._graph
+        present, succ, pred = graph._node, graph._succ, graph._pred
+        records = nodes if isinstance(nodes, list) else list(nodes)
+        problem_before = self._problem_id
+        made = 0
+        try:
+            for node in records:
+                if type(node) not in _NODE_CLASSES and not isinstance(node, _NODE_CLASSES):
+                    raise ModelError(
+                        f"expected a Problem, Impact, Outcome or Activity, not {node!r}"
+                    )
+                node_id = node.id
+                if node_id in present or node_id in self._assumptions:
+                    raise DuplicateNodeError(node_id)
+                if isinstance(node, Problem):
+                    if self._problem_id is not None:
+                        raise ModelError(
+                            f"the map already has a problem ({self._problem_id!r}); "
+                            f"a map has one problem"
+                        )
+                    self._problem_id = node_id
+                succ[node_id], pred[node_id], present[node_id] = {}, {}, {"node": node}
+                made += 1
+        except BaseException:
+            for node in itertools.islice(records, made):  # all or nothing
+                del succ[node.id], pred[node.id], present[node.id]
+            self._problem_id = problem_before
+            raise
+        finally:
+            _graph_changed(graph)
+        if self._change_log is not None:
+            self._change_log.extend((_MOVED, node.id) for node in records)
+        return made
 
     def update(self, node_id: str, **changes: Any) -> Node:
         """Change fields of a node; returns the new record.
@@ -434,33 +481,45 @@ class TheoryOfChange:
         :returns: how many links were made.
         :raises LinkError: as :meth:`link` does, for the first link refused.
         """
-        # networkx's own node and successor dicts: its views cost more per link.
-        nodes, succ = self._graph._node, self._graph._succ
+        # Written straight into networkx's own dicts, as add_edges_from does: reading a
+        # large map makes hundreds of thousands of links, and its per-edge checks cost more
+        # than everything else here. A duplicate (already linked, or twice in ``links``) is
+        # then one lookup.
+        graph = self._graph
+        nodes, succ, pred = graph._node, graph._succ, graph._pred
         check = self._check_link
-        batch: list[tuple[str, str, dict[str, Link]]] = []
-        seen: set[tuple[str, str]] = set()
-        for source, target, payload in links:
-            try:
-                source_node, target_node = nodes[source]["node"], nodes[target]["node"]
-            except (KeyError, TypeError):
-                self.get(source)
-                self.get(target)
-                raise
-            check(source_node, target_node)
-            if target in succ[source] or (source, target) in seen:
-                raise LinkError(
-                    f"{source!r} already links to {target!r}; use update_link to change it",
-                    source,
-                    target,
-                    code="duplicate-link",
-                )
-            seen.add((source, target))
-            new = Link(source=source, target=target, **payload)
-            batch.append((source, target, {"link": new}))
-        self._graph.add_edges_from(batch)  # nothing is added until every link has passed
+        links = links if isinstance(links, list) else list(links)
+        made = 0
+        try:
+            for source, target, payload in links:
+                try:
+                    source_node, target_node = nodes[source]["node"], nodes[target]["node"]
+                except (KeyError, TypeError):
+                    self.get(source)
+                    self.get(target)
+                    raise
+                check(source_node, target_node)
+                out = succ[source]
+                if target in out:
+                    raise LinkError(
+                        f"{source!r} already links to {target!r}; use update_link to change it",
+                        source,
+                        target,
+                        code="duplicate-link",
+                    )
+                out[target] = pred[target][source] = {
+                    "link": Link(source=source, target=target, **payload)
+                }
+                made += 1
+        except BaseException:
+            for source, target, _ in itertools.islice(links, made):  # all or nothing
+                del succ[source][target], pred[target][source]
+            raise
+        finally:
+            _graph_changed(graph)
         if self._change_log is not None:
-            self._change_log.extend((_MOVED, (s, t)) for s, t, _ in batch)
-        return len(batch)
+            self._change_log.extend((_MOVED, (s, t)) for s, t, _ in links)
+        return made
 
     def update_link(self, source: str, target: str, **changes: Any) -> Link:
         """Change a link's level, rationale or evidence; returns the new link."""
@@ -549,7 +608,7 @@ class TheoryOfChange:
         if pair not in ALLOWED_LINKS:
             why = _REFUSALS.get(pair, "that kind of link is not part of a Theory of Change")
             raise LinkError(
-                f"a {pair[0].value} cannot link to a {pair[1].value} "
+                f"{_a(pair[0].value)} cannot link to {_a(pair[1].value)} "
                 f"({source.id} -> {target.id}): {why}",
                 source.id,
                 target.id,

@@ -277,7 +277,7 @@ class SQLiteStore(Store):
                 (name, version, version),
             ).fetchall()
         try:
-            toc = map_from_rows(header[0], (r[:3] for r in nodes), (r[:3] for r in links))
+            toc = map_from_rows(header[0], nodes, links)
         except (CoprodTocError, ValueError, KeyError, TypeError) as exc:
             raise StoreError(
                 f"{self.url!r}: version {version} of map {name!r} cannot be read: {exc}"
@@ -285,13 +285,7 @@ class SQLiteStore(Store):
         if version == latest:
             self._remembered.remember(
                 name,
-                loaded_snapshot(
-                    toc,
-                    generation,
-                    latest,
-                    ((r[0], r[3]) for r in nodes),
-                    ((r[0], r[1], r[3]) for r in links),
-                ),
+                loaded_snapshot(toc, generation, latest, nodes, links),
             )
         return toc
 

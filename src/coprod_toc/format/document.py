@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 import attrs
@@ -324,29 +324,17 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
 
 def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
     _expect(data, dict, "", "a document object")
-    for key in data:
-        if key not in _TOP_KEYS:
-            allowed = ", ".join(sorted(_TOP_KEYS - {"$schema"}))
-            raise FormatError(f"unknown field {key!r} (expected one of: {allowed})", path=key)
-    _check_header(data, require_header)
-    external_ref = data.get("external_ref")
-    if external_ref is not None:
-        _expect(external_ref, str, "external_ref", "a text")
-    try:
-        toc = TheoryOfChange(
-            _expect(data.get("title", "Untitled map"), str, "title", "a text"),
-            external_ref=external_ref,
-        )
-    except ModelError as exc:
-        raise FormatError(exc.message, path="title") from None
-
+    toc = _start_map(data, require_header)
     reserved = _explicit_ids(data)
     pending: list[_Pending] = []
+    records: list[Any] = []
+    paths: list[str] = []
     problem_data = data.get("problem")
     if problem_data is not None:
         problem_data = _with_id(problem_data, toc, NodeType.PROBLEM, reserved)
         problem = _build(Problem, problem_data, "problem", frozenset({"addresses"}))
-        _add(toc, problem, "problem")
+        records.append(problem)
+        paths.append("problem")
         if "addresses" in problem_data:
             listed = "problem.addresses"
             pending.append((problem.id, listed, _link_entries(problem_data, listed)))
@@ -357,26 +345,99 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
             path = f"{section}[{i}]"
             item = _with_id(item, toc, cls.node_type, reserved)
             node = _build(cls, item, path, extra)
-            _add(toc, node, path)
+            records.append(node)
+            paths.append(path)
             if link_key:
                 listed = f"{path}.{link_key}"
                 pending.append((node.id, listed, _link_entries(item, listed)))
+    _add_all(toc, records, lambda i: _join(paths[i], "id"))
     if problem_data is not None and "addresses" not in problem_data:
         # Authoring shorthand: a problem with no 'addresses' is addressed by every impact.
         assert toc.problem is not None
         addressed = [(i.id, _NO_PAYLOAD) for i in toc.impacts()]
         pending.insert(0, (toc.problem.id, None, addressed))
 
-    try:
-        toc.link_many(
+    def where(index: int) -> str:
+        paths = [
+            "problem" if listed is None else _join(listed, i)
+            for _, listed, entries in pending
+            for i in range(len(entries))
+        ]
+        return paths[index]
+
+    _link_all(
+        toc,
+        [
             (source, target, payload)
             for source, _, entries in pending
             for target, payload in entries
+        ],
+        where,
+    )
+    _finish_map(toc, data, reserved)
+    return toc
+
+
+def _start_map(data: dict[str, Any], require_header: bool) -> TheoryOfChange:
+    """A new, empty map with the document's title and reference (its header checked)."""
+    for key in data:
+        if key not in _TOP_KEYS:
+            allowed = ", ".join(sorted(_TOP_KEYS - {"$schema"}))
+            raise FormatError(f"unknown field {key!r} (expected one of: {allowed})", path=key)
+    _check_header(data, require_header)
+    external_ref = data.get("external_ref")
+    if external_ref is not None:
+        _expect(external_ref, str, "external_ref", "a text")
+    try:
+        return TheoryOfChange(
+            _expect(data.get("title", "Untitled map"), str, "title", "a text"),
+            external_ref=external_ref,
         )
+    except ModelError as exc:
+        raise FormatError(exc.message, path="title") from None
+
+
+def _link_all(
+    toc: TheoryOfChange,
+    links: list[tuple[str, str, Mapping[str, Any]]],
+    where: Callable[[int], str],
+) -> None:
+    """Make every link, or none and raise a FormatError at ``where(i)`` of the first refused."""
+    try:
+        toc.link_many(links)
     except (CoprodTocError, TypeError):
-        _find_bad_link(toc, pending)  # nothing was linked: say which entry is wrong
+        # Nothing was linked: make them one by one to say which is wrong.
+        for i, (source, target, payload) in enumerate(links):
+            try:
+                _check_payload(payload)
+                toc.link(source, target, **payload)
+            except CoprodTocError as exc:
+                if target not in toc:
+                    raise FormatError(f"unknown node {target!r}", path=where(i)) from None
+                if source not in toc:
+                    raise FormatError(f"unknown node {source!r}", path=where(i)) from None
+                path = where(i)
+                if isinstance(exc, FormatError):
+                    path = _join(path, exc.path) if exc.path else path
+                raise FormatError(
+                    exc.problem if isinstance(exc, FormatError) else exc.message, path=path
+                ) from None
         raise
 
+
+def _check_payload(payload: Any) -> None:
+    """What a link says beyond its ends must be an object of link fields."""
+    _expect(payload, dict, "", "an object")
+    for name in payload:
+        if name not in _LINK_ENTRY_FIELDS - {"to"}:
+            raise FormatError(
+                f"unknown field {name!r} (expected one of: evidence, level, rationale)",
+                path=name,
+            )
+
+
+def _finish_map(toc: TheoryOfChange, data: Mapping[str, Any], reserved: set[Any]) -> None:
+    """Add what comes after the nodes and links: assumptions (on them) and evidence."""
     for i, item in enumerate(_expect(data.get("assumptions", []), list, "assumptions", "a list")):
         path = _join("assumptions", i)
         item = _with_id(item, toc, "S", reserved)
@@ -387,21 +448,6 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
             raise FormatError(exc.message, path=path) from None
     if "evidence" in data:
         toc.evidence = Evidence.from_document(data["evidence"])
-    return toc
-
-
-def _find_bad_link(toc: TheoryOfChange, pending: list[_Pending]) -> None:
-    """Make the links one by one until one is refused, and raise that as a FormatError."""
-    for source, listed, entries in pending:
-        for i, (target, payload) in enumerate(entries):
-            try:
-                toc.link(source, target, **payload)
-            except (CoprodTocError, TypeError) as exc:
-                path = "problem" if listed is None else _join(listed, i)
-                if target not in toc:
-                    raise FormatError(f"unknown node {target!r}", path=path) from None
-                message = exc.message if isinstance(exc, CoprodTocError) else str(exc)
-                raise FormatError(message, path=path) from None
 
 
 def _explicit_ids(data: Mapping[str, Any]) -> set[Any]:
@@ -452,8 +498,14 @@ def _check_header(data: Mapping[str, Any], required: bool) -> None:
         raise FormatError(f"unknown document version {version}", path="version")
 
 
-def _add(toc: TheoryOfChange, node: Any, path: str) -> None:
+def _add_all(toc: TheoryOfChange, records: list[Any], where: Callable[[int], str]) -> None:
+    """Add every node, or none and raise a FormatError at ``where(i)`` of the first refused."""
     try:
-        toc.add(node)
-    except CoprodTocError as exc:
-        raise FormatError(exc.message, path=_join(path, "id")) from None
+        toc.add_many(records)
+    except CoprodTocError:
+        for i, record in enumerate(records):  # nothing was added: find which one is refused
+            try:
+                toc.add(record)
+            except CoprodTocError as exc:
+                raise FormatError(exc.message, path=where(i)) from None
+        raise

@@ -20,23 +20,28 @@ import itertools
 import json
 import threading
 import weakref
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 import attrs
 
 from coprod_toc._gc import collection_paused  # stores reading or writing many rows use it
 from coprod_toc.analysis.traversal import adjacency
+from coprod_toc.errors import FormatError
 from coprod_toc.format.document import (
-    FORMAT_NAME,
-    FORMAT_VERSION,
+    _NO_PAYLOAD,
+    _add_all,
+    _build,
+    _expect,
+    _finish_map,
+    _link_all,
     _record,
+    _start_map,
     erase_participant_in,
-    from_document,
     map_header,
 )
 from coprod_toc.graph import ChangeMark, Changes, TheoryOfChange
-from coprod_toc.model import Link, Node, NodeType
+from coprod_toc.model import Activity, Impact, Link, Node, NodeType, Outcome, Problem
 
 __all__ = [
     "CURRENT",
@@ -59,8 +64,6 @@ __all__ = [
 CURRENT = 2**62
 
 _TYPE_ORDER = (NodeType.PROBLEM, NodeType.IMPACT, NodeType.OUTCOME, NodeType.ACTIVITY)
-_LINK_KEYS = {"problem": "addresses", "outcome": "leads_to", "activity": "contributes_to"}
-_SECTIONS = {"impact": "impacts", "outcome": "outcomes", "activity": "activities"}
 
 
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -111,54 +114,80 @@ class LinkRow(NamedTuple):
 
 
 def map_from_rows(
-    header: str,
-    nodes: Iterable[tuple[str, str, str]],
-    links: Iterable[tuple[str, str, str]],
+    header: str, nodes: Sequence[Sequence[Any]], links: Sequence[Sequence[Any]]
 ) -> TheoryOfChange:
-    """Rebuild a map from its header, its ``(id, type, body)`` node rows in position order
-    and its ``(source, target, body)`` link rows in position order.
+    """Rebuild a map from its header, its node rows ``(id, type, body, …)`` in position
+    order and its link rows ``(source, target, body, …)`` in position order (further
+    columns, such as the position, are not read).
 
-    Everything goes through the document reader, so stored rows are checked like a file.
+    Rows are checked like a file, by the document reader's own steps (the header, each
+    record's fields, the graph's link rules); a problem is named by its row:
+    ``node 'O3'``, ``link 'A1' -> 'O3'``.
 
     :raises FormatError: a row does not hold a valid record, or a link names a missing node.
     """
     with collection_paused():
-        document: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
-        document |= json.loads(header)
-        sections: dict[str, list[dict[str, Any]]] = {name: [] for name in _SECTIONS.values()}
-        targets: dict[str, list[Any]] = {}
-        node_rows = list(nodes)
-        for (node_id, node_type, _), entry in zip(
-            node_rows, _parse_all(body for _, _, body in node_rows), strict=True
-        ):
-            entry["id"] = node_id
-            link_key = _LINK_KEYS.get(node_type)
-            if link_key is not None:
-                # Always present: a problem without 'addresses' would mean "every impact".
-                entry[link_key] = targets[node_id] = []
-            if node_type == "problem":
-                document["problem"] = entry
-            else:
-                sections[_SECTIONS[node_type]].append(entry)
-        link_rows = list(links)
-        payloads = iter(_parse_all(body for _, _, body in link_rows if body != "{}"))
-        for source, target, body in link_rows:
-            listed = targets[source]
-            listed.append(target if body == "{}" else {"to": target} | next(payloads))
-        document |= sections
-        return from_document(document)
+        head = _parse_all([header], lambda _: "header")[0]
+        _expect(head, dict, "header", "an object")
+        toc = _start_map(head, require_header=False)
+        # A map loads in its document's order: nodes by type, each node's links together.
+        by_type: dict[str, list[tuple[str, Any]]] = {t.value: [] for t in _TYPE_ORDER}
+        entries = _parse_all([row[2] for row in nodes], lambda i: f"node {nodes[i][0]!r}")
+        for row, entry in zip(nodes, entries, strict=True):
+            node_id, node_type = row[0], row[1]
+            if node_type not in by_type:
+                raise FormatError(f"unknown node type {node_type!r}", path=f"node {node_id!r}")
+            by_type[node_type].append((node_id, entry))
+        records = []
+        for node_type, cls in _NODE_CLASSES.items():
+            for node_id, entry in by_type[node_type]:
+                if type(entry) is dict:
+                    entry["id"] = node_id
+                records.append(_build(cls, entry, f"node {node_id!r}"))
+        _add_all(toc, records, lambda i: f"node {records[i].id!r}")
+        from_node: dict[str, list[tuple[str, str, Any]]] = {record.id: [] for record in records}
+        with_payload = [row for row in links if row[2] != "{}"]
+        payloads = iter(
+            _parse_all([row[2] for row in with_payload], lambda i: _link_row(with_payload[i]))
+        )
+        for row in links:
+            source, target, body = row[0], row[1], row[2]
+            listed = from_node.get(source)
+            if listed is None:
+                raise FormatError(f"unknown node {source!r}", path=_link_row(row))
+            listed.append((source, target, _NO_PAYLOAD if body == "{}" else next(payloads)))
+        ordered = [link for listed in from_node.values() for link in listed]
+        _link_all(toc, ordered, lambda i: _link_row(ordered[i]))
+        _finish_map(toc, head, set())
+        return toc
 
 
-def _parse_all(bodies: Iterable[str]) -> list[Any]:
-    """Parse many JSON texts with one call of the parser (far faster than one call each)."""
-    texts = list(bodies)
+def _link_row(row: Sequence[Any]) -> str:
+    return f"link {row[0]!r} -> {row[1]!r}"
+
+
+_NODE_CLASSES: dict[str, type[Node]] = {
+    cls.node_type.value: cls for cls in (Problem, Impact, Outcome, Activity)
+}  # in the document's order
+
+
+def _parse_all(texts: list[str], where: Callable[[int], str]) -> list[Any]:
+    """Parse many JSON texts with one call of the parser (far faster than one call each).
+
+    :raises FormatError: at ``where(i)`` of the first text that is not one JSON value.
+    """
     try:
         parsed: list[Any] = json.loads("[" + ",".join(texts) + "]")
+        if len(parsed) == len(texts):
+            return parsed
     except ValueError:
-        parsed = [json.loads(text) for text in texts]  # raises for the first bad one
-    if len(parsed) != len(texts):  # a row held more than one value: "1,2"
-        raise ValueError("a stored row does not hold exactly one JSON value")
-    return parsed
+        pass
+    for i, text in enumerate(texts):  # not JSON, or more than one value ("1,2")
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            raise FormatError(f"not one JSON value ({exc})", path=where(i)) from None
+    raise FormatError("the stored rows do not hold one JSON value each")
 
 
 # --------------------------------------------------------------------------- saving
@@ -239,11 +268,12 @@ def loaded_snapshot(
     toc: TheoryOfChange,
     generation: str,
     version: int,
-    nodes: Iterable[tuple[str, int]],
-    links: Iterable[tuple[str, str, int]],
+    nodes: Sequence[Sequence[Any]],
+    links: Sequence[Sequence[Any]],
 ) -> Snapshot:
-    """The snapshot of a map just loaded from rows, given each row's position: it holds the
-    loaded records, so the next save of this map compares by identity.
+    """The snapshot of a map just loaded from rows (the same rows :func:`map_from_rows` took,
+    with each row's position fourth): it holds the loaded records, so the next save of this
+    map compares by identity.
 
     The next free positions are left at 0: take them from the store when the snapshot is used.
     """
@@ -252,11 +282,8 @@ def loaded_snapshot(
         return Snapshot(
             generation,
             version,
-            {node_id: (node_data[node_id]["node"], position) for node_id, position in nodes},
-            {
-                (source, target): (succ[source][target]["link"], position)
-                for source, target, position in links
-            },
+            {row[0]: (node_data[row[0]]["node"], row[3]) for row in nodes},
+            {(row[0], row[1]): (succ[row[0]][row[1]]["link"], row[3]) for row in links},
         ).follow(toc)
 
 

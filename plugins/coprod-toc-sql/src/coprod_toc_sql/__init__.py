@@ -300,23 +300,13 @@ class SQLStore(ct.Store):
             node_rows = _rows_of_version(conn, nodes, ("id", "type"), name, wanted)
             link_rows = _rows_of_version(conn, links, ("source", "target"), name, wanted)
         try:
-            toc = map_from_rows(
-                header,
-                ((r[0], r[1], r[2]) for r in node_rows),
-                ((r[0], r[1], r[2]) for r in link_rows),
-            )
+            toc = map_from_rows(header, node_rows, link_rows)
         except (ct.CoprodTocError, ValueError, KeyError, TypeError) as exc:
             raise ct.StoreError(
                 f"{self.url!r}: version {wanted} of map {name!r} cannot be read: {exc}"
             ) from None
         if wanted == row.latest:
-            snapshot = loaded_snapshot(
-                toc,
-                row.generation,
-                row.latest,
-                ((r.id, r.position) for r in node_rows),
-                ((r.source, r.target, r.position) for r in link_rows),
-            )
+            snapshot = loaded_snapshot(toc, row.generation, row.latest, node_rows, link_rows)
             self._remembered.remember(name, snapshot)
         return toc
 

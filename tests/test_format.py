@@ -329,3 +329,33 @@ def test_reading_leaves_the_programs_own_collector_settings() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+)
+
+
+@given(_JSON_VALUES)
+def test_stored_rows_are_the_standard_compact_json(value: Any) -> None:
+    """Rows hold exactly what the json module writes with compact separators, UTF-8 as is."""
+    from coprod_toc.format.rows import _json
+
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    assert _json(value) == expected
+
+
+def test_stored_rows_refuse_what_json_cannot_hold() -> None:
+    """NaN, infinity and objects JSON has no form for are refused, as json.dumps refuses them."""
+    from coprod_toc.format.rows import _json
+
+    for value in (float("nan"), float("inf"), {"a": [float("-inf")]}):
+        with pytest.raises(ValueError, match="not JSON compliant"):
+            _json(value)
+    with pytest.raises(TypeError):
+        _json({"a": object()})

@@ -68,7 +68,7 @@ def _encode(value: Any) -> Any:
     if type(value) in _PLAIN:
         return value
     if isinstance(value, enum.Enum):
-        return value.value
+        return value._value_  # the plain attribute behind the .value property
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple):
@@ -199,40 +199,45 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-_READ_PLANS: dict[type[Any], tuple[dict[str, Any], frozenset[str]]] = {}
+_READ_PLANS: dict[type[Any], tuple[dict[str, Any], frozenset[str], tuple[Any, ...]]] = {}
 
 
-def _read_plan(cls: type[Any]) -> tuple[dict[str, Any], frozenset[str]]:
-    """The fields of ``cls`` by name, and the names of those without a default."""
+def _read_plan(cls: type[Any]) -> tuple[dict[str, Any], frozenset[str], tuple[Any, ...]]:
+    """The fields of ``cls`` by name, the names of those without a default, and its fields
+    that hold a list of records."""
     plan = _READ_PLANS.get(cls)
     if plan is None:
         fields = {f.name: f for f in attrs.fields(cls)}
         required = frozenset(n for n, f in fields.items() if f.default is attrs.NOTHING)
-        plan = _READ_PLANS[cls] = (fields, required)
+        plan = _READ_PLANS[cls] = (fields, required, _NESTED.get(cls, ()))
     return plan
 
 
 def _build(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozenset()) -> Any:
     """Build one attrs record from a mapping, reporting the first bad field by its path."""
-    _expect(data, dict, path, "an object")
-    fields, required = _read_plan(cls)
-    if not fields.keys() >= data.keys() - extra:
+    if type(data) is not dict:
+        _expect(data, dict, path, "an object")
+    fields, required, nested = _read_plan(cls)
+    keys = data.keys()
+    if not (keys <= fields.keys() if not extra else keys - extra <= fields.keys()):
         key = next(k for k in data if k not in fields and k not in extra)
         allowed = ", ".join(sorted(set(fields) | extra))
         raise FormatError(
             f"unknown field {key!r} (expected one of: {allowed})", path=_join(path, key)
         )
-    if not data.keys() >= required:
+    if not keys >= required:
         name = next(n for n in fields if n in required and n not in data)
         raise FormatError(f"missing required field {name!r}", path=path)
-    kwargs = dict(data)
-    for key in extra:
-        kwargs.pop(key, None)
-    for name, nested in _NESTED.get(cls, ()):
+    kwargs = data
+    if extra and not keys.isdisjoint(extra):
+        kwargs = {k: v for k, v in data.items() if k not in extra}
+    for name, record_type in nested:
         if name in kwargs:
+            if kwargs is data:
+                kwargs = dict(data)  # the caller's mapping is never changed
             items_path = _join(path, name)
             kwargs[name] = tuple(
-                _build(nested, item, _join(items_path, i))
+                _build(record_type, item, _join(items_path, i))
                 for i, item in enumerate(_expect(kwargs[name], list, items_path, "a list"))
             )
     try:

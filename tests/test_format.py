@@ -304,14 +304,30 @@ def test_bad_input_never_crashes(document: Any) -> None:
 # --------------------------------------------------------------------------- the collector
 
 
-def test_a_map_read_goes_straight_to_the_oldest_generation() -> None:
-    """A map just read is long-lived: the young collections do not walk it again."""
-    toc = ct.loads(ct.dumps(ct.example()))
+def _wide_map(outcomes: int) -> ct.TheoryOfChange:
+    toc = ct.TheoryOfChange("Wide")
+    impact = toc.add_impact("Impact", kind="project", id="I")
+    toc.link_many([(toc.add_outcome("O", kind="project"), impact, {}) for _ in range(outcomes)])
+    return toc
+
+
+def test_a_large_map_read_goes_straight_to_the_oldest_generation() -> None:
+    """A large map just read is long-lived: the young collections do not walk it again."""
+    text = ct.dumps(_wide_map(10_000))
+    toc = ct.loads(text)
     record = toc.get("O1")
     assert not any(o is record for o in gc.get_objects(generation=0))
     assert not any(o is record for o in gc.get_objects(generation=1))
     assert any(o is record for o in gc.get_objects(generation=2))
     assert gc.isenabled()
+
+
+def test_a_small_map_read_leaves_the_programs_young_objects_young() -> None:
+    """Only large blocks move objects: a small read leaves the collector's generations be."""
+    gc.collect()
+    young: list[list[object]] = [[]]
+    ct.loads(ct.dumps(ct.example()))
+    assert not any(o is young for o in gc.get_objects(generation=2))
 
 
 def test_reading_leaves_the_programs_own_collector_settings() -> None:

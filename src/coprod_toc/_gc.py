@@ -5,11 +5,13 @@ each allocation burst makes the collector walk everything alive, which costs abo
 as the build itself. Reference counting still frees what is dropped meanwhile, and the
 collector is switched back on (if it was on) however the block ends.
 
-What the block made and kept is long-lived (a map, a store's snapshot of it), so it is then
-moved to the collector's oldest generation at once: otherwise the next young collections
-would each walk all of it again, only to find it alive. This is skipped when the program
-has frozen objects of its own (``gc.freeze()``, as pre-forking servers do), since moving
-is done by freezing and unfreezing everything.
+When the block made many objects and kept them (a large map, a store's snapshot of it),
+they are long-lived, so they are then moved to the collector's oldest generation at once:
+otherwise the next young collections would each walk all of them again, only to find them
+alive. Moving is done by freezing and unfreezing everything, which also moves the program's
+own few young objects; so it is done only after large blocks, never for small maps, and
+never when the program has frozen objects of its own (``gc.freeze()``, as pre-forking
+servers do).
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from contextlib import contextmanager
 
 __all__ = ["collection_paused"]
 
+#: New objects (net) after which a block's are moved to the oldest generation: a map of a
+#: few thousand nodes.
+LARGE_BLOCK = 50_000
+
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
@@ -29,7 +35,7 @@ def collection_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            if gc.get_freeze_count() == 0:
+            if gc.get_count()[0] > LARGE_BLOCK and gc.get_freeze_count() == 0:
                 gc.freeze()  # every tracked object, in constant time …
                 gc.unfreeze()  # … back, into the oldest generation
             gc.enable()

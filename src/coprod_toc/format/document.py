@@ -363,12 +363,12 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
         pending.insert(0, (toc.problem.id, None, addressed))
 
     def where(index: int) -> str:
-        paths = [
+        link_paths = [
             "problem" if listed is None else _join(listed, i)
             for _, listed, entries in pending
             for i in range(len(entries))
         ]
-        return paths[index]
+        return link_paths[index]
 
     _link_all(
         toc,

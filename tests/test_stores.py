@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import coprod_toc as ct
 from coprod_toc.backends.sqlite import MIGRATIONS
+from coprod_toc.format.rows import Snapshot, plan_changes
 from coprod_toc.testing import StoreContract
 from tests.strategies import maps
 
@@ -64,6 +65,23 @@ def test_any_sequence_of_maps_loads_back_version_by_version(
                 assert ct.dumps(store.load("m", version)) == ct.dumps(toc)
         finally:
             store.close()
+
+
+@settings(max_examples=60)
+@given(maps())
+def test_a_first_save_writes_what_comparing_with_nothing_would(toc: ct.TheoryOfChange) -> None:
+    """A map's first save has its own short path; it writes the very rows, in the very
+    places, that comparing the map with an empty stored version writes."""
+    first = plan_changes(toc, None, generation="g", version=1)
+    compared = plan_changes(toc, Snapshot("g", 0, {}, {}), generation="g", version=1)
+    assert (first.new_nodes, first.new_links) == (compared.new_nodes, compared.new_links)
+    assert not first.closed_nodes and not first.closed_links
+    assert first.snapshot.nodes == compared.snapshot.nodes
+    assert first.snapshot.links == compared.snapshot.links
+    assert (first.snapshot.next_node_position, first.snapshot.next_link_position) == (
+        compared.snapshot.next_node_position,
+        compared.snapshot.next_link_position,
+    )
 
 
 # --------------------------------------------------------------------------- SQLite specifics

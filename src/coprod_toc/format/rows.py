@@ -116,10 +116,8 @@ def node_body(node: Node) -> str:
 
 def link_body(link: Link) -> str:
     """What a link says beyond its two ends (``{}`` when nothing)."""
-    if not link.has_payload:
-        return "{}"
-    if link.rationale is None and not link.evidence:
-        return f'{{"level":{link.level}}}'  # the commonest payload, exactly as encoded below
+    if link.rationale is None and not link.evidence:  # the commonest, as encoded below
+        return "{}" if link.level is None else f'{{"level":{link.level}}}'
     record = _record(link)
     del record["source"], record["target"]
     return _json(record)
@@ -216,8 +214,13 @@ def _parse_all(texts: list[str], where: Callable[[int], str]) -> list[Any]:
 
     :raises FormatError: at ``where(i)`` of the first text that is not one JSON value.
     """
+    if not texts:
+        return []
+    parts = texts.copy()  # brackets on the ends, so the one large text is made only once
+    parts[0] = "[" + parts[0]
+    parts[-1] += "]"
     try:
-        parsed: list[Any] = json.loads("[" + ",".join(texts) + "]")
+        parsed: list[Any] = json.loads(",".join(parts))
         if len(parsed) == len(texts):
             return parsed
     except ValueError:
@@ -459,25 +462,19 @@ def _plan_changes(
     toc: TheoryOfChange, previous: Snapshot | None, generation: str, version: int
 ) -> RowChanges:
     succ, _, node_data = adjacency(toc.graph)
-    old_nodes = previous.nodes if previous is not None else {}
-    old_links = previous.links if previous is not None else {}
-    # The order a map loads in: by type (as in the document), then as added; each node's
-    # links in the order they were made.
-    by_type: dict[NodeType, list[tuple[str, Any]]] = {t: [] for t in _TYPE_ORDER}
-    for node_id, data in node_data.items():
-        record = data["node"]
-        by_type[record.node_type].append((node_id, record))
-    node_items = [(t, node_id, record) for t in _TYPE_ORDER for node_id, record in by_type[t]]
+    node_items = _in_load_order(node_data)
+    if previous is None:
+        return _first_rows(toc, succ, node_items, generation, version)
     link_items = (
         (source, (source, target), edge["link"])
         for _, source, _ in node_items
         for target, edge in succ[source].items()
     )
     closed_nodes, added_nodes, nodes, next_node = _compare(
-        node_items, old_nodes, node_body, previous.next_node_position if previous else 0
+        node_items, previous.nodes, node_body, previous.next_node_position
     )
     closed_links, added_links, links, next_link = _compare(
-        link_items, old_links, link_body, previous.next_link_position if previous else 0
+        link_items, previous.links, link_body, previous.next_link_position
     )
     return RowChanges(
         header=header_body(toc),
@@ -493,6 +490,40 @@ def _plan_changes(
         ],
         snapshot=Snapshot(generation, version, nodes, links, next_node, next_link),
     )
+
+
+def _in_load_order(node_data: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """``(type, id, record)`` of every node in the order a map loads in: by type (as in the
+    document), then as added. Each node's links follow in the order they were made."""
+    by_type: dict[NodeType, list[tuple[str, Any]]] = {t: [] for t in _TYPE_ORDER}
+    for node_id, data in node_data.items():
+        record = data["node"]
+        by_type[record.node_type].append((node_id, record))
+    return [(t.value, node_id, record) for t in _TYPE_ORDER for node_id, record in by_type[t]]
+
+
+def _first_rows(
+    toc: TheoryOfChange,
+    succ: dict[str, Any],
+    node_items: list[tuple[str, str, Any]],
+    generation: str,
+    version: int,
+) -> RowChanges:
+    """A map saved for the first time: every record a new row, numbered in load order."""
+    new_nodes: list[NodeRow] = []
+    nodes: dict[str, tuple[Any, int]] = {}
+    for position, (node_type, node_id, record) in enumerate(node_items):
+        new_nodes.append(NodeRow(node_id, node_type, node_body(record), position))
+        nodes[node_id] = (record, position)
+    new_links: list[LinkRow] = []
+    links: dict[tuple[str, str], tuple[Any, int]] = {}
+    for _, source, _ in node_items:
+        for target, edge in succ[source].items():
+            link, position = edge["link"], len(new_links)
+            new_links.append(LinkRow(source, target, link_body(link), position))
+            links[source, target] = (link, position)
+    snapshot = Snapshot(generation, version, nodes, links, len(new_nodes), len(new_links))
+    return RowChanges(header_body(toc), [], new_nodes, [], new_links, snapshot)
 
 
 def _compare(

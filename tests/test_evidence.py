@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -321,9 +323,20 @@ def test_logbook_confirmation_needs_when_and_by_whom() -> None:
                         confirmed_at="2026-01-01", confirmed_by="R-1")  # fmt: skip
 
 
-def test_special_category_consent_needs_its_condition() -> None:
-    with pytest.raises(ct.ModelError, match="Article 9 condition"):
-        ct.ConsentRecord(participant="R-1", given_at="2026-01-01", purposes=["evaluation"])
+def test_consent_keeps_unknown_details_unknown_and_validation_says_so() -> None:
+    """A consent record without purposes, condition or method is kept as given, each gap
+    named, and validation warns once per kind of gap with the count of people."""
+    toc = ct.example()
+    for person in ("R-1", "R-2"):
+        toc.evidence.add(ct.ConsentRecord(participant=person, given_at="2026-01-01", method=None))
+    assert toc.evidence.consents[0].gaps == ("purposes", "Article 9 condition", "method")
+    findings = [f for f in ct.validate(toc) if f.code == "consent-incomplete"]
+    assert [f.message.split(":")[0] for f in findings] == [
+        "2 people's consent records do not say the purposes",
+        "2 people's consent records do not say the Article 9 condition",
+        "2 people's consent records do not say the method",
+    ]
+    assert ct.loads(ct.dumps(toc)).evidence.consents[0].method is None
 
 
 def test_erasing_a_person_removes_them_everywhere_in_a_map() -> None:
@@ -391,3 +404,27 @@ def test_cli_change_reports_counts_for_small_groups(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "ucla3: 4 people answered before and after; 3 improved" in result.output
     assert "withheld" in result.output
+
+
+# --------------------------------------------------------------------------- old paths
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("coprod_toc.survey", "coprod_toc.surveys"),
+        ("coprod_toc.survey_mapping", "coprod_toc.surveys.mapping"),
+        ("coprod_toc.measures", "coprod_toc.evidence.measures"),
+        ("coprod_toc.analysis.change", "coprod_toc.evidence.change"),
+    ],
+)
+def test_old_import_paths_work_for_one_release_with_a_warning(old: str, new: str) -> None:
+    """Each moved module is still importable under its old name, warns, and gives the same
+    objects as its new home."""
+    sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match=old.replace(".", r"\.")):
+        module = importlib.import_module(old)
+    moved = importlib.import_module(new)
+    assert module.__all__
+    for name in module.__all__:
+        assert getattr(module, name) is getattr(moved, name), name

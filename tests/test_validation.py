@@ -67,6 +67,13 @@ CASES: list[tuple[str, Breaker, tuple[str, ...]]] = [
         ),
         ("C1", "K1"),
     ),
+    (
+        "consent-incomplete",
+        lambda t: t.evidence.add(
+            ct.ConsentRecord(participant="R-1", given_at="2026-01-01", purposes=["evaluation"])
+        ),
+        (),
+    ),
 ]
 
 

@@ -32,7 +32,6 @@ from coprod_toc.analysis import (
     progress,
     split,
 )
-from coprod_toc.analysis.change import PairedChange, Wilcoxon, paired_change, wilcoxon
 from coprod_toc.api import (
     default_store_url,
     erase_participant,
@@ -61,6 +60,8 @@ from coprod_toc.errors import (
     StoreError,
 )
 from coprod_toc.evidence import (
+    INSTRUMENTS,
+    SCALES,
     Benefit,
     BenefitDomain,
     ConsentMethod,
@@ -68,12 +69,19 @@ from coprod_toc.evidence import (
     Evidence,
     EvidenceItem,
     EvidenceType,
+    Instrument,
     ItemResponse,
     LogbookEntry,
     MeasureAdministration,
+    PairedChange,
     Participant,
     ProcessFeedback,
     Recipient,
+    Scale,
+    Wilcoxon,
+    licensed_instrument,
+    paired_change,
+    wilcoxon,
 )
 from coprod_toc.format import (
     FORMAT_NAME,
@@ -88,7 +96,6 @@ from coprod_toc.format import (
 )
 from coprod_toc.graph import ALLOWED_LINKS, TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
-from coprod_toc.measures import INSTRUMENTS, SCALES, Instrument, Scale, licensed_instrument
 from coprod_toc.model import (
     LADDER,
     AchievementStatus,
@@ -113,20 +120,18 @@ from coprod_toc.model import (
 )
 from coprod_toc.plugins import PluginManager, get_plugin_manager, make_plugin_manager
 from coprod_toc.store import Store, VersionInfo
-from coprod_toc.survey import (
+from coprod_toc.surveys import (
+    ImportReport,
+    Rejection,
     SurveyAnswer,
+    SurveyMapping,
     SurveyQuestion,
     SurveyResponse,
     SurveyTable,
-    pseudonym,
-    pseudonymise,
-)
-from coprod_toc.survey_mapping import (
-    ImportReport,
-    Rejection,
-    SurveyMapping,
     apply_mapping,
     load_mapping,
+    pseudonym,
+    pseudonymise,
 )
 
 __version__ = "0.1.0"

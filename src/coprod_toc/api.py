@@ -28,7 +28,7 @@ from coprod_toc.format import loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins import Registered, get_plugin_manager
 from coprod_toc.store import Store
-from coprod_toc.survey import SurveyTable, pseudonymise
+from coprod_toc.surveys.table import SurveyTable, pseudonymise
 
 __all__ = [
     "STORE_ENV",
@@ -197,7 +197,7 @@ def import_survey(
 ) -> SurveyTable:
     """Read a survey export into the neutral long table.
 
-    Respondents are pseudonymised by default (see :func:`coprod_toc.survey.pseudonymise`):
+    Respondents are pseudonymised by default (see :func:`coprod_toc.surveys.pseudonymise`):
     pass the same ``pseudonym_key``, kept apart from the data, to recognise the same person
     across imports.
 

@@ -16,7 +16,7 @@ import attrs
 import networkx as nx
 
 from coprod_toc.errors import DuplicateNodeError, LinkError, ModelError, NodeNotFoundError
-from coprod_toc.evidence import Evidence
+from coprod_toc.evidence.records import Evidence
 from coprod_toc.model import (
     Activity,
     Assessment,

@@ -133,7 +133,7 @@ def register_survey_importers(register: Register) -> None:
       importer that says yes (importers with ``fallback = True``, which read any table,
       are asked last);
     * ``read(path, **options) -> SurveyTable`` — the answers as the neutral table
-      (:class:`coprod_toc.survey.SurveyTable`; ``SurveyTable.from_answers`` builds one from
+      (:class:`coprod_toc.surveys.SurveyTable`; ``SurveyTable.from_answers`` builds one from
       long rows). Raise :class:`coprod_toc.errors.FormatError` naming the row or column for
       bad input. Return respondent keys as they are in the file: the host pseudonymises
       them. Leave out names and contact details unless ``keep_personal=True``.

@@ -418,3 +418,24 @@ def _breakdown_not_linked(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]
                         f"Link the activity, or take it out of the breakdown."
                     ),
                 )
+
+
+@BUILTIN_RULES.rule(
+    "consent-incomplete",
+    "warning",
+    "A consent record does not say its purposes, its Article 9 condition or how it was given.",
+)
+def _consent_incomplete(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]]:
+    # One finding per kind of gap, counting the people: consent records name pseudonyms,
+    # not nodes, and a survey import makes one per respondent.
+    gaps: dict[str, int] = {}
+    for consent in facts.toc.evidence.consents:
+        for gap in consent.gaps:
+            gaps[gap] = gaps.get(gap, 0) + 1
+    for gap, count in gaps.items():
+        people = "1 person's consent does" if count == 1 else f"{count} people's consent records do"
+        yield (
+            (),
+            f"{people} not say the {gap}: it was not given, so it is left unknown. Add it "
+            f"where consent is recorded (the mapping's [consent] section for a survey).",
+        )

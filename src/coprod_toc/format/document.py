@@ -25,7 +25,7 @@ import attrs
 from coprod_toc._gc import collection_paused
 from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
-from coprod_toc.evidence import Evidence
+from coprod_toc.evidence.records import Evidence
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import (
     Activity,

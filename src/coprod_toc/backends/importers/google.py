@@ -11,17 +11,18 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from coprod_toc.backends.importers._base import Importer, Options
-from coprod_toc.backends.importers._layout import (
+from coprod_toc.surveys.kit import (
     Column,
+    Importer,
+    Options,
     Role,
+    Rows,
     header_cells,
     question_column,
     slug,
     unique_keys,
 )
-from coprod_toc.backends.importers._read import Rows
-from coprod_toc.survey import SurveyTable
+from coprod_toc.surveys.table import SurveyTable
 
 __all__ = ["GoogleFormsImporter", "GoogleSheetsImporter"]
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from coprod_toc.backends.importers._base import Importer, Options
-from coprod_toc.backends.importers._layout import (
+from coprod_toc.backends.importers.xlsform import XLSForm, read_xlsform
+from coprod_toc.errors import FormatError
+from coprod_toc.surveys.kit import (
     Column,
+    Importer,
+    Options,
     Role,
+    Rows,
     header_cells,
     personal_role,
     question_column,
 )
-from coprod_toc.backends.importers._read import Rows
-from coprod_toc.backends.importers.xlsform import XLSForm, read_xlsform
-from coprod_toc.errors import FormatError
-from coprod_toc.survey import SurveyTable
+from coprod_toc.surveys.table import SurveyTable
 
 __all__ = ["KoboImporter", "OdkCentralImporter"]
 

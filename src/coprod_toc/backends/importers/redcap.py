@@ -14,17 +14,19 @@ from typing import ClassVar
 
 import attrs
 
-from coprod_toc.backends.importers._base import Importer, Options
-from coprod_toc.backends.importers._layout import (
+from coprod_toc.errors import FormatError
+from coprod_toc.surveys.kit import (
     Column,
+    Importer,
+    Options,
     Role,
+    Rows,
     header_cells,
+    open_rows,
     personal_role,
     question_column,
 )
-from coprod_toc.backends.importers._read import Rows, open_rows
-from coprod_toc.errors import FormatError
-from coprod_toc.survey import SurveyTable
+from coprod_toc.surveys.table import SurveyTable
 
 __all__ = ["REDCapImporter", "read_dictionary"]
 

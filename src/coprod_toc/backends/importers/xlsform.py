@@ -11,9 +11,8 @@ from pathlib import Path
 
 import attrs
 
-from coprod_toc.backends.importers._layout import header_cells
-from coprod_toc.backends.importers._read import open_rows
 from coprod_toc.errors import FormatError
+from coprod_toc.surveys.kit import header_cells, open_rows
 
 __all__ = ["FormQuestion", "XLSForm", "read_xlsform"]
 

@@ -9,15 +9,15 @@ import io
 from pathlib import Path
 from typing import Any, ClassVar
 
-from coprod_toc.backends.importers._layout import (
+from coprod_toc.errors import CoprodTocError, FormatError
+from coprod_toc.surveys.kit.layout import (
     Column,
     build_table,
     choose_respondent,
     header_cells,
 )
-from coprod_toc.backends.importers._read import Rows, is_xlsx, open_rows, sniff_text
-from coprod_toc.errors import CoprodTocError, FormatError
-from coprod_toc.survey import SurveyTable
+from coprod_toc.surveys.kit.rows import Rows, is_xlsx, open_rows, sniff_text
+from coprod_toc.surveys.table import SurveyTable
 
 __all__ = ["Importer", "Options", "peek"]
 

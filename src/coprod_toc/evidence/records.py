@@ -93,17 +93,26 @@ class Participant:
     retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
 
 
+def _optional_method(value: object) -> ConsentMethod | None:
+    return None if value is None else _enum(ConsentMethod, "method")(value)
+
+
 @attrs.frozen(kw_only=True)
 class ConsentRecord:
-    """Who agreed, when, to what, how, and what they were told (UK GDPR, Art. 9)."""
+    """Who agreed, when, to what, how, and what they were told (UK GDPR, Art. 9).
+
+    A record holds only what was given: no ``purposes``, no ``condition`` or a ``method``
+    of ``None`` mean they are not known (:attr:`gaps`), and validation says so
+    (``consent-incomplete``) rather than anything being assumed.
+    """
 
     participant: str = _id_field()
     given_at: dt.date = attrs.field(converter=_required_date("given_at"))
-    purposes: tuple[str, ...] = attrs.field(converter=_strings("purposes"))
+    purposes: tuple[str, ...] = attrs.field(default=(), converter=_strings("purposes"))
     special_category: bool = attrs.field(default=True, converter=_flag("special_category"))
     condition: str | None = attrs.field(default=None, converter=_optional_text("condition"))
-    method: ConsentMethod = attrs.field(
-        default=ConsentMethod.WRITTEN, converter=_enum(ConsentMethod, "method")
+    method: ConsentMethod | None = attrs.field(
+        default=ConsentMethod.WRITTEN, converter=_optional_method
     )
     info_version: str | None = attrs.field(default=None, converter=_optional_text("info_version"))
     supports_used: tuple[str, ...] = attrs.field(default=(), converter=_strings("supports_used"))
@@ -112,18 +121,17 @@ class ConsentRecord:
     review_due: dt.date | None = attrs.field(default=None, converter=_date("review_due"))
     retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
 
-    @purposes.validator
-    def _some(self, _attribute: object, value: tuple[str, ...]) -> None:
-        if not value:
-            raise ModelError("a consent record names at least one purpose")
-
-    @condition.validator
-    def _condition(self, _attribute: object, value: str | None) -> None:
-        if self.special_category and value is None:
-            raise ModelError(
-                "special-category data needs its Article 9 condition (for example "
-                "'explicit consent')"
-            )
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """What this record does not say that a consent record should."""
+        gaps = []
+        if not self.purposes:
+            gaps.append("purposes")
+        if self.special_category and self.condition is None:
+            gaps.append("Article 9 condition")
+        if self.method is None:
+            gaps.append("method")
+        return tuple(gaps)
 
     def covers(self, purpose: str, on: dt.date | None = None) -> bool:
         """Whether this consent, not withdrawn (by ``on``), covers ``purpose``."""
@@ -284,9 +292,9 @@ def _as_dict(record: Any) -> dict[str, Any]:
     out = {}
     for field in attrs.fields(type(record)):
         value = getattr(record, field.name)
-        if value is None or value == () or value == field.default:
+        if value == field.default or (value is None and field.default is attrs.NOTHING):
             continue  # a default read back is the same value: leaving it out loses nothing
-        out[field.name] = _plain(value)
+        out[field.name] = _plain(value)  # a None where the default is not None stays null
     return out
 
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import attrs
 
-from coprod_toc.backends.importers._read import Rows
 from coprod_toc.errors import FormatError
-from coprod_toc.survey import RawResponse, SurveyQuestion, SurveyTable
+from coprod_toc.surveys.kit.rows import Rows
+from coprod_toc.surveys.table import RawResponse, SurveyQuestion, SurveyTable
 
 __all__ = [
     "Column",
@@ -32,6 +32,7 @@ __all__ = [
     "personal_role",
     "question_column",
     "slug",
+    "unique_key",
     "unique_keys",
 ]
 

@@ -1,0 +1,65 @@
+"""What applying a mapping did: counts, answers left blank, and every rejection."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+__all__ = ["ImportReport", "Rejection"]
+
+
+@attrs.frozen
+class Rejection:
+    """An answer or a row that was not imported, and why."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@attrs.define
+class ImportReport:
+    """What an import did: counts by kind, rejections, and what the reader noted."""
+
+    source: str
+    format: str
+    responses: int = 0
+    imported: int = 0
+    records: dict[str, int] = attrs.field(factory=lambda: defaultdict(int))
+    missing: dict[str, int] = attrs.field(factory=lambda: defaultdict(int))
+    rejected: list[Rejection] = attrs.field(factory=list)
+    notes: list[str] = attrs.field(factory=list)
+    #: What the user should look at: a date order guessed, consent details not given.
+    warnings: list[str] = attrs.field(factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "responses": self.responses,
+            "imported": self.imported,
+            "records": dict(self.records),
+            "missing": dict(self.missing),
+            "rejected": [attrs.asdict(r) for r in self.rejected],
+            "notes": self.notes,
+            "warnings": self.warnings,
+        }
+
+    def write_rejections(self, path: str | Path) -> Path:
+        """Every rejection as CSV: row, column, reason."""
+        target = Path(path)
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["row", "column", "reason"])
+            for r in self.rejected:
+                writer.writerow([r.row, _safe_cell(r.column), _safe_cell(r.reason)])
+        return target
+
+
+def _safe_cell(text: str) -> str:
+    # A spreadsheet would run a cell starting with = + - @ as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

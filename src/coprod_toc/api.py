@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 import platformdirs
 
 from coprod_toc.analysis import validation
@@ -28,6 +29,7 @@ from coprod_toc.format import loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins import Registered, get_plugin_manager
 from coprod_toc.store import Store
+from coprod_toc.surveys.source import SurveyFile, SurveySource
 from coprod_toc.surveys.table import SurveyTable, pseudonymise
 
 __all__ = [
@@ -44,7 +46,6 @@ __all__ = [
 ]
 
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
-_HEAD_BYTES = 64 * 1024
 
 
 def validate(
@@ -188,9 +189,10 @@ def export(
 
 
 def import_survey(
-    path: str | os.PathLike[str],
+    source: SurveySource,
     format: str = "auto",
     *,
+    name: str | None = None,
     pseudonymise_respondents: bool = True,
     pseudonym_key: bytes | None = None,
     **options: Any,
@@ -201,42 +203,46 @@ def import_survey(
     pass the same ``pseudonym_key``, kept apart from the data, to recognise the same person
     across imports.
 
+    :param source: a path, the file's bytes, or an open binary file (a web upload needs no
+        temporary file).
     :param format: an importer's name, or ``"auto"`` to detect it from the file.
+    :param name: how messages and reports name the file (default: its path, else the file
+        object's name, else ``"upload"``).
+    :param options: the importer's options; every importer takes ``dayfirst``,
+        ``encoding``, ``keep_personal``, ``respondent`` and ``sheet``.
     :raises PluginNotFoundError: no importer of that name.
     :raises FormatError: the file cannot be read, or its format cannot be told.
     """
-    source = Path(path)
+    file = SurveyFile.of(source, name=name)
     importers = get_plugin_manager().extensions.importers
-    try:
-        with source.open("rb") as handle:
-            head = handle.read(_HEAD_BYTES)
-    except OSError as exc:
-        raise FormatError(
-            f"cannot read the file: {exc.strerror or exc}", source=str(source)
-        ) from None
+    head = file.head()
     if format == "auto":
         # Importers that read any table (``fallback = True``) are asked last.
         ordered = sorted(
             importers.values(), key=lambda e: bool(getattr(e.implementation, "fallback", False))
         )
         entry = next(
-            (e for e in ordered if _call(e, "survey importer", "detect", source, head)),
+            (e for e in ordered if _call(e, "survey importer", "detect", file, head)),
             None,
         )
         if entry is None:
+            if not head.strip():
+                raise FormatError("the file is empty", source=file.name)
             known = ", ".join(sorted(importers)) or "none are installed"
             raise FormatError(
                 f"cannot tell which survey tool made this file; name the format (one of: {known})",
-                source=str(source),
+                source=file.name,
             )
     else:
         entry = _lookup("survey importer", importers, format)
-    table: SurveyTable = _call(entry, "survey importer", "read", source, **options)
+    table: SurveyTable = _call(entry, "survey importer", "read", file, **options)
     if not isinstance(table, SurveyTable):
         raise PluginError(
             f"survey importer {entry.name!r} returned {type(table).__name__}, not a SurveyTable",
             plugin=entry.plugin,
         )
+    if table.fingerprint is None:
+        table = attrs.evolve(table, fingerprint=file.fingerprint)
     return pseudonymise(table, pseudonym_key) if pseudonymise_respondents else table
 
 

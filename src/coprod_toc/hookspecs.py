@@ -128,15 +128,20 @@ def register_survey_importers(register: Register) -> None:
     arguments) or an object with:
 
     * ``description`` — one line for listings;
-    * ``detect(path, head) -> bool`` — whether the file looks like this format; ``head`` is
-      its first 64 KiB as bytes. Be cheap and strict: ``format="auto"`` picks the first
-      importer that says yes (importers with ``fallback = True``, which read any table,
-      are asked last);
-    * ``read(path, **options) -> SurveyTable`` — the answers as the neutral table
-      (:class:`coprod_toc.surveys.SurveyTable`; ``SurveyTable.from_answers`` builds one from
-      long rows). Raise :class:`coprod_toc.errors.FormatError` naming the row or column for
-      bad input. Return respondent keys as they are in the file: the host pseudonymises
-      them. Leave out names and contact details unless ``keep_personal=True``.
+    * ``detect(source, head) -> bool`` — whether the file looks like this format;
+      ``source`` is a :class:`coprod_toc.surveys.source.SurveyFile` (a file on disk, or
+      bytes uploaded), ``head`` its first 64 KiB. Be cheap and strict: ``format="auto"``
+      picks the first importer that says yes (importers with ``fallback = True``, which
+      read any table, are asked last);
+    * ``read(source, **options) -> SurveyTable`` — the answers as the neutral table
+      (:class:`coprod_toc.surveys.SurveyTable`). Build it with the importer kit
+      (:mod:`coprod_toc.surveys.kit`: subclass ``Importer``, classify the columns, and
+      ``build_table`` leaves out personal data and scrubs free text as every built-in
+      importer does). Raise :class:`coprod_toc.errors.FormatError` naming the row or column
+      for bad input. Return respondent keys as they are in the file: the host pseudonymises
+      them. Leave out names and contact details unless ``keep_personal=True``;
+    * ``write_example(path, questions, answers) -> Path`` — write a small export in the
+      tool's own layout; the conformance kit uses it to prove the importer's privacy.
 
     :param register: the callback ``register(name, importer)``.
     """

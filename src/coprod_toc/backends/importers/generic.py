@@ -59,12 +59,11 @@ class GenericImporter(Importer):
         return len(rows) >= 2 and len(rows[0]) >= 2 and all(rows[0])
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        first = rows.head(1)
-        if not first or len(first[0]) < 2:
+        headers = header_cells(rows.header(1, "a table")[0])
+        if len(headers) < 2:
             raise FormatError(
                 "the file has no header row of two columns or more", source=rows.source
             )
-        headers = header_cells(first[0])
         columns = classify_generic(headers)
         submitted = options.get("submitted", str)
         if submitted is not None:

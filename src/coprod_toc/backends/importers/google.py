@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from coprod_toc.errors import FormatError
 from coprod_toc.surveys.kit import (
     Column,
     Importer,
@@ -29,6 +30,13 @@ __all__ = ["GoogleFormsImporter", "GoogleSheetsImporter"]
 _GRID = re.compile(r"(.+?)\s*\[([^\[\]]+)\]")
 _ZONED = re.compile(r"\d.*\d\s*(?:[AaPp][Mm]\s+)?(?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::?\d{2})?)")
 _META = {"score": Role.META, "email address": Role.RESPONDENT, "email": Role.RESPONDENT}
+#: "Timestamp" as Sheets heads it in the form owner's language (lower case).
+TIMESTAMP = frozenset(
+    {"timestamp", "marca temporal", "horodateur", "zeitstempel", "informazioni cronologiche",
+     "tijdstempel", "carimbo de data/hora", "sygnatura czasowa", "stempel waktu",
+     "zaman damgası", "отметка времени", "marca de temps", "tidsstempel", "aikaleima",
+     "stämpel"}
+)  # fmt: skip
 
 
 def google_columns(headers: list[str]) -> list[Column]:
@@ -42,7 +50,7 @@ def google_columns(headers: list[str]) -> list[Column]:
     columns = []
     for index, (header, key, (text, row)) in enumerate(zip(headers, keys, texts, strict=True)):
         low = header.lower()
-        if index == 0 and low == "timestamp":
+        if index == 0 and low in TIMESTAMP:
             columns.append(Column(index, header, Role.SUBMITTED))
         elif low in _META and index <= 2:
             columns.append(Column(index, header, _META[low]))
@@ -56,10 +64,16 @@ class GoogleSheetsImporter(Importer):
     description: ClassVar[str] = "Google Forms responses downloaded as CSV from the linked Sheet"
 
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
-        return rows[0][0] == "Timestamp" and len(rows[0]) >= 2
+        return rows[0][0].lower() in TIMESTAMP and len(rows[0]) >= 2
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        headers = header_cells(rows.head(1)[0])
+        headers = header_cells(rows.header(1, "a Google Forms export")[0])
+        if headers[0].lower() not in TIMESTAMP or len(headers) < 2:
+            raise FormatError(
+                f"a Google Forms export starts with a Timestamp column and has questions "
+                f"after it; this file starts with {headers[0]!r}",
+                source=rows.source,
+            )
         return self.table(
             rows,
             options,
@@ -75,7 +89,7 @@ class GoogleFormsImporter(GoogleSheetsImporter):
     )
 
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
-        quoted = head.removeprefix(b"\xef\xbb\xbf").startswith(b'"Timestamp","')
+        quoted = head.removeprefix(b"\xef\xbb\xbf").startswith(b'"') and b'","' in head[:200]
         return (
             quoted
             and super().recognise(rows, head)

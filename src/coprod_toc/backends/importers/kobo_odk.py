@@ -89,12 +89,20 @@ class _FormImporter(Importer):
     options: ClassVar[tuple[str, ...]] = ("form",)
     meta: ClassVar[frozenset[str]] = frozenset()
     roles: ClassVar[dict[str, Role]] = {}
+    #: The tool's own columns: an export has at least one of them.
+    own: ClassVar[tuple[str, ...]] = ()
+    tool: ClassVar[str] = ""
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
+        rows.header(1, f"a {self.tool} export")
         head = rows.head(2)
-        if not head:
-            raise FormatError("the file is empty", source=rows.source)
         headers = header_cells(head[0])
+        if not set(self.own) & set(headers):
+            raise FormatError(
+                f"a {self.tool} export has the columns {', '.join(self.own)}; this file has "
+                "none of them",
+                source=rows.source,
+            )
         # Kobo's HXL option adds a second header row of #tags.
         tagged = len(head) > 1 and all(not c or c.startswith("#") for c in header_cells(head[1]))
         form_path = options.get("form", (str, object))
@@ -110,6 +118,8 @@ class KoboImporter(_FormImporter):
     name: ClassVar[str] = "kobo"
     description: ClassVar[str] = "KoboToolbox data export (CSV or XLSX; form= labels the codes)"
     meta: ClassVar[frozenset[str]] = KOBO_META
+    own: ClassVar[tuple[str, ...]] = ("_uuid", "_id", "_submission_time", "_index")
+    tool: ClassVar[str] = "KoboToolbox"
     roles: ClassVar[dict[str, Role]] = {
         "_uuid": Role.RESPONDENT,
         "_submission_time": Role.SUBMITTED,
@@ -123,6 +133,8 @@ class OdkCentralImporter(_FormImporter):
     name: ClassVar[str] = "odk-central"
     description: ClassVar[str] = "ODK Central CSV export (form= labels the codes)"
     meta: ClassVar[frozenset[str]] = ODK_META
+    own: ClassVar[tuple[str, ...]] = ("SubmissionDate", "meta-instanceID", "KEY")
+    tool: ClassVar[str] = "ODK Central"
     roles: ClassVar[dict[str, Role]] = {"KEY": Role.RESPONDENT, "SubmissionDate": Role.SUBMITTED}
 
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:

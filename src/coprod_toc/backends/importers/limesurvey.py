@@ -52,8 +52,7 @@ class LimeSurveyImporter(Importer):
         return list(rows[0][:4]) == ["id", "submitdate", "lastpage", "startlanguage"]
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        first = rows.head(1)
-        headers = header_cells(first[0]) if first else []
+        headers = header_cells(rows.header(1, "a LimeSurvey export")[0])
         if headers[:2] != ["id", "submitdate"]:
             raise FormatError("a LimeSurvey export starts with id, submitdate", source=rows.source)
         # The token comes first among respondent columns when the survey uses one.

@@ -58,10 +58,13 @@ class MicrosoftFormsImporter(Importer):
         return head.startswith(b"PK") and first in FIRST_HEADERS
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        first = rows.head(1)
-        if not first:
-            raise FormatError("the workbook's first sheet is empty", source=rows.source)
-        headers = header_cells(first[0])
+        headers = header_cells(rows.header(1, "a Microsoft Forms export")[0])
+        if len(headers) < 6:
+            raise FormatError(
+                "a Microsoft Forms export starts ID, Start time, Completion time, Email, Name "
+                "and has questions after them",
+                source=rows.source,
+            )
         titles = [_title(h) for h in headers]
         keys = unique_keys(slug(t) for t in titles)
         columns: list[Column] = [

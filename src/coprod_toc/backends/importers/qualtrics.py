@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from coprod_toc.errors import FormatError
 from coprod_toc.surveys.kit import (
     Column,
     Importer,
@@ -109,9 +108,7 @@ class QualtricsImporter(Importer):
         return len(rows) > 2 and any(_IMPORT_ID.match(c) for c in rows[2] if c)
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        head = rows.head(3)
-        if len(head) < 3:
-            raise FormatError("a Qualtrics export has three header rows", source=rows.source)
+        head = rows.header(3, "a Qualtrics export")
         keys, texts = header_cells(head[0]), header_cells(head[1])
         texts += [""] * (len(keys) - len(texts))
         return self.table(
@@ -128,12 +125,10 @@ class QualtricsLegacyImporter(Importer):
     description: ClassVar[str] = "Qualtrics legacy CSV export (V1…V10 and two header rows)"
 
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
-        return rows[0][0] == "V1" and len(rows) > 1 and rows[1][0] == "ResponseID"
+        return rows[0][0] == "V1" and len(rows) > 1 and rows[1][:1] == ("ResponseID",)
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        head = rows.head(2)
-        if len(head) < 2:
-            raise FormatError("a legacy Qualtrics export has two header rows", source=rows.source)
+        head = rows.header(2, "a legacy Qualtrics export")
         tags, texts = header_cells(head[0]), header_cells(head[1])
         texts += [""] * (len(tags) - len(texts))
         # The metadata columns are told by row 2 (row 1 only says V1…V10), each once.

@@ -98,8 +98,7 @@ class REDCapImporter(Importer):
         )
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        first = rows.head(1)
-        headers = header_cells(first[0]) if first else []
+        headers = header_cells(rows.header(1, "a REDCap export")[0])
         if headers[:1] == [DICTIONARY_FIRST]:
             raise FormatError(
                 "this is a REDCap data dictionary: import the data export and pass this file "

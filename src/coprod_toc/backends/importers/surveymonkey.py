@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from coprod_toc.errors import FormatError
 from coprod_toc.surveys.kit import (
     Column,
     Importer,
@@ -52,9 +51,7 @@ class SurveyMonkeyImporter(Importer):
         )
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        head = rows.head(2)
-        if len(head) < 2:
-            raise FormatError("a SurveyMonkey export has two header rows", source=rows.source)
+        head = rows.header(2, "a SurveyMonkey export")
         first, second = header_cells(head[0]), header_cells(head[1])
         width = max(len(first), len(second))
         first += [""] * (width - len(first))

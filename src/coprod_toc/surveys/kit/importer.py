@@ -1,28 +1,25 @@
-"""What the built-in survey importers share: options, a cheap look at a file's first rows."""
+"""The base of an importer: options checked, a cheap look at a file's first rows, the table
+built by the kit, and a writer of example files in the tool's own layout."""
 
 from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from coprod_toc.errors import CoprodTocError, FormatError
-from coprod_toc.surveys.kit.layout import (
-    Column,
-    build_table,
-    choose_respondent,
-    header_cells,
-)
+from coprod_toc.surveys.kit.layout import Column, build_table, choose_respondent, header_cells
 from coprod_toc.surveys.kit.rows import Rows, is_xlsx, open_rows, sniff_text
+from coprod_toc.surveys.source import SurveyFile
 from coprod_toc.surveys.table import SurveyTable
 
-__all__ = ["Importer", "Options", "peek"]
+__all__ = ["COMMON_OPTIONS", "Importer", "Options", "peek"]
 
 #: Options every built-in importer takes.
-COMMON_OPTIONS = ("dayfirst", "keep_personal", "respondent", "sheet")
+COMMON_OPTIONS = ("dayfirst", "encoding", "keep_personal", "respondent", "sheet")
 
 
 class Options:
@@ -61,28 +58,28 @@ class Options:
         value: str | None = self.get("sheet", str)
         return value
 
-
-@functools.lru_cache(maxsize=8)
-def _peek(path: Path, size: int, mtime: float) -> tuple[tuple[str, ...], ...]:
-    try:
-        rows = open_rows(path).head(4)
-    except CoprodTocError:
-        return ()
-    return tuple(tuple(header_cells(r)) for r in rows)
+    @property
+    def encoding(self) -> str | None:
+        value: str | None = self.get("encoding", str)
+        return value
 
 
-def peek(path: Path, head: bytes) -> tuple[tuple[str, ...], ...]:
+def peek(file: SurveyFile | Any, head: bytes) -> tuple[tuple[str, ...], ...]:
     """The first four rows of a file as stripped texts; empty when it cannot be read.
 
-    A CSV is read from ``head`` alone; a spreadsheet is opened (once: the answer is cached
-    while the file is unchanged, as detection asks every importer in turn).
+    A CSV is read from ``head`` alone; a spreadsheet is opened once (the rows are kept
+    with the file, as detection asks every importer in turn and the importer then reads it).
     """
     if is_xlsx(head):
-        try:
-            stat = path.stat()
-        except OSError:
-            return ()
-        return _peek(path, stat.st_size, stat.st_mtime)
+        file = SurveyFile.of(file)
+        if "peek" not in file.memo:
+            try:
+                rows = open_rows(file).head(4)
+            except CoprodTocError:
+                rows = []
+            file.memo["peek"] = tuple(tuple(header_cells(r)) for r in rows)
+        found: tuple[tuple[str, ...], ...] = file.memo["peek"]
+        return found
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
     elif b"\x00" in head:
@@ -92,14 +89,19 @@ def peek(path: Path, head: bytes) -> tuple[tuple[str, ...], ...]:
     cut = text.rfind("\n")
     text = text[:cut] if cut > 0 else text
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=sniff_text(text)))[:4]
+        lines = list(csv.reader(io.StringIO(text), delimiter=sniff_text(text)))[:4]
     except csv.Error:
         return ()
-    return tuple(tuple(header_cells(r)) for r in rows)
+    return tuple(tuple(header_cells(r)) for r in lines if r)
 
 
 class Importer:
-    """A built-in importer: ``detect`` from the first rows, ``read`` into the neutral table."""
+    """A survey importer built on the kit: ``recognise`` a file from its first rows,
+    ``build`` its table from classified columns, ``write_example`` a file in its layout.
+
+    Subclasses set ``name``, ``description`` and, for options of their own, ``options``.
+    ``read`` checks the options, opens the rows (``open_rows``) and calls ``build``.
+    """
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
@@ -107,21 +109,22 @@ class Importer:
     #: Tried after every importer that is not a fallback (the generic reader).
     fallback: ClassVar[bool] = False
 
-    def detect(self, path: Path, head: bytes) -> bool:
-        rows = peek(Path(path), head)
-        return bool(rows) and self.recognise(rows, head)
+    def detect(self, source: SurveyFile | Path, head: bytes) -> bool:
+        rows = peek(source, head)
+        return bool(rows) and bool(rows[0]) and self.recognise(rows, head)
 
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
-        raise NotImplementedError
+        """Whether the first rows (stripped texts, at least one) are this tool's export."""
+        raise NotImplementedError(f"{type(self).__name__} does not say how to recognise a file")
 
-    def read(self, path: Path, **options: Any) -> SurveyTable:
-        path = Path(path)
-        checked = Options(self.name, str(path), options, self.options)
-        rows = open_rows(path, sheet=checked.sheet)
+    def read(self, source: SurveyFile | Path, **options: Any) -> SurveyTable:
+        file = SurveyFile.of(source)
+        checked = Options(self.name, file.name, options, self.options)
+        rows = open_rows(file, sheet=checked.sheet, encoding=checked.encoding)
         return self.build(rows, checked)
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} does not say how to build a table")
 
     def table(
         self, rows: Rows, options: Options, columns: list[Column], *, header_rows: int, **more: Any
@@ -137,3 +140,16 @@ class Importer:
             dayfirst=options.dayfirst,
             **more,
         )
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """Write a small export in this tool's own layout: one column per question (headed
+        as the tool heads it), one row per respondent, with the tool's own identifier,
+        timestamp and bookkeeping columns filled in. Returns the path written (the
+        extension may be changed to the tool's own).
+
+        The conformance kit (``coprod_toc.testing``) writes files with personal questions
+        and personal free text through it and checks that none of it survives an import.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no example writer")

@@ -226,8 +226,8 @@ def build_table(
         finished = complete if flag is not None else None
         flag_at = flag if flag is not None else 0
         for number, cells in itertools.islice(rows.open(), header_rows, None):
-            if len(cells) < width:
-                cells = cells + [None] * (width - len(cells))
+            if len(cells) != width:
+                cells = _fit(cells, width, number, source)
             if not any(cells) or (skip is not None and skip(cells)):
                 continue
             key = _first_respondent(cells, respondents)
@@ -274,6 +274,20 @@ def build_table(
         notes=(*rows.notes, *notes, *left_out, *warnings),
         dayfirst=dayfirst,
     )
+
+
+def _fit(cells: list[str | None], width: int, number: int, source: str) -> list[str | None]:
+    """A row as wide as the header: short rows padded (writers drop trailing blanks); a row
+    with answers past the last column is an error, as its answers may be shifted."""
+    if len(cells) < width:
+        return cells + [None] * (width - len(cells))
+    if any(cells[width:]):
+        raise FormatError(
+            f"row {number} has {len(cells)} cells but the header has {width} columns: an "
+            "answer holding a delimiter or a line break may have lost its quotes",
+            source=source,
+        )
+    return cells[:width]
 
 
 def _picker(indices: list[int]) -> Callable[[list[str | None]], tuple[str | None, ...]]:

@@ -1,8 +1,9 @@
-"""Reading survey exports as rows of text cells: encodings, CSV dialects and XLSX sheets.
+"""Reading survey exports as rows of text: encodings, CSV dialects and XLSX sheets.
 
 Every importer reads through :func:`open_rows`, so one place decides how bytes become text
-(UTF-8 with or without a BOM, then charset-normalizer's guess, then cp1252), which delimiter
-a CSV uses (comma, semicolon or tab, sniffed) and how spreadsheet cells become strings.
+(the encoding, chosen once per file), which delimiter a CSV uses (comma, semicolon or tab,
+sniffed) and how spreadsheet cells become strings; and one place turns whatever a damaged
+file does to the parsers into a :class:`FormatError` naming the file and the row.
 """
 
 from __future__ import annotations
@@ -11,30 +12,26 @@ import codecs
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from coprod_toc.errors import FormatError
+from coprod_toc.surveys.source import SurveyFile
 
 __all__ = ["Rows", "cell_text", "is_xlsx", "open_rows", "sniff_text"]
 
-_SAMPLE = 1 << 20
 _DELIMITERS = (",", ";", "\t")
-_FALLBACK = "cp1252"
-# Encodings charset-normalizer may name that survey exports are really written in; any
-# other guess is treated as noise and the reader falls back to cp1252.
-_PLAUSIBLE = frozenset(
-    {
-        "utf_8", "utf_16", "utf_16_le", "utf_16_be", "cp1252", "cp1250", "cp1251", "cp1253",
-        "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "mac_roman", "cp850",
-        "shift_jis", "cp932", "euc_jp", "gb18030", "gb2312", "big5", "euc_kr", "cp949",
-        "koi8_r", "iso8859_7", "iso8859_9", "windows_1252",
-    }
-)  # fmt: skip
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+#: A CSV answer may be long (a pasted letter): the csv module's 128 KiB cell limit is
+#: raised to this, never lowered.
+CELL_LIMIT = 64 * 1024 * 1024
+#: Spreadsheets up to this many cells are read once and kept in memory while imported.
+KEEP_CELLS = 1_000_000
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+Cells = list[str | None]
 
 
 def is_xlsx(head: bytes) -> bool:
@@ -45,36 +42,6 @@ def is_xlsx(head: bytes) -> bool:
 # --------------------------------------------------------------------------- text
 
 
-def _valid_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_SAMPLE):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def choose_encoding(path: Path) -> str:
-    """The file's encoding: a BOM's, strict UTF-8, a plausible detected one, or cp1252."""
-    with path.open("rb") as handle:
-        sample = handle.read(_SAMPLE)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if _valid_utf8(path):
-        return "utf-8"
-    import charset_normalizer  # only files that are not UTF-8 need it
-
-    best = charset_normalizer.from_bytes(sample).best()
-    if best is not None and best.encoding in _PLAUSIBLE:
-        return str(best.encoding)
-    return _FALLBACK
-
-
 def sniff_text(sample: str) -> str:
     """The delimiter among comma, semicolon and tab that splits the sample most consistently.
 
@@ -83,7 +50,7 @@ def sniff_text(sample: str) -> str:
     then the widest rows; a file of one column is read as comma-separated.
     """
     cut = max(sample.rfind("\n"), 0) or len(sample)
-    best, best_score = ",", (0, 0, 0)
+    best, best_score = ",", (False, 0, 0)
     for delimiter in _DELIMITERS:
         try:
             rows = [r for r in csv.reader(io.StringIO(sample[:cut]), delimiter=delimiter) if r]
@@ -131,15 +98,29 @@ def cell_text(value: Any) -> str | None:
 class Rows:
     """A file read as rows of text: ``open()`` starts a fresh iterator of (row number, cells).
 
-    Row numbers count from 1 as a spreadsheet shows them (for a CSV, the record number, so a
-    cell with line breaks still counts as one row). ``notes`` say what the reader chose.
+    Row numbers count from 1 as a spreadsheet shows them (for a CSV, the record number, so
+    a cell with line breaks still counts as one row). ``notes`` say what the reader chose;
+    ``encoding`` and ``delimiter`` are ``None`` for a spreadsheet, whose ``epoch`` (the date
+    Excel counts serial dates from) is set instead.
     """
 
     source: str
-    open: Callable[[], Iterator[tuple[int, list[str | None]]]]
+    open: Callable[[], Iterator[tuple[int, Cells]]]
     notes: tuple[str, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+    workbook: _Sheet | None = attrs.field(default=None, repr=False)
 
-    def head(self, count: int) -> list[list[str | None]]:
+    @property
+    def spreadsheet(self) -> bool:
+        return self.workbook is not None
+
+    @property
+    def epoch(self) -> dt.datetime | None:
+        """The day a spreadsheet counts serial dates from (1900 or 1904 system)."""
+        return None if self.workbook is None else self.workbook.epoch
+
+    def head(self, count: int) -> list[Cells]:
         """The first ``count`` rows (fewer when the file is shorter)."""
         rows = []
         for _, cells in self.open():
@@ -148,86 +129,208 @@ class Rows:
                 break
         return rows
 
+    def header(self, count: int, what: str = "an export") -> list[Cells]:
+        """The first ``count`` rows, which must be there.
 
-def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str | None]]]:
-    source = str(path)
-    reader = None
+        :raises FormatError: the file is empty, or has fewer rows than ``what`` has headers.
+        """
+        rows = self.head(count)
+        if not rows or not any(any(c for c in row) for row in rows):
+            raise FormatError("the file is empty", source=self.source)
+        if len(rows) < count:
+            layers = "header row" if count == 1 else f"{count} header rows"
+            raise FormatError(
+                f"{what} has {layers}, but the file has only {len(rows)} row"
+                + ("" if len(rows) == 1 else "s"),
+                source=self.source,
+            )
+        return rows
+
+
+def _raise_cell_limit() -> None:
+    if csv.field_size_limit() < CELL_LIMIT:
+        csv.field_size_limit(CELL_LIMIT)
+
+
+def _interim_encoding(file: SurveyFile) -> tuple[str, str]:
+    sample = file.head(1 << 20)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "a byte order mark"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "a byte order mark"
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with path.open("r", encoding=encoding, newline="") as handle:
+        for block in file.chunks():
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+        return "utf-8", "valid UTF-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(sample).best()
+    if best is not None and best.encoding in ("cp1252", "cp1250", "cp1251", "latin_1"):
+        return str(best.encoding), "detected"
+    return "cp1252", "what Excel writes"
+
+
+def _csv_rows(file: SurveyFile, encoding: str, delimiter: str) -> Iterator[tuple[int, Cells]]:
+    source = file.name
+    reader = None
+    _raise_cell_limit()
+    try:
+        with file.open() as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter, strict=False)
             # Row numbers as a spreadsheet shows them; a cell with line breaks is one row.
             yield from enumerate(reader, start=1)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
+        row = reader.line_num + 1 if reader is not None else 1
         raise FormatError(
-            f"the text is not valid {encoding} (at byte {exc.start} of a block)", source=source
+            f"near line {row}: the text is not valid {encoding}: {exc}", source=source
         ) from None
     except csv.Error as exc:
         row = reader.line_num if reader is not None else 0
         raise FormatError(f"near line {row}: {exc}", source=source) from None
-    except UnicodeError as exc:
-        raise FormatError(f"the text cannot be decoded: {exc}", source=source) from None
 
 
-def _csv(path: Path) -> Rows:
-    encoding = choose_encoding(path)
-    source = str(path)
+def _csv(file: SurveyFile, encoding: str | None) -> Rows:
+    source = file.name
+    head = file.head()
+    if head.startswith(_OLE):
+        raise FormatError(
+            "this is an old Excel (.xls) or a password-protected workbook: save it as .xlsx or CSV",
+            source=source,
+        )
+    if encoding is None:
+        encoding, reason = _interim_encoding(file)
+    else:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise FormatError(f"there is no text encoding {encoding!r}", source=source) from None
+        reason = "given"
     try:
-        with path.open("r", encoding=encoding, newline="") as handle:
-            sample = handle.read(64 * 1024)
+        sample = head.decode(encoding, errors="ignore" if len(head) == 65536 else "strict")
     except UnicodeError as exc:
-        raise FormatError(f"the text cannot be decoded: {exc}", source=source) from None
-    if "\x00" in sample:
+        raise FormatError(f"the text is not valid {encoding}: {exc}", source=source) from None
+    if "\x00" in sample.lstrip("\ufeff"):
         raise FormatError("this is not a text file (it holds NUL bytes)", source=source)
-    delimiter = sniff_text(sample)
-    shown = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    delimiter = sniff_text(sample.lstrip("\ufeff"))
     return Rows(
         source=source,
-        open=lambda: _csv_rows(path, encoding, delimiter),
-        notes=(f"read as {encoding}, {shown}-separated",),
+        open=lambda: _csv_rows(file, encoding, delimiter),
+        notes=(f"read as {encoding} ({reason}), {_DELIMITER_NAMES[delimiter]}-separated",),
+        encoding=encoding,
+        delimiter=delimiter,
     )
 
 
-def _sheet_rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str | None]]]:
-    import openpyxl  # only spreadsheets need it
+class _Sheet:
+    """One sheet of a workbook, read with openpyxl: once into memory when it is small (so
+    detection, headers and every pass over the rows share one reading), else afresh for
+    each pass."""
 
-    source = str(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FormatError(f"not a readable XLSX workbook: {exc}", source=source) from None
-    try:
-        if sheet is None:
-            worksheet = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            worksheet = book[sheet]
+    def __init__(self, file: SurveyFile, sheet: str | None) -> None:
+        self.file, self.sheet = file, sheet
+        self.kept: list[tuple[int, Cells]] | None = None
+        self.epoch = dt.datetime(1899, 12, 30)
+
+    def rows(self) -> Iterator[tuple[int, Cells]]:
+        if self.kept is not None:
+            return iter(self.kept)
+        return self._first()
+
+    def _first(self) -> Iterator[tuple[int, Cells]]:
+        live = self._read()
+        kept: list[tuple[int, Cells]] = []
+        cells = 0
+        for item in live:
+            kept.append(item)
+            cells += len(item[1])
+            if cells > KEEP_CELLS:
+                break
         else:
+            self.kept = kept
+            yield from kept
+            return
+        yield from kept  # too large to keep: the rest streams from the same reading
+        yield from live
+
+    def _read(self) -> Iterator[tuple[int, Cells]]:
+        import openpyxl  # only spreadsheets need it
+
+        source = self.file.name
+        # openpyxl reports a damaged workbook with whatever its zip, XML and number
+        # parsers raise (KeyError, ParseError, zlib.error, NotImplementedError…): each
+        # becomes a FormatError naming the file.
+        try:
+            book = openpyxl.load_workbook(self.file.open(), read_only=True, data_only=True)
+        except FormatError:
+            raise
+        except Exception as exc:
             raise FormatError(
-                f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})", source=source
-            )
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(v) for v in values]
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise FormatError(f"the workbook cannot be read: {exc}", source=source) from None
-    finally:
-        book.close()
+                f"not a readable XLSX workbook ({_why(exc)})", source=source
+            ) from None
+        try:
+            self.epoch = getattr(book, "epoch", self.epoch)
+            if not book.worksheets:
+                raise FormatError("the workbook has no sheet", source=source)
+            if self.sheet is None:
+                worksheet = book.worksheets[0]
+            elif self.sheet in book.sheetnames:
+                worksheet = book[self.sheet]
+            else:
+                raise FormatError(
+                    f"no sheet {self.sheet!r} (sheets: {', '.join(book.sheetnames)})",
+                    source=source,
+                )
+            number = 0
+            try:
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                    yield number, [cell_text(v) for v in values]
+            except Exception as exc:
+                raise FormatError(
+                    f"row {number + 1}: the workbook cannot be read ({_why(exc)})", source=source
+                ) from None
+        finally:
+            book.close()
 
 
-def open_rows(path: Path, *, sheet: str | None = None) -> Rows:
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def open_rows(
+    file: SurveyFile | Any, *, sheet: str | None = None, encoding: str | None = None
+) -> Rows:
     """Open a CSV, TSV or XLSX file for reading as rows of text cells.
 
-    :raises FormatError: the file cannot be read or decoded.
+    ``file`` is a :class:`SurveyFile` (or a path). The rows of one file are opened once:
+    asking again with the same options gives the same :class:`Rows`, so detection,
+    headers and responses share one reading of a spreadsheet.
+
+    :param sheet: the sheet of a workbook (default: the first).
+    :param encoding: the text encoding of a CSV (default: chosen from its bytes).
+    :raises FormatError: the file cannot be read or decoded, or is empty.
     """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise FormatError(
-            f"cannot read the file: {exc.strerror or exc}", source=str(path)
-        ) from None
+    file = SurveyFile.of(file)
+    key = ("rows", sheet, encoding)
+    if key in file.memo:
+        rows: Rows = file.memo[key]
+        return rows
+    head = file.head()
+    if not head:
+        raise FormatError("the file is empty", source=file.name)
     if is_xlsx(head):
-        return Rows(
-            source=str(path),
-            open=lambda: _sheet_rows(path, sheet),
+        reader = _Sheet(file, sheet)
+        rows = Rows(
+            source=file.name,
+            open=reader.rows,
             notes=(f"read the sheet {sheet!r}" if sheet else "read the first sheet",),
+            workbook=reader,
         )
-    return _csv(path)
+    else:
+        rows = _csv(file, encoding)
+    file.memo[key] = rows
+    return rows

@@ -209,7 +209,7 @@ def test_ids_rewritten_by_excel_are_kept_as_written_and_flagged() -> None:
     """`1.1463E+11` stays a string (never a float), and the notes warn it may collide."""
     read = table("surveymonkey-excel-cp1252.csv")
     assert read.respondents() == ["1.1463E+11"]
-    assert any("spreadsheet rewrote" in n for n in read.notes)
+    assert any("spreadsheet rewrote" in n for n in read.warnings)
 
 
 def test_uk_dates_are_read_day_first_for_the_whole_file() -> None:
@@ -228,7 +228,7 @@ def test_month_first_files_are_told_by_their_dates(tmp_path: Path) -> None:
 def test_contradicting_dates_name_the_row(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text("ID,Date,Q\n1,14/01/2026,a\n2,1/14/2026,b\n")
-    with pytest.raises(ct.FormatError, match="row 3: the date '1/14/2026' cannot be day-first"):
+    with pytest.raises(ct.FormatError, match="row 2 writes '14/01/2026', which is day-first, but row 3 writes '1/14/2026', which is month-first"):
         list(ct.import_survey(path).responses())
     fixed = ct.import_survey(path, dayfirst=True)
     with pytest.raises(ct.FormatError, match="row 3"):

@@ -195,6 +195,7 @@ def import_survey(
     name: str | None = None,
     pseudonymise_respondents: bool = True,
     pseudonym_key: bytes | None = None,
+    missing: Iterable[str] | None = None,
     **options: Any,
 ) -> SurveyTable:
     """Read a survey export into the neutral long table.
@@ -208,6 +209,9 @@ def import_survey(
     :param format: an importer's name, or ``"auto"`` to detect it from the file.
     :param name: how messages and reports name the file (default: its path, else the file
         object's name, else ``"upload"``).
+    :param missing: the answers that mean "no answer", given out as ``None`` (default:
+        :data:`coprod_toc.surveys.table.MISSING_ANSWERS`: ``NA``, ``N/A``, ``n/a``,
+        ``#N/A``, ``NULL``, ``-99``, ``-999``, ``.``, ``(blank)``, ``Not answered``).
     :param options: the importer's options; every importer takes ``dayfirst``,
         ``encoding``, ``keep_personal``, ``respondent`` and ``sheet``.
     :raises PluginNotFoundError: no importer of that name.
@@ -243,6 +247,12 @@ def import_survey(
         )
     if table.fingerprint is None:
         table = attrs.evolve(table, fingerprint=file.fingerprint)
+    if missing is not None:
+        markers: list[str] = [] if isinstance(missing, str) else list(missing)
+        if isinstance(missing, str) or not all(isinstance(m, str) for m in markers):
+            raise FormatError("missing= is a list of answers that mean no answer", source=file.name)
+        table = attrs.evolve(table, missing=frozenset(markers))
+    table = table.with_date_order()
     return pseudonymise(table, pseudonym_key) if pseudonymise_respondents else table
 
 

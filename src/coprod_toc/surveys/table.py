@@ -17,15 +17,16 @@ import datetime as dt
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
 from coprod_toc.errors import FormatError
-from coprod_toc.surveys.dates import DateOrder
+from coprod_toc.surveys.dates import DateOrder, TimestampReader, decide_date_order
 from coprod_toc.surveys.pseudonyms import check_key, pseudonymiser
 
 __all__ = [
+    "MISSING_ANSWERS",
     "RawResponse",
     "SurveyAnswer",
     "SurveyQuestion",
@@ -97,15 +98,28 @@ class SurveyResponse(NamedTuple):
     row: int
     respondent_key: str
     submitted_raw: str | None
-    #: One per question; a blank cell is ``""`` (or ``None`` from a spreadsheet).
+    #: One per question; a blank cell is ``""`` (or ``None`` from a spreadsheet, or for an
+    #: answer that means "no answer", such as ``NA``).
     values: tuple[str | None, ...]
     complete: bool | None = None
     submitted_at: dt.datetime | None = None
+    #: When the respondent started, where the tool says (as written, and as read).
+    started_raw: str | None = None
+    started_at: dt.datetime | None = None
 
 
-#: A response as a row source may give it: a plain tuple in :class:`SurveyResponse`'s field
-#: order (a ``SurveyResponse`` is one), so a reader's hot loop builds no object per row.
-RawResponse = tuple[int, str, str | None, tuple[str | None, ...], bool | None, dt.datetime | None]
+#: A response as a row source may give it: a plain tuple of :class:`SurveyResponse`'s first
+#: seven fields (``row, respondent_key, submitted_raw, values, complete, submitted_at,
+#: started_raw``; ``submitted_at`` left ``None`` for the table to read), so a reader's hot
+#: loop builds no object per row. Tuples of the first six fields are accepted too.
+RawResponse = tuple[
+    int, str, str | None, tuple[str | None, ...], bool | None, dt.datetime | None, str | None
+]
+
+#: Answers that mean "no answer" by default: what R, SPSS, Excel and survey tools write.
+MISSING_ANSWERS = frozenset(
+    {"NA", "N/A", "n/a", "#N/A", "NULL", "-99", "-999", ".", "(blank)", "Not answered"}
+)
 
 
 # --------------------------------------------------------------------------- the table
@@ -118,16 +132,20 @@ def _notes(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _markers(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
 def _questions(value: Iterable[SurveyQuestion]) -> tuple[SurveyQuestion, ...]:
     return tuple(value)
 
 
 def _rows(
-    value: Callable[[], Iterable[RawResponse]] | Sequence[RawResponse],
+    value: Callable[[], Iterable[RawResponse]] | Sequence[RawResponse | SurveyResponse],
 ) -> Callable[[], Iterable[RawResponse]]:
     if callable(value):
         return value
-    held = tuple(value)
+    held: tuple[Any, ...] = tuple(value)
     return lambda: held
 
 
@@ -147,6 +165,7 @@ class SurveyTable:
     questions: tuple[SurveyQuestion, ...] = attrs.field(converter=_questions)
     rows: Callable[[], Iterable[RawResponse]] = attrs.field(converter=_rows, repr=False)
     notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
+    #: The date order the user gave; ``None`` to decide it from the file (``date_order``).
     dayfirst: bool | None = None
     pseudonymised: bool = False
     pseudonym_key: bytes | None = attrs.field(default=None, repr=False)
@@ -154,32 +173,90 @@ class SurveyTable:
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_notes)
     #: A digest of the file's bytes: the same file imported twice is recognised by it.
     fingerprint: str | None = None
+    #: Answers that mean "no answer": given out as ``None``, never as an answer.
+    missing: frozenset[str] = attrs.field(default=MISSING_ANSWERS, converter=_markers)
+    #: How the file's dates are read, once decided (:meth:`with_date_order`).
+    date_order: DateOrder | None = None
+    #: The day a spreadsheet counts serial dates from; ``None`` for text files.
+    epoch: dt.datetime | None = None
+    #: Whether personal data was handled as the table was built: personal columns left out
+    #: (or kept on request) and free text scrubbed. The host does it for tables that were not.
+    scrubbed: bool = False
+    #: The headings of the columns left out as personal data.
+    left_out: tuple[str, ...] = attrs.field(default=(), converter=_notes)
+    #: How a text file was read (``None`` for a spreadsheet, or when the reader does not say).
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def _raw(self) -> Iterator[RawResponse]:
+        """The row source's tuples, each with its start time (older sources give six
+        fields: the seventh is then ``None``)."""
+        stream = iter(self.rows())
+        first = next(stream, None)
+        if first is None:
+            return
+        if len(first) == 7:
+            yield first
+            yield from stream
+            return
+        for response in itertools.chain((first,), stream):
+            started = response[6] if len(response) > 6 else None
+            yield (*response[:6], started)
+
+    def with_date_order(self) -> SurveyTable:
+        """The table with its date order decided (see :mod:`coprod_toc.surveys.dates`): from
+        the first rows when they prove it, else from every row; the notes say how, and a
+        guess is also a warning.
+
+        :raises FormatError: dates that prove both orders.
+        """
+        if self.date_order is not None:
+            return self
+        if self.dayfirst is not None:
+            order = DateOrder(self.dayfirst, "given")
+        else:
+            window = list(itertools.islice(self._raw(), DATE_WINDOW))
+            order = decide_date_order(
+                ((r[0], r[6], r[2]) for r in window), source=self.source, epoch=self.epoch
+            )
+            if order.rule not in ("proof", "unambiguous") and len(window) == DATE_WINDOW:
+                order = decide_date_order(
+                    ((r[0], r[6], r[2]) for r in self._raw()), source=self.source, epoch=self.epoch
+                )
+        return attrs.evolve(
+            self,
+            date_order=order,
+            notes=(*self.notes, order.describe()),
+            warnings=(*self.warnings, order.note) if order.note else self.warnings,
+        )
 
     def responses(self) -> Iterator[SurveyResponse]:
-        """Every response in file order, timestamps read, respondents pseudonymised if asked.
+        """Every response in file order: timestamps read in the file's date order, answers
+        that mean "no answer" given as ``None``, respondents pseudonymised if asked.
 
         :raises FormatError: a row the reader cannot read, or a date that contradicts the
             file's date order; the message names the row.
         """
-        order = DateOrder(self.source, self.dayfirst)
-        stream = iter(self.rows())
-        ahead = list(itertools.islice(stream, DATE_WINDOW))
-        for response in ahead:
-            order.observe(response[2], response[0])
-        order.settled = True
+        order = self.date_order or self.with_date_order().date_order
+        assert order is not None
+        reader = TimestampReader(order, self.source, self.epoch)
+        seen, read = reader.seen.get, reader.read
         key = self.pseudonym_key
         rename = pseudonymiser(key) if key is not None else None
-        check = len(ahead) == DATE_WINDOW  # only rows past the window can still contradict
-        read, parse, observe = order.parsed.get, order.parse, order.observe
-        for row, person, raw, values, complete, _ in itertools.chain(ahead, stream):
-            at = read(raw) if raw else None  # most timestamps repeat: read each text once
-            if at is None and raw:
-                if check:  # a text already read was already observed
-                    observe(raw, row)
-                at = parse(raw, row)
-            yield SurveyResponse(
-                row, rename(person) if rename else person, raw, values, complete, at
-            )
+        markers = self.missing
+        blank_markers = markers.isdisjoint
+        new = tuple.__new__
+        for row, person, raw, values, complete, _, started in self._raw():
+            # Most timestamps repeat (minutes, or dates alone): each text is read once.
+            at = (seen(raw) or read(raw, row)) if raw else None
+            start = (seen(started) or read(started, row)) if started else None
+            if not blank_markers(values):
+                values = tuple(None if v in markers else v for v in values)
+            yield new(
+                SurveyResponse,
+                (row, rename(person) if rename else person, raw, values, complete, at,
+                 started, start),
+            )  # fmt: skip
 
     def answers(self) -> Iterator[SurveyAnswer]:
         """The long table: one answer per filled cell, one per choice in a multi-choice cell."""

@@ -31,7 +31,7 @@ _ROLES = {
     "lastpage": Role.META,
     "startlanguage": Role.META,
     "seed": Role.META,
-    "startdate": Role.META,
+    "startdate": Role.STARTED,
     "datestamp": Role.META,
     "refurl": Role.META,
     "ipaddr": Role.PERSONAL,

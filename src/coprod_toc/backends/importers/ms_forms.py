@@ -72,7 +72,7 @@ class MicrosoftFormsImporter(Importer):
             # to the ID, which counts responses within this form only.
             Column(3, headers[3], Role.RESPONDENT),
             Column(0, headers[0], Role.RESPONDENT),
-            Column(1, headers[1], Role.META),
+            Column(1, headers[1], Role.STARTED),
             Column(2, headers[2], Role.SUBMITTED),
             Column(4, headers[4], Role.NAME),
         ]
@@ -93,8 +93,8 @@ class MicrosoftFormsImporter(Importer):
 def _with_separators(table: SurveyTable) -> SurveyTable:
     """Mark as multi-choice every question whose filled cells all end with ``;``."""
     ending: dict[int, bool] = {}
-    for *_, values, _complete, _at in itertools.islice(table.rows(), 1000):
-        for index, value in enumerate(values):
+    for response in itertools.islice(table.rows(), 1000):
+        for index, value in enumerate(response[3]):
             if value:
                 ending[index] = ending.get(index, True) and value.rstrip().endswith(";")
     questions = [

@@ -27,7 +27,7 @@ from coprod_toc.surveys.table import SurveyTable
 __all__ = ["QualtricsImporter", "QualtricsLegacyImporter"]
 
 _ROLES = {
-    "StartDate": Role.META,
+    "StartDate": Role.STARTED,
     "EndDate": Role.META,
     "Status": Role.META,
     "IPAddress": Role.PERSONAL,
@@ -54,7 +54,7 @@ _LEGACY_ROLES = {
     "EmailAddress": Role.PERSONAL,
     "IPAddress": Role.PERSONAL,
     "Status": Role.META,
-    "StartDate": Role.META,
+    "StartDate": Role.STARTED,
     "EndDate": Role.SUBMITTED,
     "Finished": Role.COMPLETE,
     "ExternalDataReference": Role.META,

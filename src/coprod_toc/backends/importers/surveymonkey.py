@@ -28,7 +28,7 @@ _PLAIN = {"response", "open-ended response"}
 _ROLES = {
     "respondent id": Role.RESPONDENT,
     "collector id": Role.META,
-    "start date": Role.META,
+    "start date": Role.STARTED,
     "end date": Role.SUBMITTED,
     "ip address": Role.PERSONAL,
     "email address": Role.PERSONAL,

@@ -39,7 +39,8 @@ __all__ = [
 
 class Role(enum.Enum):
     RESPONDENT = "respondent"  # identifies the person; becomes the (pseudonymised) key
-    SUBMITTED = "submitted"
+    SUBMITTED = "submitted"  # when the response was completed
+    STARTED = "started"  # when the respondent started: helps tell the file's date order
     COMPLETE = "complete"  # a flag: the tool's "finished" column
     PERSONAL = "personal"  # names, e-mail, IP, location: left out unless asked for
     NAME = "name"  # personal, and also scrubbed from the row's free text
@@ -192,6 +193,7 @@ def build_table(
     # (MS Forms: the e-mail address unless the form is anonymous, then the ID).
     respondents = [c.index for c in by_role[Role.RESPONDENT]]
     submitted = by_role[Role.SUBMITTED][0].index if by_role[Role.SUBMITTED] else None
+    started = by_role[Role.STARTED][0].index if by_role[Role.STARTED] else None
     flag = by_role[Role.COMPLETE][0].index if by_role[Role.COMPLETE] and complete else None
     names = [c.index for c in by_role[Role.NAME]]
     indices = [c.index for c in questions]
@@ -247,6 +249,7 @@ def build_table(
                 values,
                 finished(cells[flag_at]) if finished is not None else None,
                 None,
+                (cells[started] or None) if started is not None else None,
             )
 
     left_out = (
@@ -271,8 +274,14 @@ def build_table(
         format=format,
         questions=[c.question for c in questions if c.question],
         rows=responses,
-        notes=(*rows.notes, *notes, *left_out, *warnings),
+        notes=(*rows.notes, *notes, *left_out),
+        warnings=warnings,
         dayfirst=dayfirst,
+        epoch=rows.epoch,
+        scrubbed=True,
+        left_out=() if keep_personal else [_header(c) for c in personal],
+        encoding=rows.encoding,
+        delimiter=rows.delimiter,
     )
 
 

@@ -375,11 +375,12 @@ def test_cli_imports_into_a_store_and_erases(
         store.save("day-centre", ct.example())
     result = runner.invoke(
         main,
-        ["import-survey", str(tmp_path / "before.csv"), "--map", str(EXAMPLES / "before.toml"),
+        ["import-survey", str(tmp_path / "before.csv"), "--mapping", str(EXAMPLES / "before.toml"),
          "--into", url, "--name", "day-centre"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "imported 4" in result.output and "1 rejected" in result.output
+    assert "read 5 responses (google-sheets); imported 4" in result.output
+    assert "1 answer rejected" in result.output
     rejected = (tmp_path / "before.csv.rejected.csv").read_text()
     assert rejected.splitlines()[1].startswith("5,i_agree_to_my_answers")
     result = runner.invoke(main, ["erase-participant", "P01", "--into", url, "--yes"])
@@ -394,13 +395,13 @@ def test_cli_refuses_a_toml_target_and_bad_input(
 ) -> None:
     monkeypatch.setenv("COPROD_TOC_PSEUDONYM_KEY", str(tmp_path / "key"))
     runner = CliRunner()
-    result = runner.invoke(main, ["import-survey", str(EXAMPLES / "before.csv"), "--map",
+    result = runner.invoke(main, ["import-survey", str(EXAMPLES / "before.csv"), "--mapping",
                                   str(EXAMPLES / "before.toml"), "--into", "map.toml"])  # fmt: skip
-    assert result.exit_code == 2 and "JSON map file or a store URL" in result.output
+    assert result.exit_code == 2 and "a JSON map file or a store" in result.output
     target = tmp_path / "map.json"
     target.write_text(ct.dumps(sample_maps()["full"]))
     before = target.read_text()
-    result = runner.invoke(main, ["import-survey", str(FIXTURES / "generic.csv"), "--map",
+    result = runner.invoke(main, ["import-survey", str(FIXTURES / "generic.csv"), "--mapping",
                                   str(EXAMPLES / "before.toml"), "--into", str(target)])  # fmt: skip
     assert result.exit_code == 2 and "no column 'Participant code'" in result.output
     assert target.read_text() == before

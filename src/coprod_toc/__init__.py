@@ -33,11 +33,13 @@ from coprod_toc.analysis import (
     split,
 )
 from coprod_toc.api import (
+    SurveyImport,
     default_store_url,
     erase_participant,
     example,
     export,
     import_survey,
+    import_survey_evidence,
     open_store,
     pseudonym_key,
     render,
@@ -132,6 +134,7 @@ from coprod_toc.surveys import (
     load_mapping,
     pseudonym,
     pseudonymise,
+    scaffold_mapping,
 )
 
 __version__ = "0.1.0"
@@ -213,6 +216,7 @@ __all__ = [
     "Store",
     "StoreError",
     "SurveyAnswer",
+    "SurveyImport",
     "SurveyMapping",
     "SurveyQuestion",
     "SurveyResponse",
@@ -235,6 +239,7 @@ __all__ = [
     "get_plugin_manager",
     "hookimpl",
     "import_survey",
+    "import_survey_evidence",
     "licensed_instrument",
     "load",
     "load_mapping",
@@ -248,6 +253,7 @@ __all__ = [
     "pseudonym_key",
     "pseudonymise",
     "render",
+    "scaffold_mapping",
     "schema",
     "split",
     "to_document",

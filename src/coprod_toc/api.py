@@ -8,7 +8,7 @@ import os
 import re
 import secrets
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,20 +25,29 @@ from coprod_toc.errors import (
     PluginNotFoundError,
     StoreError,
 )
-from coprod_toc.format import loads
+from coprod_toc.format import load, loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins import Registered, get_plugin_manager
 from coprod_toc.store import Store
+from coprod_toc.surveys.mapping import (
+    ImportReport,
+    MappingSource,
+    SurveyMapping,
+    apply_mapping,
+    load_mapping,
+)
 from coprod_toc.surveys.source import SurveyFile, SurveySource
 from coprod_toc.surveys.table import SurveyTable, pseudonymise
 
 __all__ = [
     "STORE_ENV",
+    "SurveyImport",
     "default_store_url",
     "erase_participant",
     "example",
     "export",
     "import_survey",
+    "import_survey_evidence",
     "open_store",
     "pseudonym_key",
     "render",
@@ -256,6 +265,116 @@ def import_survey(
     return pseudonymise(table, pseudonym_key) if pseudonymise_respondents else table
 
 
+@attrs.frozen
+class SurveyImport:
+    """What :func:`import_survey_evidence` did: the report (counts, answers left blank,
+    rejections, notes and warnings), the table read, the map as it now is, and where it
+    was saved (``version`` in a store; ``None`` when the map was given in memory)."""
+
+    report: ImportReport
+    table: SurveyTable
+    toc: TheoryOfChange
+    saved: str | None
+    version: int | None = None
+    rejected_file: Path | None = None
+
+
+def import_survey_evidence(
+    survey: SurveySource,
+    mapping: MappingSource | SurveyMapping,
+    *,
+    into: str | os.PathLike[str] | Store | TheoryOfChange,
+    name: str | None = None,
+    format: str = "auto",
+    survey_name: str | None = None,
+    pseudonym_key: bytes | None = None,
+    reimport: bool = False,
+    rejected: str | os.PathLike[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    message: str | None = None,
+    **options: Any,
+) -> SurveyImport:
+    """Import a survey export as evidence into a map, as a mapping says: the whole workflow
+    in one call (it is what ``coprod-toc import-survey`` runs).
+
+    It loads the map, reads and checks the mapping against it, reads the survey (with the
+    mapping's ``[importer]`` options and missing-answer markers, then ``options``),
+    pseudonymises respondents with ``pseudonym_key``, applies the mapping, and saves: a new
+    version in a store, made with the version it loaded as ``expected_version`` (so an edit
+    made meanwhile is a :class:`ConflictError`, never lost), or the JSON map file rewritten
+    whole. Nothing is saved if any step fails, and a map given in memory is changed only
+    when every row was read.
+
+    :param survey: a path, the file's bytes, or an open binary file (an upload).
+    :param mapping: a mapping file, its TOML text or bytes, a dict, or one already loaded.
+    :param into: a store URL or an open :class:`Store` (with ``name``), a JSON map file, or
+        a map in memory (changed in place, not saved).
+    :param survey_name: how reports name the survey (default: its path, else ``upload``).
+    :param pseudonym_key: the key kept apart from the data (default: :func:`pseudonym_key`).
+    :param rejected: where to write the rejected answers as CSV (row, column, reason).
+    :raises FormatError: bad input of any kind (the survey, the mapping, the map file, a
+        file imported before without ``reimport``), naming the file and what is wrong.
+    :raises ConflictError: the stored map changed while the survey was imported.
+    """
+    key = pseudonym_key if pseudonym_key is not None else _key_from_file()
+    store: Store | None = None
+    opened = False
+    file_target: Path | None = None
+    if isinstance(into, TheoryOfChange):
+        toc = into
+    elif isinstance(into, Store) or (isinstance(into, str) and "://" in into):
+        if not name:
+            raise StoreError("name the map in the store: name=")
+        store = into if isinstance(into, Store) else open_store(into)
+        opened = not isinstance(into, Store)
+    else:
+        file_target = Path(into)
+        if file_target.suffix.lower() != ".json":
+            raise FormatError(
+                "evidence is imported into a JSON map file or a store; a TOML map is "
+                "authored by hand, so save it in a store first",
+                source=str(file_target),
+            )
+        toc = load(file_target)
+    try:
+        expected = None
+        if store is not None:
+            assert name is not None
+            expected = store.history(name)[-1].version
+            toc = store.load(name, expected)
+        loaded = mapping if isinstance(mapping, SurveyMapping) else load_mapping(mapping, toc)
+        table = import_survey(
+            survey,
+            format,
+            name=survey_name,
+            pseudonym_key=key,
+            missing=loaded.missing,
+            **{**loaded.importer, **options},
+        )
+        report = apply_mapping(toc, table, loaded, progress=progress, allow_reimport=reimport)
+        version = None
+        saved: str | None = None
+        if store is not None:
+            assert name is not None
+            version = store.save(
+                name,
+                toc,
+                expected_version=expected,
+                message=message or f"survey import: {Path(table.source).name}",
+            )
+            saved = f"{name!r} version {version} in {store.url}"
+        elif file_target is not None:
+            export(toc, "json", file_target)
+            saved = str(file_target)
+    finally:
+        if opened and store is not None:
+            store.close()
+    rejected_file = None
+    if rejected is not None and report.rejected:
+        rejected_file = report.write_rejections(rejected)
+    return SurveyImport(report, table, toc, saved, version, rejected_file)
+
+
 PSEUDONYM_KEY_ENV = "COPROD_TOC_PSEUDONYM_KEY"
 
 
@@ -298,6 +417,10 @@ def pseudonym_key(path: str | os.PathLike[str] | None = None, *, create: bool = 
     if len(key) < 16:
         raise OutputError(f"{str(target)!r}: the pseudonym key is too short (under 16 bytes)")
     return key
+
+
+#: The key file's reader, under a name parameters called ``pseudonym_key`` do not hide.
+_key_from_file = pseudonym_key
 
 
 def erase_participant(target: TheoryOfChange | Store, participant: str) -> int:

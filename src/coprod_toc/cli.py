@@ -555,26 +555,81 @@ def _estimated_rows(path: Path) -> int | None:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _survey_options(function: Any) -> Any:
+    """The options that say how to read a survey file, shared by the survey commands."""
+    for option in reversed(
+        (
+            click.option(
+                "-f",
+                "--format",
+                "format_name",
+                default="auto",
+                show_default=True,
+                help="The survey tool that wrote the file (`coprod-toc plugins --all` lists "
+                "the importers).",
+            ),
+            click.option(
+                "--dayfirst/--monthfirst",
+                default=None,
+                help="Read dates day-first (UK) or month-first (US) instead of deciding "
+                "from the file.",
+            ),
+            click.option(
+                "--sheet", default=None, help="The workbook's sheet (default: the first)."
+            ),
+            click.option(
+                "--encoding",
+                default=None,
+                help="The text encoding of a CSV (default: decided from its bytes).",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+def _reading_options(
+    dayfirst: bool | None, sheet: str | None, encoding: str | None
+) -> dict[str, Any]:
+    given = {"dayfirst": dayfirst, "sheet": sheet, "encoding": encoding}
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _warn(warnings: Any) -> None:
+    for warning in warnings:
+        click.echo(f"coprod-toc: warning: {warning}", err=True)
+
+
 @main.command("import-survey")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--map", "mapping_file", required=True, type=click.Path(dir_okay=False),
-              help="The mapping file (TOML): which question evidences what.")  # fmt: skip
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
+              help="The mapping file (TOML) that says which question evidences what; "
+              "`coprod-toc survey scaffold FILE` writes a starter.")  # fmt: skip
+@click.option("--map", "old_mapping_file", type=click.Path(dir_okay=False), hidden=True)
 @click.option("--into", "target", required=True,
-              help="A JSON map file, or a store URL (with --name).")  # fmt: skip
+              help="The map the evidence goes into: a JSON map file, or a store URL (with "
+              "--name).")  # fmt: skip
 @click.option("--name", default=None, help="The map's name in the store.")
-@click.option("-f", "--format", "format_name", default="auto", show_default=True,
-              help="The survey tool's export format (see `coprod-toc plugins`).")  # fmt: skip
+@_survey_options
 @click.option("--rejected", type=click.Path(dir_okay=False), default=None,
               help="Where to write rejected answers (default: FILE.rejected.csv).")  # fmt: skip
-@click.option("--reimport", is_flag=True, help="Import a file imported before again.")
+@click.option("--reimport", is_flag=True, help="Import a file imported into the map before.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @_key_option
 def import_survey(
     file: str,
-    mapping_file: str,
+    mapping_file: str | None,
+    old_mapping_file: str | None,
     target: str,
     name: str | None,
     format_name: str,
+    dayfirst: bool | None,
+    sheet: str | None,
+    encoding: str | None,
     rejected: str | None,
     reimport: bool,
     as_json: bool,
@@ -582,63 +637,65 @@ def import_survey(
 ) -> None:
     """Import the survey export FILE as evidence into a map, as the mapping file says.
 
-    Respondents are pseudonymised with your key before anything is kept; names and e-mail
-    addresses are left out. Every answer that cannot be used is listed in the rejected
-    report (row, column, reason). Exits 2 for bad input, leaving the map as it was.
+    Respondents are pseudonymised with your key before anything is kept; personal data
+    (names, e-mail addresses, phone numbers, addresses…) is left out and scrubbed from
+    free text. Every answer that cannot be used is listed in the rejected-answers file
+    (row, column, reason). Look at a file first with `coprod-toc survey inspect FILE`.
+    Exits 2 for bad input, leaving the map as it was.
     """
-    in_store = "://" in target
-    if in_store and not name:
-        click.echo("coprod-toc: name the map in the store with --name", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    if not in_store and not target.endswith(".json"):
+    if old_mapping_file is not None:
         click.echo(
-            "coprod-toc: --into takes a JSON map file or a store URL; a TOML map is "
-            "authored by hand, so save it in a store first (coprod-toc store save)",
+            "coprod-toc: warning: --map is deprecated: it names the mapping file, so it is "
+            "now --mapping",
+            err=True,
+        )
+        mapping_file = mapping_file or old_mapping_file
+    if mapping_file is None:
+        click.echo(
+            "coprod-toc: name the mapping file with --mapping (`coprod-toc survey scaffold "
+            f"{file} > mapping.toml` writes a starter)",
             err=True,
         )
         sys.exit(EXIT_BAD_INPUT)
+    if "://" in target and not name:
+        click.echo("coprod-toc: name the map in the store with --name", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    source = Path(file)
+    rejected_path = Path(rejected) if rejected else source.with_name(source.name + ".rejected.csv")
     try:
         key = ct.pseudonym_key(key_file)
-        if in_store:
-            store = ct.open_store(target)
-            assert name is not None
-            history = store.history(name)
-            toc = store.load(name)
-        else:
-            toc = _read_map(target, as_json=False)
-        mapping = ct.load_mapping(mapping_file, toc)
-        table = ct.import_survey(file, format_name, pseudonym_key=key, **mapping.importer)
-        source = Path(file)
+        options = _reading_options(dayfirst, sheet, encoding)
+        common = {
+            "into": target, "name": name, "format": format_name, "pseudonym_key": key,
+            "reimport": reimport, "rejected": rejected_path, **options,
+        }  # fmt: skip
         if source.stat().st_size > 1_000_000:
             bar: Any
             with click.progressbar(
                 length=_estimated_rows(source), label="importing", file=sys.stderr
             ) as bar:
-                report = ct.apply_mapping(toc, table, mapping, progress=bar.update,
-                                          allow_reimport=reimport)  # fmt: skip
+                done = ct.import_survey_evidence(file, mapping_file, progress=bar.update, **common)
         else:
-            report = ct.apply_mapping(toc, table, mapping, allow_reimport=reimport)
-        if in_store:
-            version = store.save(
-                name,  # type: ignore[arg-type]
-                toc,
-                expected_version=history[-1].version,
-                message=f"survey import: {source.name}",
-            )
-            where = f"{name!r} version {version} in {store.url}"
-        else:
-            ct.export(toc, "json", target)
-            where = target
+            done = ct.import_survey_evidence(file, mapping_file, **common)
     except ct.CoprodTocError as exc:
-        click.echo(f"coprod-toc: {exc}", err=True)
+        if exc.code == "imported-before":
+            click.echo(
+                f"coprod-toc: {file} was imported into this map before; pass --reimport to "
+                "import it again",
+                err=True,
+            )
+        else:
+            click.echo(f"coprod-toc: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    rejected_path = Path(rejected) if rejected else source.with_name(source.name + ".rejected.csv")
-    if report.rejected:
-        report.write_rejections(rejected_path)
+    report = done.report
     if as_json:
-        _print_json(report.to_dict() | {"saved": where})
+        _print_json(report.to_dict() | {"saved": done.saved})
+        _warn(report.warnings)
         return
-    click.echo(f"read {report.responses} responses ({table.format}); imported {report.imported}")
+    click.echo(
+        f"read {_plural(report.responses, 'response')} ({done.table.format}); "
+        f"imported {report.imported}"
+    )
     for note in report.notes:
         click.echo(f"  {note}")
     for kind, count in sorted(report.records.items()):
@@ -646,8 +703,112 @@ def import_survey(
     for what, count in sorted(report.missing.items()):
         click.echo(f"  left blank or missing: {what} ({count})")
     if report.rejected:
-        click.echo(f"{len(report.rejected)} rejected: see {rejected_path}")
-    click.echo(f"saved {where}")
+        click.echo(f"{_plural(len(report.rejected), 'answer')} rejected: see {done.rejected_file}")
+    click.echo(f"saved {done.saved}")
+    _warn(report.warnings)
+
+
+# --------------------------------------------------------------------------- survey
+
+
+@main.group()
+def survey() -> None:
+    """Look at a survey export before mapping it: what was read, and a starter mapping."""
+
+
+def _read_survey(file: str, format_name: str, options: dict[str, Any]) -> ct.SurveyTable:
+    try:
+        return ct.import_survey(file, format_name, pseudonymise_respondents=False, **options)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@survey.command("inspect")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@_survey_options
+@click.option("--json", "as_json", is_flag=True, help="Print what was read as JSON.")
+def survey_inspect(
+    file: str,
+    format_name: str,
+    dayfirst: bool | None,
+    sheet: str | None,
+    encoding: str | None,
+    as_json: bool,
+) -> None:
+    """Say how FILE reads: the tool, encoding, delimiter, date order and why, how many
+    respondents, every question, and what was left out as personal data.
+
+    Nothing is kept, and no answer or respondent is printed.
+    """
+    table = _read_survey(file, format_name, _reading_options(dayfirst, sheet, encoding))
+    try:
+        people = set()
+        responses = 0
+        for response in table.responses():
+            responses += 1
+            people.add(response.respondent_key)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    order = table.date_order
+    assert order is not None
+    facts = {
+        "file": file,
+        "format": table.format,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "dayfirst": order.dayfirst,
+        "date_rule": order.rule,
+        "respondents": len(people),
+        "responses": responses,
+        "questions": [
+            {"key": q.key, "text": q.text, "sub_item": q.sub_item} for q in table.questions
+        ],
+        "left_out": list(table.left_out),
+        "notes": list(table.notes),
+        "warnings": list(table.warnings),
+    }
+    if as_json:
+        _print_json(facts)
+        return
+    shown = {",": "comma", ";": "semicolon", "\t": "tab"}
+    lines = [
+        file,
+        f"  tool: {table.format}",
+        f"  encoding: {table.encoding}, {shown.get(table.delimiter or '', '')}-separated"
+        if table.encoding
+        else "  a spreadsheet",
+        f"  {order.describe()}",
+        f"  respondents: {len(people)} ({_plural(responses, 'response')})",
+        f"  {_plural(len(table.questions), 'question')}:",
+    ]
+    for q in table.questions:
+        item = f" [{q.sub_item}]" if q.sub_item else ""
+        lines.append(f"    {q.key}: {_short(q.text or '', 70)}{item}")
+    if table.left_out:
+        lines.append(f"  left out as personal data: {', '.join(table.left_out)}")
+    click.echo("\n".join(lines))
+    _warn(table.warnings)
+
+
+@survey.command("scaffold")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@_survey_options
+def survey_scaffold(
+    file: str, format_name: str, dayfirst: bool | None, sheet: str | None, encoding: str | None
+) -> None:
+    """Print a starter mapping for FILE: every question, commented, ignored until you say
+    what it evidences. It loads as a valid mapping as it is:
+
+        coprod-toc survey scaffold responses.csv > mapping.toml
+    """
+    table = _read_survey(file, format_name, _reading_options(dayfirst, sheet, encoding))
+    try:
+        click.echo(ct.scaffold_mapping(table), nl=False)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command("erase-participant")

@@ -104,11 +104,13 @@ class FormatError(CoprodTocError, ValueError):
 
     code = "bad-document"
 
-    def __init__(self, problem: str, *, path: str = "", source: str | None = None) -> None:
+    def __init__(
+        self, problem: str, *, path: str = "", source: str | None = None, code: str | None = None
+    ) -> None:
         self.problem = problem
         self.path = path
         self.source = source
-        super().__init__(self._compose())
+        super().__init__(self._compose(), code=code)
 
     def _compose(self) -> str:
         where = ": ".join(part for part in (self.source, self.path) if part)
@@ -116,7 +118,7 @@ class FormatError(CoprodTocError, ValueError):
 
     def with_source(self, source: str) -> FormatError:
         """Return the same error, naming the file it came from."""
-        return FormatError(self.problem, path=self.path, source=source)
+        return FormatError(self.problem, path=self.path, source=source, code=self.code)
 
 
 class OutputError(CoprodTocError, OSError):

@@ -16,6 +16,7 @@ from coprod_toc.surveys.mapping import (
     SurveyMapping,
     apply_mapping,
     load_mapping,
+    scaffold_mapping,
 )
 from coprod_toc.surveys.pseudonyms import pseudonym
 from coprod_toc.surveys.table import (
@@ -42,4 +43,5 @@ __all__ = [
     "parse_timestamp",
     "pseudonym",
     "pseudonymise",
+    "scaffold_mapping",
 ]

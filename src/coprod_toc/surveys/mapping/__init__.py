@@ -9,6 +9,7 @@ from coprod_toc.surveys.mapping.file import (
     load_mapping,
 )
 from coprod_toc.surveys.mapping.report import ImportReport, Rejection
+from coprod_toc.surveys.mapping.scaffold import scaffold_mapping
 from coprod_toc.surveys.mapping.uses import (
     USES,
     Answer,
@@ -41,4 +42,5 @@ __all__ = [
     "Use",
     "apply_mapping",
     "load_mapping",
+    "scaffold_mapping",
 ]

@@ -330,6 +330,7 @@ def apply_mapping(
         raise FormatError(
             "this file was imported into the map before (allow_reimport=True imports it again)",
             source=table.source,
+            code="imported-before",
         )
     for response in table.responses():
         run.response(response)

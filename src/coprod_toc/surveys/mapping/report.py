@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ class ImportReport:
             "warnings": self.warnings,
         }
 
-    def write_rejections(self, path: str | Path) -> Path:
+    def write_rejections(self, path: str | os.PathLike[str]) -> Path:
         """Every rejection as CSV: row, column, reason."""
         target = Path(path)
         with target.open("w", newline="", encoding="utf-8") as handle:

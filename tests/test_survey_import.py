@@ -228,7 +228,10 @@ def test_month_first_files_are_told_by_their_dates(tmp_path: Path) -> None:
 def test_contradicting_dates_name_the_row(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text("ID,Date,Q\n1,14/01/2026,a\n2,1/14/2026,b\n")
-    with pytest.raises(ct.FormatError, match="row 2 writes '14/01/2026', which is day-first, but row 3 writes '1/14/2026', which is month-first"):
+    with pytest.raises(
+        ct.FormatError,
+        match="row 2 writes '14/01/2026', which is day-first, but row 3 writes '1/14/2026', which is month-first",
+    ):
         list(ct.import_survey(path).responses())
     fixed = ct.import_survey(path, dayfirst=True)
     with pytest.raises(ct.FormatError, match="row 3"):
@@ -400,3 +403,89 @@ class TestContract_redcap(SurveyImporterContract):
     @pytest.fixture
     def sample_files(self, tmp_path: Path) -> list[Path]:
         return [FIXTURES / "redcap.csv"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("cp1252", "£5 café crème – it was “brilliant”, €3 for tea, à bientôt"),
+        ("cp1250", "Zajęcia były świetne, dziękujemy za pomoc i życzliwość"),
+        ("cp1251", "Занятия были очень полезными, спасибо за помощь"),
+        ("cp1253", "Η συνάντηση ήταν πολύ χρήσιμη, ευχαριστούμε πολύ"),
+        ("utf-16", "£5 café crème, Zażółć gęślą jaźń, Привет"),
+    ],
+)
+def test_a_windows_export_reads_back_exactly_in_its_code_page(
+    tmp_path: Path, encoding: str, text: str
+) -> None:
+    """A Google Sheets export resaved by Excel in a Windows code page imports with every
+    character as written (cp1252 unless the bytes prove another)."""
+    path = tmp_path / "resaved.csv"
+    rows = ["Timestamp,How was it?,Anything else?", f'14/01/2026 10:02:11,Good,"{text}"',
+            "14/01/2026 10:05:40,Fine,Thank you"]  # fmt: skip
+    path.write_bytes("\r\n".join(rows).encode(encoding))
+    table = ct.import_survey(path)
+    assert table.format == "google-sheets"
+    assert [r.values[1] for r in table.responses()] == [text, "Thank you"]
+
+
+# --------------------------------------------------------------------------- privacy everywhere
+
+
+@pytest.mark.parametrize("name", sorted(ct.get_plugin_manager().extensions.importers))
+def test_every_registered_importer_keeps_nothing_personal(name: str, tmp_path: Path) -> None:
+    """The conformance check, for every importer the plugin manager knows: personal
+    columns left out and personal free text scrubbed, in the tool's own layout."""
+    from coprod_toc.testing import check_importer_privacy
+
+    check_importer_privacy(name, tmp_path)
+
+
+class _HandBuiltImporter:
+    """A third-party importer that builds its table without the kit: one row per line of
+    `question|answer` pairs, the first pair naming the respondent."""
+
+    description = "pipes: a test importer that ignores the importer kit"
+
+    def detect(self, source: object, head: bytes) -> bool:
+        return head.startswith(b"PIPES\n")
+
+    def read(self, source: object, **options: object) -> ct.SurveyTable:
+        lines = Path(source).read_text().splitlines()[1:]  # type: ignore[arg-type]
+        pairs = [dict(p.split("=", 1) for p in line.split("|")) for line in lines]
+        keys = [k for k in pairs[0] if k != "id"]
+        return ct.SurveyTable(
+            source=str(source),
+            format="pipes",
+            questions=[ct.SurveyQuestion(key=k, text=k) for k in keys],
+            rows=[
+                (n, p["id"], None, tuple(p[k] for k in keys), None, None)
+                for n, p in enumerate(pairs, 2)
+            ],
+        )
+
+    def write_example(self, path: Path, questions: list[str], answers: list[list[str]]) -> Path:
+        lines = ["PIPES"] + [
+            "|".join([f"id=P{n}"] + [f"{q}={a}" for q, a in zip(questions, row, strict=True)])
+            for n, row in enumerate(answers)
+        ]
+        target = path.with_suffix(".pipes")
+        target.write_text("\n".join(lines) + "\n")
+        return target
+
+
+def test_an_importer_that_skips_the_kit_still_keeps_nothing_personal(
+    tmp_path: Path, fresh_plugin_manager: ct.PluginManager
+) -> None:
+    """ct.import_survey applies the same personal-data rule to a table built without the
+    kit: the conformance check passes for it too."""
+    from coprod_toc.testing import check_importer_privacy
+
+    class Plugin:
+        @ct.hookimpl
+        def register_survey_importers(self, register: object) -> None:
+            register("pipes", _HandBuiltImporter)  # type: ignore[operator]
+
+    fresh_plugin_manager.register(Plugin(), name="pipes-plugin")
+    table = check_importer_privacy("pipes", tmp_path)
+    assert "left out personal data: Full name" in " ".join(table.notes)

@@ -286,13 +286,13 @@ def test_import_survey_takes_mapping_and_warns_for_the_old_map_option(tmp_path: 
     env = {"COPROD_TOC_PSEUDONYM_KEY": str(tmp_path / "key")}
     target = tmp_path / "map.json"
     target.write_text(ct.dumps(ct.example()))
-    code, out, err = run("import-survey", str(EXAMPLES / "before.csv"), "--map",
-                         str(EXAMPLES / "before.toml"), "--into", str(target), env=env)  # fmt: skip
+    code, _, err = run("import-survey", str(EXAMPLES / "before.csv"), "--map",
+                       str(EXAMPLES / "before.toml"), "--into", str(target), env=env)  # fmt: skip
     assert code == 0 and "--map is deprecated" in err and "--mapping" in err
-    code, out, err = run("import-survey", str(EXAMPLES / "before.csv"), "--mapping",
-                         str(EXAMPLES / "before.toml"), "--into", str(target), env=env)  # fmt: skip
+    code, _, err = run("import-survey", str(EXAMPLES / "before.csv"), "--mapping",
+                       str(EXAMPLES / "before.toml"), "--into", str(target), env=env)  # fmt: skip
     assert code == 2 and "imported into this map before; pass --reimport" in err
-    code, out, err = run(
+    code, _, err = run(
         "import-survey", str(EXAMPLES / "before.csv"), "--into", str(target), env=env
     )
     assert code == 2 and "--mapping" in err and "survey scaffold" in err

@@ -36,6 +36,7 @@ from coprod_toc.surveys.mapping import (
     apply_mapping,
     load_mapping,
 )
+from coprod_toc.surveys.privacy import protect
 from coprod_toc.surveys.source import SurveyFile, SurveySource
 from coprod_toc.surveys.table import SurveyTable, pseudonymise
 
@@ -256,6 +257,8 @@ def import_survey(
         )
     if table.fingerprint is None:
         table = attrs.evolve(table, fingerprint=file.fingerprint)
+    if not table.scrubbed and not options.get("keep_personal"):
+        table = protect(table)  # an importer that did not use the kit: the same rule
     if missing is not None:
         markers: list[str] = [] if isinstance(missing, str) else list(missing)
         if isinstance(missing, str) or not all(isinstance(m, str) for m in markers):

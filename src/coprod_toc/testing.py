@@ -27,11 +27,14 @@ import coprod_toc as ct
 
 __all__ = [
     "HOSTILE_LABELS",
+    "PERSONAL_ANSWERS",
+    "PERSONAL_QUESTIONS",
     "ExporterContract",
     "RendererContract",
     "StoreContract",
     "SurveyImporterContract",
     "check_concurrent_saves",
+    "check_importer_privacy",
     "hostile_map",
     "sample_maps",
 ]
@@ -635,9 +638,83 @@ class SurveyImporterContract:
             raw = ct.import_survey(path, format=self.importer_name, pseudonymise_respondents=False)
             assert set(raw.respondents()) <= set(self.respondents) or not self.respondents
 
+    def test_personal_data_never_survives_an_import(self, tmp_path: Path) -> None:
+        """A file in the importer's own layout with personal questions and personal free
+        text keeps none of it (see :func:`check_importer_privacy`)."""
+        check_importer_privacy(self.importer_name, tmp_path)
+
     def test_garbage_is_a_format_error(self, tmp_path: Path) -> None:
         """A file of noise raises FormatError, never another exception."""
         noise = tmp_path / "noise.csv"
         noise.write_bytes(b"\x00\xff\xfe" * 100 + json.dumps({"a": 1}).encode())
         with pytest.raises(ct.FormatError):
             ct.import_survey(noise, format=self.importer_name)
+
+
+# --------------------------------------------------------------------------- privacy
+
+#: Questions a survey may ask that collect personal data: their columns are left out.
+PERSONAL_QUESTIONS = (
+    "Full name", "Email address", "Phone number", "Postcode", "Date of birth",
+    "Home address", "NHS number", "IP address",
+)  # fmt: skip
+#: Questions whose answers are kept (the last is free text, where people write anything).
+OTHER_QUESTIONS = ("How was the session?", "Anything else you want to tell us?")
+#: Three respondents' answers to ``PERSONAL_QUESTIONS + OTHER_QUESTIONS``: each names the
+#: others and gives contact details in the free text.
+PERSONAL_ANSWERS = (
+    ("Sam Taylor", "sam.taylor@example.org", "07700 900123", "SW1A 1AA", "14/02/1980",
+     "1 High Street, Leeds", "943 476 5919", "192.168.1.20", "Good",
+     "Ask Priya Shah about it, or ring me on 020 7946 0018."),
+    ("Priya Shah", "priya@example.net", "+44 7700 900456", "M1 1AE", "01/03/1975",
+     "2 Low Road, York", "401 023 2137", "10.1.2.3", "Very good",
+     "Sam's idea was great; email me at priya.s@example.net or visit LS1 4DY."),
+    ("Olu Adeyemi", "olu@example.com", "0161 496 0000", "EC1A 1BB", "22/11/1990",
+     "3 Mill Lane, Hull", "485 777 3456", "2001:db8::7", "Fair",
+     "Taylor and Adeyemi ran it; my NHS number is 943 476 5919, my IP 203.0.113.9."),
+)  # fmt: skip
+#: Everything of the answers above that must not survive a default import.
+PERSONAL_TRACES = (
+    "Sam", "Taylor", "Priya", "Shah", "Olu", "Adeyemi", "example.org", "example.net",
+    "example.com", "07700", "7946", "0161", "SW1A", "M1 1AE", "EC1A", "LS1 4DY", "1980",
+    "1975", "1990", "High Street", "Low Road", "Mill Lane", "943 476", "401 023", "485 777",
+    "192.168", "10.1.2.3", "2001:db8", "203.0.113",
+)  # fmt: skip
+_PLACEHOLDERS = (
+    "[name removed]", "[phone removed]", "[email removed]", "[IP address removed]",
+    "[postcode removed]", "[NHS number removed]",
+)  # fmt: skip
+
+
+def check_importer_privacy(importer_name: str, folder: Path) -> ct.SurveyTable:
+    """Prove that an importer keeps nothing personal: write a file in its own layout
+    (``write_example``) with personal questions and personal free text, import it with the
+    default options, and check that no personal column became a question and no name,
+    contact detail or identifier is left in any answer; the scrubbed free text says what
+    was removed. Returns the table read.
+
+    :raises AssertionError: naming what survived.
+    """
+    importer = ct.get_plugin_manager().extensions.importers[importer_name].implementation
+    writer = getattr(importer, "write_example", None)
+    assert writer is not None, f"the {importer_name} importer has no write_example"
+    path = writer(
+        folder / f"{importer_name}-personal",
+        PERSONAL_QUESTIONS + OTHER_QUESTIONS,
+        PERSONAL_ANSWERS,
+    )
+    table = ct.import_survey(path, format=importer_name)
+    assert ct.import_survey(path).format == importer_name, "the example is not detected as written"
+    responses = list(table.responses())
+    assert len(responses) == len(PERSONAL_ANSWERS)
+    asked = {q.text for q in table.questions} | {q.sub_item for q in table.questions}
+    kept_questions = sorted(set(PERSONAL_QUESTIONS) & asked)
+    assert not kept_questions, f"{importer_name} kept personal columns: {kept_questions}"
+    assert len(table.questions) == len(OTHER_QUESTIONS), [q.key for q in table.questions]
+    kept = repr(table.questions) + repr(responses)
+    leaks = [trace for trace in PERSONAL_TRACES if trace in kept]
+    assert not leaks, f"{importer_name} kept personal data: {leaks}"
+    free_text = " ".join(value for r in responses for value in r.values if value)
+    for placeholder in _PLACEHOLDERS:
+        assert placeholder in free_text, f"{importer_name}: no {placeholder} in {free_text!r}"
+    return table

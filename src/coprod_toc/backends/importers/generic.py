@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from coprod_toc.errors import FormatError
@@ -11,11 +13,13 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     personal_role,
     question_column,
     slug,
     unique_keys,
+    write_csv,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -84,3 +88,15 @@ class GenericImporter(Importer):
             columns,
             header_rows=1,
         )
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """A plain table: a respondent id and a date column, then the questions."""
+        times = example_times(len(answers))
+        rows = [["Respondent ID", "Date", *questions]]
+        rows += [
+            [f"A{n:03d}", f"{at:%d/%m/%Y %H:%M}", *row]
+            for n, (at, row) in enumerate(zip(times, answers, strict=True), start=1)
+        ]
+        return write_csv(path.with_suffix(".csv"), rows)

@@ -9,6 +9,8 @@ zone (``2022/06/22 11:07:29 AM AST``). Checkbox answers share a cell (``, `` in 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from coprod_toc.errors import FormatError
@@ -18,10 +20,12 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     question_column,
     slug,
     unique_keys,
+    write_csv,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -81,6 +85,15 @@ class GoogleSheetsImporter(Importer):
             header_rows=1,
         )
 
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """The linked Sheet downloaded as CSV: Timestamp (UK locale), then the questions."""
+        times = example_times(len(answers))
+        rows = [["Timestamp", *questions]]
+        rows += [[f"{at:%d/%m/%Y %H:%M:%S}", *row] for at, row in zip(times, answers, strict=True)]
+        return write_csv(path.with_suffix(".csv"), rows)
+
 
 class GoogleFormsImporter(GoogleSheetsImporter):
     name: ClassVar[str] = "google-forms"
@@ -97,3 +110,14 @@ class GoogleFormsImporter(GoogleSheetsImporter):
             and bool(rows[1])
             and bool(_ZONED.fullmatch(rows[1][0]))
         )
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """Forms' "Download responses (.csv)": every field quoted, zoned timestamps."""
+        times = example_times(len(answers))
+        rows = [["Timestamp", *questions]]
+        rows += [
+            [f"{at:%Y/%m/%d %I:%M:%S %p} GMT", *row] for at, row in zip(times, answers, strict=True)
+        ]
+        return write_csv(path.with_suffix(".csv"), rows, quote_all=True)

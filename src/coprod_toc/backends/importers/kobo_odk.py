@@ -10,6 +10,8 @@ of 1/0 per choice. Pass ``form=`` (the XLSForm) to label codes and split choices
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from coprod_toc.backends.importers.xlsform import XLSForm, read_xlsform
@@ -20,9 +22,13 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     personal_role,
     question_column,
+    slug,
+    unique_keys,
+    write_csv,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -128,6 +134,23 @@ class KoboImporter(_FormImporter):
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
         return {"_uuid", "_submission_time"} <= set(rows[0])
 
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """A CSV data export with XML names: ``start``, ``end``, the questions (names made
+        from their text), and Kobo's own columns; ``;``-separated, every field quoted."""
+        names = unique_keys(slug(q, 30) for q in questions)
+        own = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+               "_submitted_by", "_tags", "_index"]  # fmt: skip
+        rows = [["start", "end", *names, *own]]
+        for n, (at, row) in enumerate(zip(example_times(len(answers)), answers, strict=True)):
+            rows.append(
+                [f"{at:%Y-%m-%dT%H:%M:%S}.000+00:00", f"{at:%Y-%m-%dT%H:%M:%S}.000+00:00", *row,
+                 str(100 + n), f"8f1c{n:04d}-aaaa", f"{at:%Y-%m-%dT%H:%M:%S}", "", "",
+                 "submitted_via_web", "", "", str(n + 1)]
+            )  # fmt: skip
+        return write_csv(path.with_suffix(".csv"), rows, delimiter=";", quote_all=True)
+
 
 class OdkCentralImporter(_FormImporter):
     name: ClassVar[str] = "odk-central"
@@ -139,3 +162,21 @@ class OdkCentralImporter(_FormImporter):
 
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
         return rows[0][0] == "SubmissionDate" and {"meta-instanceID", "KEY"} <= set(rows[0])
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """Central's CSV: ``SubmissionDate``, ``meta-instanceID``, the questions (names
+        made from their text), ``KEY`` and the review columns; no byte order mark."""
+        names = unique_keys(slug(q, 30) for q in questions)
+        tail = ["KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
+                "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
+                "FormVersion"]  # fmt: skip
+        rows = [["SubmissionDate", "meta-instanceID", *names, *tail]]
+        for n, (at, row) in enumerate(zip(example_times(len(answers)), answers, strict=True)):
+            uuid = f"uuid:{n:08d}-aaaa"
+            rows.append(
+                [f"{at:%Y-%m-%dT%H:%M:%S}.000Z", uuid, *row, uuid, "7", "collector", "0", "0",
+                 "", "", "collect:abc", "0", "1"]
+            )  # fmt: skip
+        return write_csv(path.with_suffix(".csv"), rows)

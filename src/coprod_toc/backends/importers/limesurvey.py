@@ -8,6 +8,8 @@ unfinished response. Sub-questions are ``Q3[SQ001]`` (R and SPSS exports write
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from coprod_toc.errors import FormatError
@@ -17,8 +19,12 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     question_column,
+    slug,
+    unique_keys,
+    write_csv,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -79,3 +85,16 @@ class LimeSurveyImporter(Importer):
             header_rows=1,
             complete=lambda value: bool(value and value.strip()),
         )
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """Responses with question-code headings (codes are letters and digits, made from
+        the questions), every field quoted, as the export dialog writes them."""
+        codes = unique_keys(slug(q, 20).replace("_", "") or "q" for q in questions)
+        rows = [["id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
+                 "datestamp", *codes]]  # fmt: skip
+        for n, (at, row) in enumerate(zip(example_times(len(answers)), answers, strict=True)):
+            stamp = f"{at:%Y-%m-%d %H:%M:%S}"
+            rows.append([str(n + 1), stamp, "3", "en", str(81723 + n), stamp, stamp, *row])
+        return write_csv(path.with_suffix(".csv"), rows, quote_all=True)

@@ -7,8 +7,11 @@ ranking cells are joined with ``;`` and end with one.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 import attrs
@@ -20,10 +23,12 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     question_column,
     slug,
     unique_keys,
+    write_xlsx,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -88,6 +93,21 @@ class MicrosoftFormsImporter(Importer):
             header_rows=1,
         )
         return _with_separators(table)
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """The workbook of responses: ID, Start time, Completion time, Email, Name (an
+        anonymous form: "anonymous" and blank), then the questions; times as date cells."""
+        times = example_times(len(answers))
+        rows: list[list[object]] = [
+            ["ID", "Start time", "Completion time", "Email", "Name", *questions]
+        ]
+        rows += [
+            [n, at - dt.timedelta(minutes=5), at, "anonymous", None, *row]
+            for n, (at, row) in enumerate(zip(times, answers, strict=True), start=1)
+        ]
+        return write_xlsx(path.with_suffix(".xlsx"), rows)
 
 
 def _with_separators(table: SurveyTable) -> SurveyTable:

@@ -9,7 +9,11 @@ question text.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from coprod_toc.surveys.kit import (
@@ -18,9 +22,11 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     question_column,
     unique_keys,
+    write_csv,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -119,6 +125,29 @@ class QualtricsImporter(Importer):
             complete=finished,
         )
 
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """Three header rows: export tags (``Q1``…), the question texts, and each column's
+        ``ImportId``; the respondent's metadata first (recipient names, e-mail, IP address
+        and location among them)."""
+        meta = ["StartDate", "EndDate", "Status", "IPAddress", "Progress",
+                "Duration (in seconds)", "Finished", "RecordedDate", "ResponseId",
+                "RecipientLastName", "RecipientFirstName", "RecipientEmail",
+                "ExternalReference", "LocationLatitude", "LocationLongitude",
+                "DistributionChannel", "UserLanguage"]  # fmt: skip
+        tags = [f"Q{n}" for n in range(1, len(questions) + 1)]
+        ids = [json.dumps({"ImportId": m[0].lower() + m[1:]}) for m in meta]
+        ids += [json.dumps({"ImportId": f"QID{n}"}) for n in range(1, len(questions) + 1)]
+        rows = [[*meta, *tags], [*meta, *questions], ids]
+        for n, (at, row) in enumerate(zip(example_times(len(answers)), answers, strict=True)):
+            rows.append(
+                [f"{at - dt.timedelta(minutes=5):%Y-%m-%d %H:%M:%S}", f"{at:%Y-%m-%d %H:%M:%S}",
+                 "0", f"10.0.0.{n}", "100", "300", "True", f"{at:%Y-%m-%d %H:%M:%S}",
+                 f"R_{n:04d}abc", "", "", "", "", "51.5", "-0.12", "anonymous", "EN", *row]
+            )  # fmt: skip
+        return write_csv(path.with_suffix(".csv"), rows)
+
 
 class QualtricsLegacyImporter(Importer):
     name: ClassVar[str] = "qualtrics-legacy"
@@ -144,3 +173,20 @@ class QualtricsLegacyImporter(Importer):
             header_rows=2,
             complete=finished,
         )
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """The legacy layout: ``V1``…``V10`` and ``Q1``… over ``ResponseID``… and the
+        question texts, with a UTF-8 byte order mark."""
+        meta = ["ResponseID", "ResponseSet", "Name", "ExternalDataReference", "EmailAddress",
+                "IPAddress", "Status", "StartDate", "EndDate", "Finished"]  # fmt: skip
+        tags = [f"V{n}" for n in range(1, 11)] + [f"Q{n}" for n in range(1, len(questions) + 1)]
+        rows = [tags, [*meta, *questions]]
+        for n, (at, row) in enumerate(zip(example_times(len(answers)), answers, strict=True)):
+            rows.append(
+                [f"R_{n:04d}", "Default Response Set", "Anonymous", "", "", f"10.0.0.{n}", "0",
+                 f"{at - dt.timedelta(minutes=5):%Y-%m-%d %H:%M:%S}", f"{at:%Y-%m-%d %H:%M:%S}",
+                 "1", *row]
+            )  # fmt: skip
+        return write_csv(path.with_suffix(".csv"), rows, bom=True)

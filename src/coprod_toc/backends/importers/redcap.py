@@ -9,6 +9,7 @@ identifiers, which are then left out like any personal data.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,10 +22,14 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     open_rows,
     personal_role,
     question_column,
+    slug,
+    unique_keys,
+    write_csv,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -157,3 +162,14 @@ class REDCapImporter(Importer):
             complete=_complete,
             notes=[] if fields else ["values are codes: pass dictionary= to label them"],
         )
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """A survey project's raw data: ``record_id``, the survey's timestamp, one column
+        per field (its variable name made from the question), the survey's completion."""
+        names = unique_keys(slug(q, 26) for q in questions)
+        rows = [["record_id", "feedback_timestamp", *names, "feedback_complete"]]
+        for n, (at, row) in enumerate(zip(example_times(len(answers)), answers, strict=True)):
+            rows.append([str(n + 1), f"{at:%Y-%m-%d %H:%M:%S}", *row, "2"])
+        return write_csv(path.with_suffix(".csv"), rows)

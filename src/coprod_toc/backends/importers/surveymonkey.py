@@ -7,6 +7,9 @@ questions, otherwise the checkbox choice or grid statement the column is for.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from coprod_toc.surveys.kit import (
@@ -15,10 +18,12 @@ from coprod_toc.surveys.kit import (
     Options,
     Role,
     Rows,
+    example_times,
     header_cells,
     question_column,
     slug,
     unique_keys,
+    write_csv,
 )
 from coprod_toc.surveys.table import SurveyTable
 
@@ -79,3 +84,20 @@ class SurveyMonkeyImporter(Importer):
             columns,
             header_rows=2,
         )
+
+    def write_example(
+        self, path: Path, questions: Sequence[str], answers: Sequence[Sequence[str]]
+    ) -> Path:
+        """All individual responses, expanded: the nine metadata columns (their second
+        header row blank), then one column per question headed ``Response`` (a comment box
+        would say ``Open-Ended Response``)."""
+        meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+                "Email Address", "First Name", "Last Name", "Custom Data 1"]  # fmt: skip
+        times = example_times(len(answers))
+        rows = [[*meta, *questions], [""] * len(meta) + ["Response"] * len(questions)]
+        rows += [
+            [str(11840000100 + n), "4301", f"{at - dt.timedelta(minutes=5):%m/%d/%Y %I:%M:%S %p}",
+             f"{at:%m/%d/%Y %I:%M:%S %p}", f"10.0.0.{n}", "", "", "", "", *row]
+            for n, (at, row) in enumerate(zip(times, answers, strict=True), start=1)
+        ]  # fmt: skip
+        return write_csv(path.with_suffix(".csv"), rows)

@@ -26,6 +26,7 @@ from coprod_toc.surveys.kit.layout import (
     unique_keys,
 )
 from coprod_toc.surveys.kit.rows import Rows, cell_text, is_xlsx, open_rows, sniff_text
+from coprod_toc.surveys.kit.writers import example_times, write_csv, write_xlsx
 
 __all__ = [
     "COMMON_OPTIONS",
@@ -37,6 +38,7 @@ __all__ = [
     "build_table",
     "cell_text",
     "choose_respondent",
+    "example_times",
     "header_cells",
     "is_xlsx",
     "open_rows",
@@ -47,4 +49,6 @@ __all__ = [
     "sniff_text",
     "unique_key",
     "unique_keys",
+    "write_csv",
+    "write_xlsx",
 ]

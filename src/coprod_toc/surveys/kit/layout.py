@@ -3,8 +3,9 @@
 An importer says what each column is (:class:`Column`): the respondent's identifier, the
 submission time, a completion flag, personal data, the tool's own bookkeeping, or a
 question. :func:`build_table` does the rest the same way for every tool: rows past the
-headers become responses, blank rows are skipped, personal data is left out
-and e-mail addresses and the respondent's own names are removed from free text.
+headers become responses, blank rows are skipped, columns of personal data are left out
+and personal data is scrubbed from every answer (one rule for every tool:
+:mod:`coprod_toc.surveys.personal`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import attrs
 
 from coprod_toc.errors import FormatError
 from coprod_toc.surveys.kit.rows import Rows
+from coprod_toc.surveys.personal import PersonalKind, Scrubber, personal_kind
 from coprod_toc.surveys.table import RawResponse, SurveyQuestion, SurveyTable
 
 __all__ = [
@@ -92,9 +94,6 @@ def choose_respondent(columns: list[Column], wanted: str | None, source: str) ->
     ]
 
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-
-
 def slug(text: str, limit: int = 48) -> str:
     """A short, stable key from a question's text: lower case letters, digits and ``_``."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -127,33 +126,50 @@ def header_cells(row: Sequence[str | None]) -> list[str]:
     return cells
 
 
-#: Headers (lower case, words only) of columns that identify a person: left out by default.
-PERSONAL_HEADERS = frozenset(
-    {
-        "email", "email address", "e mail", "e mail address", "ip address", "ipaddress",
-        "phone", "phone number", "telephone", "mobile", "address", "postcode", "post code",
-        "date of birth", "dob", "nhs number",
-    }
-)  # fmt: skip
-#: Headers of columns holding a person's name: left out, and scrubbed from free text.
-NAME_HEADERS = frozenset(
-    {"name", "first name", "last name", "full name", "surname", "your name", "forename"}
-)
-
-
-def personal_role(header: str) -> Role | None:
-    """NAME or PERSONAL for a header that names a person's details (the last part of a
-    group path, in any case, with ``_`` or ``-`` for spaces), else ``None``."""
-    words = re.sub(r"[_\-]+", " ", re.split(r"[/]", header)[-1]).strip().lower()
-    if words in NAME_HEADERS:
-        return Role.NAME
-    if words in PERSONAL_HEADERS:
-        return Role.PERSONAL
-    return None
+def personal_role(*headings: str | None) -> Role | None:
+    """NAME or PERSONAL for a column whose heading(s) say it holds a person's details (see
+    :func:`coprod_toc.surveys.personal.personal_kind`), else ``None``."""
+    kind = personal_kind(*headings)
+    if kind is None:
+        return None
+    return Role.NAME if kind is PersonalKind.NAME else Role.PERSONAL
 
 
 def _scientific(key: str) -> bool:
     return bool(re.fullmatch(r"\d(?:\.\d+)?E\+\d+", key, re.IGNORECASE))
+
+
+def _classified(columns: Sequence[Column]) -> list[Column]:
+    """The importer's columns with the one personal-data rule applied: a question whose
+    heading, key, text or sub-item names personal data is personal, whatever the tool; and
+    unnamed columns after the last named one (a trailing delimiter) are dropped."""
+    named = [c.index for c in columns if c.header or (c.question and c.question.text)]
+    last = max(named, default=-1)
+    out = []
+    for column in columns:
+        if column.role is Role.QUESTION and column.index > last:
+            continue
+        if column.role is Role.QUESTION and column.question is not None:
+            asked = column.question
+            role = personal_role(column.header, asked.key, asked.text, asked.sub_item)
+            if role is not None:
+                column = Column(column.index, _shown(column), role)
+        out.append(column)
+    return out
+
+
+def _shown(column: Column) -> str:
+    """How notes name a column: its question's text and sub-item, else its header."""
+    asked = column.question
+    if asked is not None and asked.text:
+        return f"{asked.text} [{asked.sub_item}]" if asked.sub_item else asked.text
+    return column.header
+
+
+#: A file whose first this-many rows fill in no name column skips the pass that gathers
+#: every row's names first (the survey did not ask for names): a later row's own names are
+#: still scrubbed from it (see docs/evidence.md).
+NAMES_PASS_LIMIT = 1000
 
 
 def build_table(
@@ -170,13 +186,19 @@ def build_table(
 ) -> SurveyTable:
     """The neutral table for a file whose columns the importer has classified.
 
-    With ``keep_personal`` the personal columns become questions too (the caller asked for
-    names or e-mail addresses); otherwise they are left out and named in the notes.
+    Personal data is handled here, the same for every importer: columns whose headings name
+    personal data (:func:`coprod_toc.surveys.personal.personal_kind`) are left out like the
+    importer's own personal columns, and every answer is scrubbed of e-mail addresses,
+    phone numbers, IP addresses, postcodes, NHS and National Insurance numbers and the
+    names found in the file's name columns (any row's: people name each other). With
+    ``keep_personal`` the personal columns become questions too and nothing is scrubbed
+    (the caller asked for names or e-mail addresses).
     """
+    columns = _classified(columns)
     by_role: dict[Role, list[Column]] = {role: [] for role in Role}
     for column in columns:
         by_role[column.role].append(column)
-    personal = by_role[Role.PERSONAL] + by_role[Role.NAME]
+    personal = sorted(by_role[Role.PERSONAL] + by_role[Role.NAME], key=lambda c: c.index)
     questions = [c for c in by_role[Role.QUESTION] if c.question is not None]
     keys_taken = {c.question.key for c in questions if c.question}
     if keep_personal:
@@ -184,6 +206,7 @@ def build_table(
             question_column(c.index, c.header, unique_key(c.header, keys_taken), c.header)
             for c in personal
         ]
+        questions.sort(key=lambda c: c.index)
     if not questions:
         raise FormatError("the file has no question columns", source=rows.source)
     keys = [c.question.key for c in questions if c.question]
@@ -196,52 +219,53 @@ def build_table(
     started = by_role[Role.STARTED][0].index if by_role[Role.STARTED] else None
     flag = by_role[Role.COMPLETE][0].index if by_role[Role.COMPLETE] and complete else None
     names = [c.index for c in by_role[Role.NAME]]
-    indices = [c.index for c in questions]
     width = max(c.index for c in columns) + 1
-    pick, name_cells = _picker(indices), _picker(names)
+    pick, name_cells = _picker([c.index for c in questions]), _picker(names)
     source = rows.source
+    gathered: list[Scrubber] = []
 
-    scrubbers: list[re.Pattern[str] | None] = []
-
-    def all_names() -> re.Pattern[str] | None:
+    def scrubber() -> Scrubber:
         # Names from every row, not only the respondent's own: people name each other. One
-        # pass over the name columns, the first time the responses are read; skipped when
-        # the first thousand rows hold no name (the survey did not collect them), leaving
-        # each row's own names to be scrubbed as it is read.
-        if not scrubbers:
+        # pass over the name columns, the first time the responses are read; a large file
+        # whose first rows name nobody skips it (the survey did not collect names).
+        if not gathered:
             found: set[str] = set()
             for count, (_, cells) in enumerate(itertools.islice(rows.open(), header_rows, None)):
-                if count == 1000 and not any(found):
+                if count == NAMES_PASS_LIMIT and not found:
                     break
-                if len(cells) < width:
-                    continue
-                found.update(n for n in name_cells(cells) if n)
-            scrubbers.append(_names_pattern(found))
-        return scrubbers[0]
+                found.update(n for n in name_cells(_padded(cells, width)) if n)
+            gathered.append(Scrubber(found))
+        return gathered[0]
 
     def responses() -> Iterator[RawResponse]:
         # The hot loop of every import: plain tuples in SurveyResponse's field order (the
         # table finishes each response), and no per-row work a file does not need.
-        scrub = all_names() if names and not keep_personal else None
-        emails = not keep_personal
-        own_names = bool(names) and emails and scrub is None
+        scrub = None if keep_personal else scrubber()
+        own_names = bool(names) and scrub is not None and not scrub.names
         finished = complete if flag is not None else None
         flag_at = flag if flag is not None else 0
+        # One identifier column (most tools): read inline, not through _first_respondent.
+        only = respondents[0] if len(respondents) == 1 else None
         for number, cells in itertools.islice(rows.open(), header_rows, None):
             if len(cells) != width:
                 cells = _fit(cells, width, number, source)
             if not any(cells) or (skip is not None and skip(cells)):
                 continue
-            key = _first_respondent(cells, respondents)
             # Blank cells stay "" (or None from a spreadsheet): cheaper than rewriting them.
             values = pick(cells)
-            if emails and "@" in "\x1f".join(filter(None, values)):
-                values = tuple(EMAIL.sub("[email removed]", v) if v else v for v in values)
-            own = scrub
-            if own_names and any(name_cells(cells)):
-                own = _names_pattern(name_cells(cells))
-            if own is not None:
-                values = tuple(own.sub("[name removed]", v) if v else v for v in values)
+            if scrub is not None:
+                cleaned = scrub.scrub_row(values)
+                if cleaned is not None:
+                    values = cleaned
+                if own_names and any(name_cells(cells)):
+                    # No pass gathered names: this row's own are scrubbed from it at least.
+                    values = Scrubber(name_cells(cells)).scrub_row(values) or values
+            if only is not None:
+                key = (cells[only] or "").strip()
+                if key[:1] in "aA" and key.lower() == "anonymous":
+                    key = ""
+            else:
+                key = _first_respondent(cells, respondents)
             yield (
                 number,
                 key or f"row-{number}",
@@ -252,11 +276,7 @@ def build_table(
                 (cells[started] or None) if started is not None else None,
             )
 
-    left_out = (
-        [f"left out personal data: {', '.join(_header(c) for c in personal)}"]
-        if (personal and not keep_personal)
-        else []
-    )
+    left_out = [] if keep_personal else [_header(c) for c in personal]
     sample = [
         (cells[respondents[0]] or "").strip()
         for _, cells in itertools.islice(rows.open(), header_rows, header_rows + 1000)
@@ -274,15 +294,23 @@ def build_table(
         format=format,
         questions=[c.question for c in questions if c.question],
         rows=responses,
-        notes=(*rows.notes, *notes, *left_out),
+        notes=(
+            *rows.notes,
+            *notes,
+            *([f"left out personal data: {', '.join(left_out)}"] if left_out else []),
+        ),
         warnings=warnings,
         dayfirst=dayfirst,
         epoch=rows.epoch,
         scrubbed=True,
-        left_out=() if keep_personal else [_header(c) for c in personal],
+        left_out=left_out,
         encoding=rows.encoding,
         delimiter=rows.delimiter,
     )
+
+
+def _padded(cells: list[str | None], width: int) -> list[str | None]:
+    return cells + [None] * (width - len(cells)) if len(cells) < width else cells
 
 
 def _fit(cells: list[str | None], width: int, number: int, source: str) -> list[str | None]:
@@ -316,14 +344,6 @@ def _first_respondent(cells: list[str | None], respondents: list[int]) -> str:
         if key and key.lower() != "anonymous":
             return key
     return ""
-
-
-def _names_pattern(names: Iterable[str | None]) -> re.Pattern[str] | None:
-    """A pattern matching any of these names as whole words, longest first."""
-    kept = sorted({n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True)
-    if not kept:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in kept) + r")\b", re.IGNORECASE)
 
 
 def _header(column: Column) -> str:

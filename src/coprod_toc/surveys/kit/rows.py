@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from coprod_toc.errors import FormatError
+from coprod_toc.surveys.kit.encoding import choose_encoding
 from coprod_toc.surveys.source import SurveyFile
 
 __all__ = ["Rows", "cell_text", "is_xlsx", "open_rows", "sniff_text"]
@@ -152,28 +153,6 @@ def _raise_cell_limit() -> None:
         csv.field_size_limit(CELL_LIMIT)
 
 
-def _interim_encoding(file: SurveyFile) -> tuple[str, str]:
-    sample = file.head(1 << 20)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", "a byte order mark"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", "a byte order mark"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for block in file.chunks():
-            decoder.decode(block)
-        decoder.decode(b"", final=True)
-        return "utf-8", "valid UTF-8"
-    except UnicodeDecodeError:
-        pass
-    import charset_normalizer
-
-    best = charset_normalizer.from_bytes(sample).best()
-    if best is not None and best.encoding in ("cp1252", "cp1250", "cp1251", "latin_1"):
-        return str(best.encoding), "detected"
-    return "cp1252", "what Excel writes"
-
-
 def _csv_rows(file: SurveyFile, encoding: str, delimiter: str) -> Iterator[tuple[int, Cells]]:
     source = file.name
     reader = None
@@ -202,7 +181,8 @@ def _csv(file: SurveyFile, encoding: str | None) -> Rows:
             source=source,
         )
     if encoding is None:
-        encoding, reason = _interim_encoding(file)
+        chosen = choose_encoding(file.chunks, source=source)
+        encoding, reason = chosen.name, chosen.reason
     else:
         try:
             codecs.lookup(encoding)

@@ -38,20 +38,76 @@ COLUMNS = 30
 _ANSWERS = ("Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "", "Don't know")
 _FIRST = ("Sam", "Priya", "Olu", "Ana", "Tom", "Li", "Maya", "Joe", "Ewa", "Kofi")
 _LAST = ("Taylor", "Shah", "Adeyemi", "Silva", "Hughes", "Wei", "Patel", "Brown", "Nowak", "Mensah")
-_SAYINGS = (
-    "The session was really helpful and {name} made me feel welcome.",
-    "Please ask {name} to call me on 07700 900{n:03d}, or email me at {user}@example.org.",
-    "I liked the planning day; the venue near {postcode} was easy to reach.",
-    "Not much to add, thank you all, it was lovely",
+#: Comments with nothing personal in them, as most are: short and long, some with numbers.
+_PLAIN = (
+    "Really helpful, thank you",
+    "I liked the planning day and the lunch was good",
+    "More sessions please",
+    "The room was too hot in the afternoon",
+    "I felt listened to for the first time in a long while",
+    "10/10",
+    "2 sessions were enough",
+    "Not sure yet",
+    "It would help to have the papers a week before, in easy read",
+    "The bus to the centre is a problem on Sundays, could we start later?",
+    "Everyone was kind and patient with me",
+    'Good, "really" good',
+    "I made new friends",
+    "The pictures on the slides helped",
+    "Too much talking at the start",
+    "Lovely staff",
+    "I would come again",
+    "It was hard to hear at the back",
+    "We need a quiet room",
+    "The games were fun",
+    "Could we meet in the evening?",
+    "I learnt how to use the tablet",
+    "The food could be better",
+    "It gave me confidence to speak up",
+    "Parking was difficult",
+    "I liked choosing the trips",
+    "Less paperwork please",
+    "My carer came with me and liked it too",
+    "Felt a bit rushed",
+)  # fmt: skip
+#: Comments naming someone, or giving contact details or a postcode.
+_PERSONAL = (
+    "{name} made me feel welcome and explained everything twice.",
+    "Please ask {name} to call me on 07700 900{n:03d}.",
+    "You can email me at {user}@example.org about the next meeting.",
+    "The venue near {postcode} was easy to reach.",
     "{name} and I would like more sessions like this one, maybe on Fridays?",
 )
 _POSTCODES = ("LS1 4DY", "M1 1AE", "SW1A 1AA", "B33 8TH", "EC1A 1BB")
 
 
-def write_survey(path: Path, rows: int, *, free_text: bool = False, seed: int = 3) -> None:
-    """A SurveyMonkey-shaped export: two header rows, the nine metadata columns (names
-    filled in), then grid answers and free-text comments (a third of the columns when
-    ``free_text``) with commas, quotes, names, e-mail addresses, phone numbers, postcodes."""
+def _comment(rng: random.Random, n: int, personal: float) -> str:
+    """An answer to an open question: blank two times in five; else personal with the
+    chance ``personal``, plain otherwise."""
+    if rng.random() < 0.4:
+        return ""
+    if rng.random() >= personal:
+        # Answers nearly all different, as people's are: three phrases, in some order.
+        return ". ".join(rng.sample(_PLAIN, 3))
+    first = rng.choice(_FIRST)
+    return rng.choice(_PERSONAL).format(
+        name=first, n=n % 1000, user=first.lower(), postcode=rng.choice(_POSTCODES)
+    )
+
+
+def write_survey(
+    path: Path,
+    rows: int,
+    *,
+    free_text: bool = False,
+    personal: float = 0.2,
+    named: bool = True,
+    seed: int = 3,
+) -> None:
+    """A SurveyMonkey-shaped export: two header rows, the nine metadata columns, then grid
+    answers and comments with commas and quotes. With ``free_text`` a third of the columns
+    are comments (a share ``personal`` of the answered ones naming someone or giving an
+    e-mail address, a phone number or a postcode) and the respondents' names are filled in."""
     rng = random.Random(seed)
     meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
             "Email Address", "First Name", "Last Name", "Custom Data 1"]  # fmt: skip
@@ -72,20 +128,14 @@ def write_survey(path: Path, rows: int, *, free_text: bool = False, seed: int = 
             day = 1 + n % 28
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
             if free_text:
-                comments = [
-                    rng.choice(_SAYINGS).format(
-                        name=rng.choice(_FIRST), n=n % 1000, user=first.lower(),
-                        postcode=rng.choice(_POSTCODES),
-                    )
-                    for _ in range(texts)
-                ]  # fmt: skip
+                comments = [_comment(rng, n, personal) for _ in range(texts)]
             else:
                 comments = ['Good, "really" good' if n % 3 else ""]
             # The plain file's metadata is blank, as a collector that asks for none
             # writes it; the free-text file names its respondents.
             person = (
                 [f"10.0.{n % 250}.{n % 200}", f"{first.lower()}{n}@example.org", first, last]
-                if free_text
+                if free_text and named
                 else ["", "", "", ""]
             )
             writer.writerow(
@@ -181,6 +231,14 @@ def main() -> None:
     parser.add_argument("--xlsx-rows", type=int, default=20_000)
     parser.add_argument("--memory-rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--personal", type=float, default=0.2,
+        help="share of answered comments that name someone or give contact details",
+    )  # fmt: skip
+    parser.add_argument(
+        "--unnamed", action="store_true",
+        help="leave the free-text file's name columns blank (no names pass)",
+    )  # fmt: skip
     parser.add_argument("--only", choices=("csv", "free-text", "xlsx", "memory"), default=None)
     args = parser.parse_args()
     key = b"benchmark-key-32-bytes-long-....."
@@ -196,13 +254,16 @@ def main() -> None:
                    floor, imported, 2.5)  # fmt: skip
         if args.only in (None, "free-text"):
             path = Path(folder) / "free-text.csv"
-            write_survey(path, args.rows, free_text=True)
+            write_survey(
+                path, args.rows, free_text=True, personal=args.personal, named=not args.unnamed
+            )
             floor, imported, count = alternate(
                 args.repeat, lambda: read_floor(path), lambda: read_import(path, key)
             )
             size = path.stat().st_size / 1e6
-            report(f"{count:,} rows x {COLUMNS} columns, a third free text with names, e-mail "
-                   f"addresses and phone numbers ({size:.0f} MB)", "csv module", floor,
+            report(f"{count:,} rows x {COLUMNS} columns, a third comments ({args.personal:.0%} of "
+                   f"those answered with names, e-mail addresses, phone numbers or postcodes), "
+                   f"respondents' names filled in ({size:.0f} MB)", "csv module", floor,
                    imported, 3.5)  # fmt: skip
         if args.only in (None, "xlsx"):
             path = Path(folder) / "responses.xlsx"

@@ -489,3 +489,38 @@ def test_an_importer_that_skips_the_kit_still_keeps_nothing_personal(
     fresh_plugin_manager.register(Plugin(), name="pipes-plugin")
     table = check_importer_privacy("pipes", tmp_path)
     assert "left out personal data: Full name" in " ".join(table.notes)
+
+
+_field = st.text(alphabet=st.sampled_from(list('ab ,;\t"\n\r1é')), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(_field, min_size=1, max_size=5), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    ending=st.sampled_from(["\r\n", "\n"]),
+    indices=st.lists(st.integers(0, 5), min_size=1, max_size=3),
+)
+def test_reading_a_few_columns_gives_what_the_csv_module_reads(
+    rows: list[list[str]], delimiter: str, ending: str, indices: list[int]
+) -> None:
+    """The fast reader of a few columns (the names pass) gives exactly the csv module's
+    cells: quoted cells, cells over several lines, any delimiter and line ending."""
+    import csv as stdlib_csv
+    import io as stdlib_io
+
+    from coprod_toc.surveys.kit import open_rows
+    from coprod_toc.surveys.source import SurveyFile
+
+    text = stdlib_io.StringIO()
+    stdlib_csv.writer(text, delimiter=delimiter, lineterminator=ending).writerows(rows)
+    data = ("ID" + delimiter + "Q" + ending + text.getvalue()).encode("utf-8")
+    reader = open_rows(SurveyFile.of(data, name="t.csv"))
+    delimiter = reader.delimiter or delimiter
+    expected = [
+        tuple(cells[i] if i < len(cells) else None for i in indices)
+        for cells in stdlib_csv.reader(
+            stdlib_io.StringIO(data.decode(), newline=""), delimiter=delimiter
+        )
+    ][1:]
+    assert list(reader.cells(indices, 1)) == expected

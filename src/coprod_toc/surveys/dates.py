@@ -249,8 +249,12 @@ def decide_date_order(
     proof: dict[bool, tuple[int, str]] = {}
     pairs: list[tuple[str | None, str | None]] = []
     ambiguous = False
+    looked: set[str | None] = set()  # timestamps repeat: each text is looked at once
     for row, start, end in rows:
         for text in (start, end):
+            if text in looked:
+                continue
+            looked.add(text)
             says = order_evidence(text)
             if says is not None and says not in proof:
                 proof[says] = (row, text or "")

@@ -229,11 +229,11 @@ def build_table(
         # pass over the name columns, the first time the responses are read; a large file
         # whose first rows name nobody skips it (the survey did not collect names).
         if not gathered:
-            found: set[str] = set()
-            for count, (_, cells) in enumerate(itertools.islice(rows.open(), header_rows, None)):
-                if count == NAMES_PASS_LIMIT and not found:
+            found: set[str | None] = set()
+            for count, cells in enumerate(rows.cells(names, header_rows)):
+                if count == NAMES_PASS_LIMIT and not any(found):
                     break
-                found.update(n for n in name_cells(_padded(cells, width)) if n)
+                found.update(cells)
             gathered.append(Scrubber(found))
         return gathered[0]
 
@@ -307,10 +307,6 @@ def build_table(
         encoding=rows.encoding,
         delimiter=rows.delimiter,
     )
-
-
-def _padded(cells: list[str | None], width: int) -> list[str | None]:
-    return cells + [None] * (width - len(cells)) if len(cells) < width else cells
 
 
 def _fit(cells: list[str | None], width: int, number: int, source: str) -> list[str | None]:

@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import importlib.util
+import os
 import random
 import tempfile
 import time
@@ -33,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import coprod_toc as ct
+from coprod_toc.surveys.kit.rows import XLSX_READER_ENV
 
 COLUMNS = 30
 _ANSWERS = ("Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "", "Don't know")
@@ -268,12 +271,21 @@ def main() -> None:
         if args.only in (None, "xlsx"):
             path = Path(folder) / "responses.xlsx"
             write_workbook(path, args.xlsx_rows)
-            floor, imported, count = alternate(
-                args.repeat, lambda: read_workbook_floor(path), lambda: read_import(path, key)
-            )
             size = path.stat().st_size / 1e6
-            report(f"{count:,} responses x {COLUMNS} columns, Microsoft Forms XLSX ({size:.1f} MB)",
-                   "openpyxl read-only", floor, imported, 1.5)  # fmt: skip
+            for reader in ("openpyxl", "calamine"):
+                if reader == "calamine" and importlib.util.find_spec("python_calamine") is None:
+                    print(
+                        "  (python-calamine is not installed: pip install 'coprod-toc[fast-xlsx]')"
+                    )
+                    continue
+                os.environ[XLSX_READER_ENV] = reader
+                floor, imported, count = alternate(
+                    args.repeat, lambda: read_workbook_floor(path), lambda: read_import(path, key)
+                )
+                report(f"{count:,} responses x {COLUMNS} columns, Microsoft Forms XLSX "
+                       f"({size:.1f} MB), read with {reader}", "openpyxl read-only", floor,
+                       imported, 1.5)  # fmt: skip
+            os.environ.pop(XLSX_READER_ENV, None)
         if args.only in (None, "memory"):
             small, large = Path(folder) / "small.csv", Path(folder) / "large.csv"
             write_survey(small, args.memory_rows)

@@ -85,6 +85,14 @@ def unsupported_compression(data: bytes) -> bytes:
     return bytes(patched)
 
 
+def _damage_sheet(data: bytes) -> bytes:
+    """The workbook with the compressed bytes of its sheet overwritten."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.getinfo("xl/worksheets/sheet1.xml")
+    start = sheet.header_offset + 30 + len(sheet.filename) + 10
+    return data[:start] + b"\xff" * 200 + data[start + 200 :]
+
+
 MALFORMED: dict[str, tuple[bytes, str]] = {
     "empty": (b"", "bad.csv"),
     "one byte": (b"a", "bad.csv"),
@@ -97,7 +105,7 @@ MALFORMED: dict[str, tuple[bytes, str]] = {
     "a PNG": (b"\x89PNG\r\n\x1a\n" + b"\x00\x01" * 200, "bad.png"),
     "a cut-off workbook": (XLSX[: len(XLSX) // 2], "bad.xlsx"),
     "a workbook cut after its first part": (XLSX[:200], "bad.xlsx"),
-    "a damaged workbook": (XLSX[:1000] + b"\xff" * 500 + XLSX[1500:], "bad.xlsx"),
+    "a workbook with its sheet damaged": (_damage_sheet(XLSX), "bad.xlsx"),
     "a workbook with no sheet": (no_sheet(XLSX), "bad.xlsx"),
     "a workbook missing its sheet": (missing_part(XLSX), "bad.xlsx"),
     "a workbook of broken XML": (bad_xml(XLSX), "bad.xlsx"),
@@ -199,3 +207,18 @@ def test_damaged_workbooks_never_escape_as_python_errors(
             read_all(data, format, "damaged.xlsx")
         except ct.CoprodTocError as error:
             assert type(error) is ct.FormatError, f"{format}: {type(error).__name__}: {error}"
+
+
+@pytest.mark.parametrize(
+    "case", sorted(c for c, (_, name) in MALFORMED.items() if name == "bad.xlsx")
+)
+def test_malformed_workbooks_are_format_errors_with_openpyxl_too(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without python-calamine, openpyxl's failures are FormatErrors naming the file too."""
+    from coprod_toc.surveys.kit.rows import XLSX_READER_ENV
+
+    monkeypatch.setenv(XLSX_READER_ENV, "openpyxl")
+    data, name = MALFORMED[case]
+    for format in ("auto", "ms-forms", "generic"):
+        assert_format_error(data, format, name)

@@ -524,3 +524,31 @@ def test_reading_a_few_columns_gives_what_the_csv_module_reads(
         )
     ][1:]
     assert list(reader.cells(indices, 1)) == expected
+
+
+# --------------------------------------------------------------------------- workbook readers
+
+
+@pytest.mark.parametrize(
+    "name", ["ms-forms.xlsx", "ms-forms-us-dates.xlsx", "ms-forms-serial-dates.xlsx",
+             "surveymonkey.xlsx", "kobo.xlsx"],
+)  # fmt: skip
+def test_both_workbook_readers_read_the_same(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-calamine (the fast-xlsx extra) and openpyxl give the same table."""
+    from coprod_toc.surveys.kit.rows import XLSX_READER_ENV
+
+    read = {}
+    for reader in ("openpyxl", "calamine"):
+        monkeypatch.setenv(XLSX_READER_ENV, reader)
+        table = ct.import_survey(FIXTURES / name, pseudonymise_respondents=False)
+        read[reader] = (table.format, table.questions, list(table.responses()), table.notes)
+    assert read["openpyxl"] == read["calamine"]
+
+
+def test_the_workbook_reader_can_be_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coprod_toc.surveys.kit.rows import XLSX_READER_ENV, xlsx_reader
+
+    monkeypatch.setenv(XLSX_READER_ENV, "openpyxl")
+    assert xlsx_reader() == "openpyxl"
+    monkeypatch.setenv(XLSX_READER_ENV, "")
+    assert xlsx_reader() == "calamine"  # installed with the test tools

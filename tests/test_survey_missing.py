@@ -98,3 +98,18 @@ def test_surveymonkey_na_cells_of_a_real_export_are_not_answers() -> None:
     they are neither questions nor answers."""
     table = ct.import_survey(REAL / "surveymonkey-pre.csv")
     assert not any(a.value_raw == "NA" for a in table.answers())
+
+
+@pytest.mark.parametrize("name", sorted(ct.get_plugin_manager().extensions.importers))
+def test_every_importer_gives_missing_markers_as_no_answer(name: str, tmp_path: Path) -> None:
+    """Written in each tool's own layout, NA, N/A, -99 and #N/A answers read as None."""
+    importer = ct.get_plugin_manager().extensions.importers[name].implementation
+    path = importer.write_example(
+        tmp_path / name,
+        ["How was the session?", "Anything else you want to tell us?"],
+        [["NA", "It was good"], ["Good", "N/A"], ["-99", "#N/A"]],
+    )
+    table = ct.import_survey(path, format=name)
+    assert [r.values for r in table.responses()] == [
+        (None, "It was good"), ("Good", None), (None, None)
+    ]  # fmt: skip

@@ -104,6 +104,16 @@ class SimpleCsvImporter:
             )
         return ct.SurveyTable.from_answers(answers, source=str(path), format="simple-csv")
 
+    def write_example(self, path: Path, questions: list[str], answers: list[list[str]]) -> Path:
+        """One row per answer: the layout this tool writes."""
+        target = path.with_suffix(".csv")
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER.decode().split(","))
+            for number, row in enumerate(answers, start=1):
+                writer.writerows([f"P{number}", q, a] for q, a in zip(questions, row, strict=True))
+        return target
+
 
 class ImporterPlugin:
     @hookspecs.hookimpl

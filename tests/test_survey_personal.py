@@ -774,3 +774,31 @@ def test_codes_written_without_separators_are_classified(heading: str, kind: Per
 @pytest.mark.parametrize("heading", ["homework", "yourself", "nameofgroup", "question", "howwasit"])
 def test_ordinary_codes_are_not_taken_for_personal_ones(heading: str) -> None:
     assert personal_kind(heading) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Priya’s idea — great…", "[name removed] idea — great…"),
+        ("«Sam» said “thanks”", "«[name removed]» said “thanks”"),
+        ("Thanks Sam🙂 and Priya", "Thanks [name removed]🙂 and [name removed]"),
+        ("O’Brien and O'Brien came", "[name removed] and [name removed] came"),
+        ("Zoë met Sam at £5 a go", "Zoë met [name removed] at £5 a go"),
+    ],
+)
+def test_names_are_found_beside_typographic_punctuation_and_emoji(text: str, expected: str) -> None:
+    """Curly quotes, dashes, guillemets and emoji next to a name do not hide it."""
+    assert Scrubber(["Sam Taylor", "Priya Shah", "Dara O'Brien"]).scrub(text) == expected
+
+
+def test_a_block_of_rows_scrubs_as_each_row_does() -> None:
+    """scrub_rows gives, row by row, what scrub_row gives."""
+    scrubber = Scrubber(["Sam Taylor"])
+    rows = [
+        ("Agree", "Sam was kind"),
+        ("Agree", None),
+        ("Call 07700 900123", ""),
+        ("Agree", "fine"),
+    ]
+    assert scrubber.scrub_rows(rows) == [Scrubber(["Sam Taylor"]).scrub_row(r) for r in rows]
+    assert scrubber.scrub_rows(rows)[1] is None

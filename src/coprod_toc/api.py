@@ -255,8 +255,8 @@ def import_survey(
             f"survey importer {entry.name!r} returned {type(table).__name__}, not a SurveyTable",
             plugin=entry.plugin,
         )
-    if table.fingerprint is None:
-        table = attrs.evolve(table, fingerprint=file.fingerprint)
+    if table.origin is None:
+        table = attrs.evolve(table, origin=file)
     if not table.scrubbed and not options.get("keep_personal"):
         table = protect(table)  # an importer that did not use the kit: the same rule
     if missing is not None:

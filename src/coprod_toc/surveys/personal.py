@@ -569,7 +569,7 @@ class Scrubber:
     def scrub(self, text: str) -> str:
         """``text`` with the personal data it holds replaced by placeholders."""
         if "@" in text:
-            text = _EMAIL.sub(PLACEHOLDERS[PersonalKind.EMAIL], text)
+            text = _emails(text)
         if ":" in text:
             text = _ipv6(text)
         text = _numbers(text)
@@ -578,36 +578,52 @@ class Scrubber:
         return text
 
     def scrub_row(self, values: Sequence[str | None]) -> tuple[str | None, ...] | None:
-        """A row's cells scrubbed; ``None`` when nothing changed (the common case).
+        """A row's cells scrubbed; ``None`` when nothing changed (the common case)."""
+        return self.scrub_rows((values,))[0]
+
+    def scrub_rows(
+        self, rows: Sequence[Sequence[str | None]]
+    ) -> list[tuple[str | None, ...] | None]:
+        """Many rows' cells scrubbed: each row's, or ``None`` where nothing changed.
 
         The cells not already known to be clean are joined into one text (nothing scrubbed
-        can span the separator) and looked at once: most rows hold nothing to remove, and
-        a row costs a few scans at C speed rather than a few per cell.
+        can span the separator) and looked at once, so a block of rows costs a few scans at
+        C speed rather than a few per cell; most rows hold nothing to remove.
         """
         clean = self._clean
-        if clean.issuperset(values):
-            return None
-        # Each unknown text once (None and "" are always clean).
-        texts = cast("list[str]", list(set(values).difference(clean)))
+        unknown: set[str | None] = set()
+        superset = clean.issuperset
+        for values in rows:
+            if not superset(values):
+                unknown.update(values)
+        unknown -= clean  # None and "" are always clean
+        if not unknown:
+            return [None] * len(rows)
+        texts = cast("list[str]", list(unknown))
         joined = _JOIN.join(texts)
         if joined.count(_JOIN) == len(texts) - 1:
             scrubbed = self.scrub(joined)
             if scrubbed is joined or scrubbed == joined:
                 self._remember(texts)
-                return None
+                return [None] * len(rows)
             parts = scrubbed.split(_JOIN)
         else:  # a cell holds the joiner itself: each is scrubbed alone
             parts = [self.scrub(text) for text in texts]
-            if parts == texts:
-                self._remember(texts)
-                return None
         replaced: dict[str | None, str] = {}
+        kept = []
         for text, part in zip(texts, parts, strict=True):
             if part == text:
-                self._remember((text,))
+                kept.append(text)
             else:
                 replaced[text] = part
-        return tuple(map(replaced.get, values, values))
+        self._remember(kept)
+        if not replaced:
+            return [None] * len(rows)
+        changed = replaced.keys()
+        return [
+            None if changed.isdisjoint(values) else tuple(map(replaced.get, values, values))
+            for values in rows
+        ]
 
     def _remember(self, texts: Iterable[str]) -> None:
         clean = self._clean
@@ -616,10 +632,11 @@ class Scrubber:
         clean.update(text for text in texts if len(text) <= self.CLEAN_LENGTH)
 
     def _names(self, text: str) -> str:
-        if text.isascii():
-            return self._ascii_names(text)
-        # First whether the text holds a name at all, at C speed; then a pattern of the
-        # names it holds (of all of them, when they are few).
+        probe = text if text.isascii() else _ascii_probe(text)
+        if probe is not None:
+            return self._names_found(text, probe)
+        # Other scripts, or accents written as combining marks: the pattern over the whole
+        # text, after a check at C speed that a name is in it at all.
         if self._few:
             folded = text.casefold()
             if not any(map(folded.__contains__, self._folded)):
@@ -632,17 +649,22 @@ class Scrubber:
             pattern = _names_pattern(frozenset(s for key in found for s in self._keys[key]))
         return pattern.sub(PLACEHOLDERS[PersonalKind.NAME], text)
 
-    def _ascii_names(self, text: str) -> str:
-        """Names in an ASCII text: the name words it holds found at C speed (its words, cut
-        at every byte that is not a letter or digit, looked up in a set), where each occurs
-        found with ``str.find``, and the names' pattern matched only there."""
-        low = text.lower()
+    def _names_found(self, text: str, probe: str) -> str:
+        """Names in a text whose ASCII stand-in is ``probe`` (as long as the text): the name
+        words it holds found at C speed (its words, cut at every byte that is not a letter
+        or digit, looked up in a set), where each name starts found with ``str.find``, and
+        the names' pattern matched only there."""
+        low = probe.lower()
         words = low.encode("ascii").translate(_ASCII_GAPS).split()
         found = self._ascii_keys.intersection(words)
         if not found:
             return text
         # Where each name that holds a word found starts ("O'Brien", not just "Brien").
-        keys = {s.lower() for key in found for s in self._keys[key.decode("ascii")] if s.isascii()}
+        keys = {
+            _ascii_probe(s.lower()) or s.lower()
+            for key in found
+            for s in self._keys[key.decode("ascii")]
+        }
         # One pattern of every name, made once: matched only where a name starts, it
         # costs a few steps there however many names there are.
         pattern = _names_pattern(self._spellings)
@@ -666,6 +688,40 @@ class Scrubber:
             return text
         pieces.append(text[last:])
         return "".join(pieces)
+
+
+#: Non-ASCII punctuation common in answers typed on phones, and an ASCII character of the
+#: same length standing in for each while names are looked for.
+_STAND_INS: Final = (
+    ("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"),
+    ("\u2014", "-"), ("\u2026", "."), ("\u00a0", " "), ("\u00a3", "$"), ("\u20ac", "$"),
+    ("\u00ab", '"'), ("\u00bb", '"'), ("\u2022", "*"), ("\u00b7", "*"),
+)  # fmt: skip
+
+
+def _ascii_probe(text: str) -> str | None:
+    """The text with common punctuation replaced by ASCII of the same length, when that
+    makes it ASCII; else ``None`` (it holds letters of other scripts or accents)."""
+    for char, stand_in in _STAND_INS:
+        if char in text:
+            text = text.replace(char, stand_in)
+    return text if text.isascii() else None
+
+
+#: A text this long is scrubbed of e-mail addresses cell by cell, where it holds an "@".
+_LONG_JOINED: Final = 2000
+
+
+def _emails(text: str) -> str:
+    """``text`` with its e-mail addresses replaced. A long joined row is looked at only in
+    the cells that hold an "@" (the pattern costs time per character it passes)."""
+    if len(text) < _LONG_JOINED or _JOIN not in text:
+        return _EMAIL.sub(PLACEHOLDERS[PersonalKind.EMAIL], text)
+    cells = text.split(_JOIN)
+    return _JOIN.join(
+        _EMAIL.sub(PLACEHOLDERS[PersonalKind.EMAIL], cell) if "@" in cell else cell
+        for cell in cells
+    )
 
 
 def _numbers(text: str) -> str:

@@ -24,6 +24,7 @@ import attrs
 from coprod_toc.errors import FormatError
 from coprod_toc.surveys.dates import DateOrder, TimestampReader, decide_date_order
 from coprod_toc.surveys.pseudonyms import check_key, pseudonymiser
+from coprod_toc.surveys.source import SurveyFile
 
 __all__ = [
     "MISSING_ANSWERS",
@@ -171,8 +172,11 @@ class SurveyTable:
     pseudonym_key: bytes | None = attrs.field(default=None, repr=False)
     #: What the user should look at: a guessed date order, ids a spreadsheet rewrote.
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_notes)
-    #: A digest of the file's bytes: the same file imported twice is recognised by it.
+    #: A digest of the file's bytes, when known (else made from ``origin`` when asked for,
+    #: see :meth:`identity`): the same file imported twice is recognised by it.
     fingerprint: str | None = None
+    #: The file the table was read from (``ct.import_survey`` sets it).
+    origin: SurveyFile | None = attrs.field(default=None, repr=False, eq=False)
     #: Answers that mean "no answer": given out as ``None``, never as an answer.
     missing: frozenset[str] = attrs.field(default=MISSING_ANSWERS, converter=_markers)
     #: How the file's dates are read, once decided (:meth:`with_date_order`).
@@ -187,6 +191,13 @@ class SurveyTable:
     #: How a text file was read (``None`` for a spreadsheet, or when the reader does not say).
     encoding: str | None = None
     delimiter: str | None = None
+
+    def identity(self) -> str | None:
+        """What tells this file from any other: its fingerprint, made from its bytes on
+        first use (a whole read of the file, so only when it is needed)."""
+        if self.fingerprint is not None:
+            return self.fingerprint
+        return None if self.origin is None else self.origin.fingerprint
 
     def _raw(self) -> Iterator[RawResponse]:
         """The row source's tuples, each with its start time (older sources give six

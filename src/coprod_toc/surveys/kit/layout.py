@@ -166,6 +166,9 @@ def _shown(column: Column) -> str:
     return column.header
 
 
+#: Rows scrubbed of personal data together (see Scrubber.scrub_rows).
+SCRUB_BLOCK = 256
+
 #: A file whose first this-many rows fill in no name column skips the pass that gathers
 #: every row's names first (the survey did not ask for names): a later row's own names are
 #: still scrubbed from it (see docs/evidence.md).
@@ -237,11 +240,9 @@ def build_table(
             gathered.append(Scrubber(found))
         return gathered[0]
 
-    def responses() -> Iterator[RawResponse]:
+    def raw(own_names: bool = False) -> Iterator[RawResponse]:
         # The hot loop of every import: plain tuples in SurveyResponse's field order (the
         # table finishes each response), and no per-row work a file does not need.
-        scrub = None if keep_personal else scrubber()
-        own_names = bool(names) and scrub is not None and not scrub.names
         finished = complete if flag is not None else None
         flag_at = flag if flag is not None else 0
         # One identifier column (most tools): read inline, not through _first_respondent.
@@ -251,21 +252,17 @@ def build_table(
                 cells = _fit(cells, width, number, source)
             if not any(cells) or (skip is not None and skip(cells)):
                 continue
-            # Blank cells stay "" (or None from a spreadsheet): cheaper than rewriting them.
-            values = pick(cells)
-            if scrub is not None:
-                cleaned = scrub.scrub_row(values)
-                if cleaned is not None:
-                    values = cleaned
-                if own_names and any(name_cells(cells)):
-                    # No pass gathered names: this row's own are scrubbed from it at least.
-                    values = Scrubber(name_cells(cells)).scrub_row(values) or values
             if only is not None:
                 key = (cells[only] or "").strip()
                 if key[:1] in "aA" and key.lower() == "anonymous":
                     key = ""
             else:
                 key = _first_respondent(cells, respondents)
+            # Blank cells stay "" (or None from a spreadsheet): cheaper than rewriting them.
+            values = pick(cells)
+            if own_names and any(name_cells(cells)):
+                # No pass gathered names: this row's own are scrubbed from it at least.
+                values = Scrubber(name_cells(cells)).scrub_row(values) or values
             yield (
                 number,
                 key or f"row-{number}",
@@ -275,6 +272,20 @@ def build_table(
                 None,
                 (cells[started] or None) if started is not None else None,
             )
+
+    def responses() -> Iterator[RawResponse]:
+        if keep_personal:
+            yield from raw()
+            return
+        scrub = scrubber()
+        # Rows are scrubbed a block at a time: a few scans per block rather than per row.
+        stream = raw(own_names=bool(names) and not scrub.names)
+        while block := list(itertools.islice(stream, SCRUB_BLOCK)):
+            cleaned = scrub.scrub_rows([response[3] for response in block])
+            for response, values in zip(block, cleaned, strict=True):
+                if values is not None:
+                    response = (*response[:3], values, *response[4:])
+                yield response
 
     left_out = [] if keep_personal else [_header(c) for c in personal]
     sample = [

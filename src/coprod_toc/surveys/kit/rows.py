@@ -14,6 +14,7 @@ import datetime as dt
 import importlib.util
 import io
 import itertools
+import operator
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -114,19 +115,21 @@ class Rows:
     encoding: str | None = None
     delimiter: str | None = None
     workbook: _Sheet | None = attrs.field(default=None, repr=False)
-    #: A reader of a few columns faster than ``open`` (a CSV's, when there is one).
-    columns: Callable[[Sequence[int], int], Iterator[tuple[str | None, ...]]] | None = attrs.field(
-        default=None, repr=False
-    )
 
     def cells(self, indices: Sequence[int], skip: int = 0) -> Iterator[tuple[str | None, ...]]:
         """The cells at ``indices`` of every row after the first ``skip`` (``None`` past a
         row's end): what a pass needs that looks at a few columns only, such as the names
         a file holds."""
-        if self.columns is not None:
-            return self.columns(indices, skip)
+        wanted = tuple(indices)
+        if not wanted:
+            return (() for _ in itertools.islice(self.open(), skip, None))
+        need = max(wanted) + 1
+        get = operator.itemgetter(*wanted)
+        one = len(wanted) == 1
         return (
-            tuple(cells[i] if i < len(cells) else None for i in indices)
+            ((get(cells),) if one else get(cells))
+            if len(cells) >= need
+            else tuple(cells[i] if i < len(cells) else None for i in wanted)
             for _, cells in itertools.islice(self.open(), skip, None)
         )
 
@@ -190,60 +193,6 @@ def _csv_rows(file: SurveyFile, encoding: str, delimiter: str) -> Iterator[tuple
         raise FormatError(f"near line {row}: {exc}", source=source) from None
 
 
-class _Lines:
-    """A file's lines, one of which can be put back: a csv reader that takes it then reads
-    exactly one record (pulling the lines a quoted cell runs over), and hands back."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self.lines = lines
-        self.back: str | None = None
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        if self.back is not None:
-            line, self.back = self.back, None
-            return line
-        return next(self.lines)
-
-
-def _csv_columns(
-    file: SurveyFile, encoding: str, delimiter: str, indices: Sequence[int], skip: int
-) -> Iterator[tuple[str | None, ...]]:
-    """The cells at ``indices`` of each record, as the csv module reads them, at a fraction
-    of its cost: a line with no quote in it is split on the delimiter (what the csv module
-    makes of it too); a line with a quote, and the lines its quoted cell runs over, are
-    read by the csv module itself."""
-    source = file.name
-    wanted = tuple(indices)
-    last = max(wanted, default=0)
-    _raise_cell_limit()
-    record = 0
-    try:
-        with file.open() as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
-            lines = _Lines(iter(handle))
-            reader = csv.reader(lines, delimiter=delimiter, strict=False)
-            for line in lines:
-                record += 1
-                if '"' in line:
-                    lines.back = line
-                    cells: list[str] = next(reader)
-                else:
-                    cells = line.split(delimiter, last + 1)
-                    if len(cells) <= last + 1:
-                        cells[-1] = cells[-1].rstrip("\r\n")
-                        if len(cells) == 1 and not cells[0]:
-                            cells = []  # a blank line, which the csv module reads as no cell
-                if record > skip:
-                    size = len(cells)
-                    yield tuple(cells[i] if i < size else None for i in wanted)
-    except UnicodeError as exc:
-        raise FormatError(f"the text is not valid {encoding}: {exc}", source=source) from None
-    except csv.Error as exc:
-        raise FormatError(f"near record {record}: {exc}", source=source) from None
-
-
 def _csv(file: SurveyFile, encoding: str | None) -> Rows:
     source = file.name
     head = file.head()
@@ -274,7 +223,6 @@ def _csv(file: SurveyFile, encoding: str | None) -> Rows:
         notes=(f"read as {encoding} ({reason}), {_DELIMITER_NAMES[delimiter]}-separated",),
         encoding=encoding,
         delimiter=delimiter,
-        columns=lambda indices, skip: _csv_columns(file, encoding, delimiter, indices, skip),
     )
 
 

@@ -325,7 +325,7 @@ def apply_mapping(
         )
     _check_nodes(toc, mapping)
     run = _Run(toc, table, mapping)
-    import_id = f"import-{table.fingerprint or _fingerprint(table.source)}"
+    import_id = f"import-{table.identity() or _fingerprint(table.source)}"
     if not allow_reimport and any(item.id == import_id for item in toc.evidence.items):
         raise FormatError(
             "this file was imported into the map before (allow_reimport=True imports it again)",

@@ -213,6 +213,12 @@ def alternate(
     return min(floors), min(times), count
 
 
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
 def peak_memory(path: Path, key: bytes) -> int:
     tracemalloc.start()
     read_import(path, key)
@@ -242,7 +248,9 @@ def main() -> None:
         "--unnamed", action="store_true",
         help="leave the free-text file's name columns blank (no names pass)",
     )  # fmt: skip
-    parser.add_argument("--only", choices=("csv", "free-text", "xlsx", "memory"), default=None)
+    parser.add_argument(
+        "--only", choices=("csv", "free-text", "xlsx", "long-answers", "memory"), default=None
+    )
     args = parser.parse_args()
     key = b"benchmark-key-32-bytes-long-....."
     with tempfile.TemporaryDirectory() as folder:
@@ -264,9 +272,10 @@ def main() -> None:
                 args.repeat, lambda: read_floor(path), lambda: read_import(path, key)
             )
             size = path.stat().st_size / 1e6
+            named = "blank" if args.unnamed else "filled in"
             report(f"{count:,} rows x {COLUMNS} columns, a third comments ({args.personal:.0%} of "
                    f"those answered with names, e-mail addresses, phone numbers or postcodes), "
-                   f"respondents' names filled in ({size:.0f} MB)", "csv module", floor,
+                   f"respondents' name columns {named} ({size:.0f} MB)", "csv module", floor,
                    imported, 3.5)  # fmt: skip
         if args.only in (None, "xlsx"):
             path = Path(folder) / "responses.xlsx"
@@ -286,6 +295,17 @@ def main() -> None:
                        f"({size:.1f} MB), read with {reader}", "openpyxl read-only", floor,
                        imported, 1.5)  # fmt: skip
             os.environ.pop(XLSX_READER_ENV, None)
+        if args.only in (None, "long-answers"):
+            # One answer of 1 MB, then of 10 MB, in a row with an e-mail address: scrubbing
+            # is linear in an answer's length.
+            times = []
+            for size in (1_000_000, 10_000_000):
+                path = Path(folder) / f"long-{size}.csv"
+                answer = ("word " * (size // 5))[:size]
+                path.write_text(f"ID,Comment,Contact\n1,{answer},sam@example.org\n")
+                times.append(min(timed(lambda p=path: read_import(p, key)) for _ in range(3)))
+            print(f"an answer of 1 MB: {times[0]:.2f} s (goal: under 1 s); of 10 MB: "
+                  f"{times[1]:.2f} s, {times[1] / times[0]:.1f}x (goal: 12x at most)")  # fmt: skip
         if args.only in (None, "memory"):
             small, large = Path(folder) / "small.csv", Path(folder) / "large.csv"
             write_survey(small, args.memory_rows)

@@ -21,6 +21,7 @@ from coprod_toc.surveys.kit import (
     unique_keys,
     write_csv,
 )
+from coprod_toc.surveys.source import HEAD_BYTES
 from coprod_toc.surveys.table import SurveyTable
 
 __all__ = ["GenericImporter", "classify_generic"]
@@ -60,7 +61,10 @@ class GenericImporter(Importer):
     fallback: ClassVar[bool] = True
 
     def recognise(self, rows: tuple[tuple[str, ...], ...], head: bytes) -> bool:
-        return len(rows) >= 2 and len(rows[0]) >= 2 and all(rows[0])
+        # A header and a row; or a header alone when the first row runs past the bytes
+        # detection sees (a very long answer).
+        more = len(rows) >= 2 or len(head) >= HEAD_BYTES
+        return more and len(rows[0]) >= 2 and all(rows[0])
 
     def build(self, rows: Rows, options: Options) -> SurveyTable:
         headers = header_cells(rows.header(1, "a table")[0])

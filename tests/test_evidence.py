@@ -205,8 +205,8 @@ def test_nothing_personal_reaches_the_store(tmp_path: Path) -> None:
 
 
 def test_indicator_actuals_come_from_answers(tmp_path: Path) -> None:
-    """A mapped indicator gets the month's mean score as its actual; a percentage is
-    withheld below ten answers; the links named get the import as evidence."""
+    """Mapped indicators get an actual for the month, withheld below ten answers (a mean
+    as much as a percentage); the links named get the import as evidence."""
     toc = ct.example()
     toc.update(
         "C1",
@@ -237,7 +237,7 @@ count = ["Agree", "Strongly agree"]
     before = ct.split(toc).to_dict()
     report = ct.apply_mapping(toc, ct.import_survey(FIXTURES / "generic.csv"), mapping)
     indicators = {i.id: i for i in toc["C1"].indicators}  # type: ignore[union-attr]
-    assert [(a.period, a.value) for a in indicators["valued"].actuals] == [("2026-01", 4.0)]
+    assert indicators["valued"].actuals[0].value == "withheld: fewer than 10 answers"
     assert indicators["agree"].actuals[0].value == "withheld: fewer than 10 answers"
     assert report.missing
     link = toc.graph.edges["K4", "C1"]["link"]
@@ -380,12 +380,13 @@ def test_cli_imports_into_a_store_and_erases(
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "read 5 responses (google-sheets); imported 4" in result.output
-    assert "1 answer rejected" in result.output
+    assert "1 rejection (answers, or whole responses, that could not be used)" in result.output
+    assert "made a new pseudonym key" in result.output
     rejected = (tmp_path / "before.csv.rejected.csv").read_text()
     assert rejected.splitlines()[1].startswith("5,i_agree_to_my_answers")
     result = runner.invoke(main, ["erase-participant", "P01", "--into", url, "--yes"])
     assert result.exit_code == 0, result.output
-    assert "from 1 stored versions" in result.output
+    assert "from 1 stored version\n" in result.output
     with ct.open_store(url) as store:
         assert len(store.load("day-centre").evidence.participants) == 3
 
@@ -441,3 +442,40 @@ def test_old_import_paths_work_for_one_release_with_a_warning(old: str, new: str
     assert module.__all__
     for name in module.__all__:
         assert getattr(module, name) is getattr(moved, name), name
+
+
+def test_indicator_actuals_of_ten_answers_or_more_are_the_mean_and_the_share(
+    tmp_path: Path,
+) -> None:
+    """From ten answers, an indicator's actual is the month's mean score, or with count
+    the percentage of those answers."""
+    toc = ct.example()
+    toc.update(
+        "C1",
+        indicators=[
+            ct.Indicator(id="valued", description="Feel valued"),
+            ct.Indicator(id="agree", description="Share who agree", measure="percentage"),
+        ],
+    )
+    answers = ["Agree"] * 6 + ["Strongly agree"] * 2 + ["Disagree"] * 4
+    path = tmp_path / "twelve.csv"
+    path.write_text(
+        "ID,Date,How valued do you feel?\n"
+        + "".join(f"P{n},14/01/2026,{a}\n" for n, a in enumerate(answers))
+    )
+    mapping = ct.load_mapping(
+        {
+            "survey": {"retain_until": "2030-01-01"},
+            "consent": {"recorded": True, "purposes": ["evaluation"]},
+            "questions": [
+                {"key": "how_valued_do_you_feel", "indicator": "C1:valued", "scale": "agreement5"},
+                {"key": "how_valued_do_you_feel", "indicator": "C1:agree",
+                 "count": ["Agree", "Strongly agree"]},
+            ],
+        },
+        toc,
+    )  # fmt: skip
+    ct.apply_mapping(toc, ct.import_survey(path), mapping)
+    indicators = {i.id: i for i in toc["C1"].indicators}  # type: ignore[union-attr]
+    assert [(a.period, a.value) for a in indicators["valued"].actuals] == [("2026-01", 3.5)]
+    assert [(a.period, a.value) for a in indicators["agree"].actuals] == [("2026-01", 66.7)]

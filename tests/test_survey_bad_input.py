@@ -160,6 +160,11 @@ def test_short_rows_are_padded() -> None:
         ("ms-forms", b"ID,Start time,Completion time\n1,2,3\n", "ID, Start time"),
         ("limesurvey", b"id,name\n1,2\n", "starts with id, submitdate"),
         ("redcap", b"Variable / Field Name,x\na,b\n", "data dictionary"),
+        ("surveymonkey", b"Timestamp,Q\n14/01/2026,a\n", "starts with the column Respondent ID"),
+        ("surveymonkey", b"Respondent ID,Q\n1184,a\n", "second row blank there"),
+        ("qualtrics", b"A,B\nC,D\nE,F\n", "third row holds each column's ImportId"),
+        ("qualtrics-legacy", b"A,B\nC,D\n", "starts with V1 above ResponseID"),
+        ("redcap", b"ID,Q\n1,a\n", "record_id or a form's _complete column"),
     ],
 )
 def test_files_that_only_look_like_an_export_say_what_is_missing(

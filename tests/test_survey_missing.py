@@ -60,7 +60,10 @@ def test_markers_never_become_quotes_actuals_or_scores(survey: Path) -> None:
     report = ct.apply_mapping(toc, table, mapping)
     assert [q.content for q in toc.evidence.items if q.id.startswith("quote")] == ["The tea"]
     [indicator] = toc["C1"].indicators  # type: ignore[union-attr]
-    assert [(a.period, a.value) for a in indicator.actuals] == [("2026-Q1", 8.0)]
+    # One real answer: too few to show, and the four markers were not counted as answers.
+    assert [(a.period, a.value) for a in indicator.actuals] == [
+        ("2026-Q1", "withheld: fewer than 10 answers")
+    ]
     assert [f.response for f in toc.evidence.feedback] == ["Good"]
     assert report.missing == {"what_went_well": 4, "score_out_of_10": 4, "how_was_the_session": 4}
     assert not report.rejected

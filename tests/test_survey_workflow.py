@@ -306,7 +306,7 @@ def test_import_survey_help_points_to_the_list_of_formats() -> None:
 
 
 def test_counts_are_worded_in_the_singular_for_one(tmp_path: Path) -> None:
-    """One response reads as "1 response", one rejection as "1 answer rejected"."""
+    """One response reads as "1 response"."""
     env = {"COPROD_TOC_PSEUDONYM_KEY": str(tmp_path / "key")}
     lines = (EXAMPLES / "before.csv").read_text().splitlines()
     one = tmp_path / "one.csv"
@@ -317,3 +317,156 @@ def test_counts_are_worded_in_the_singular_for_one(tmp_path: Path) -> None:
                          "--into", str(target), env=env)  # fmt: skip
     assert code == 0, err
     assert "read 1 response (google-sheets); imported 1" in out
+
+
+def test_a_survey_given_as_text_is_read_and_never_echoed_in_errors() -> None:
+    """A decoded upload (a string with line breaks) reads like its bytes; a long string on
+    one line is refused without repeating it."""
+    text = (EXAMPLES / "before.csv").read_text()
+    assert list(ct.import_survey(text, pseudonym_key=KEY).responses()) == list(
+        ct.import_survey(text.encode(), pseudonym_key=KEY).responses()
+    )
+    with pytest.raises(ct.FormatError) as caught:
+        ct.import_survey("x" * 10_000)
+    assert "xxxx" not in str(caught.value) and "10,000 characters" in str(caught.value)
+
+
+def test_survey_commands_report_errors_as_json_with_json(tmp_path: Path) -> None:
+    """With --json, bad input is an error object on standard output, exit 2."""
+    code, out, _ = run("survey", "inspect", str(tmp_path / "missing.csv"), "--json")
+    assert code == 2 and json.loads(out)["error"]["code"] == "bad-document"
+    env = {"COPROD_TOC_PSEUDONYM_KEY": str(tmp_path / "key")}
+    target = tmp_path / "map.json"
+    target.write_text(ct.dumps(ct.example()))
+    args = ("import-survey", str(EXAMPLES / "before.csv"), "--mapping",
+            str(EXAMPLES / "before.toml"), "--into", str(target), "--json")  # fmt: skip
+    assert run(*args, env=env)[0] == 0
+    code, out, _ = run(*args, env=env)
+    assert code == 2 and json.loads(out)["error"]["code"] == "imported-before"
+
+
+def test_inspect_takes_the_importers_own_options() -> None:
+    """--dictionary labels a REDCap export from its data dictionary on the command line."""
+    code, out, _ = run(
+        "survey", "inspect", str(REAL / "redcap-survey.csv"), "--json",
+        "--dictionary", str(REAL / "redcap-survey-dictionary.csv"),
+    )  # fmt: skip
+    assert code == 0
+    texts = {q["key"]: q["text"] for q in json.loads(out)["questions"]}
+    assert texts["has_diabetes"] == "I currently have Type 2 Diabetes"
+
+
+def test_a_mapping_naming_a_question_that_became_the_respondent_says_so() -> None:
+    """A question the survey does not have is an error naming the mapping entry, and says
+    when the column identifies respondents instead; an ignored one is no error."""
+    ignored = {
+        **MAPPING,
+        "questions": [{"key": "participant_code", "ignore": True}, *MAPPING["questions"]],
+    }  # type: ignore[list-item]
+    done = ct.import_survey_evidence(
+        EXAMPLES / "before.csv", ignored, into=ct.example(), pseudonym_key=KEY
+    )
+    assert done.report.imported == 4
+    used = {**MAPPING, "questions": [{"key": "participant_code", "quote": ["C1"]}]}
+    with pytest.raises(
+        ct.FormatError,
+        match=r"questions\[0\] names a question the survey does not have.*identifies respondents",
+    ):
+        ct.import_survey_evidence(
+            EXAMPLES / "before.csv", used, into=ct.example(), pseudonym_key=KEY
+        )
+
+
+def test_a_mapping_that_ignores_every_question_is_refused_before_anything_is_saved(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "map.json"
+    target.write_text(ct.dumps(ct.example()))
+    _, out, _ = run("survey", "scaffold", str(EXAMPLES / "before.csv"))
+    with pytest.raises(ct.FormatError, match="ignores every question"):
+        ct.import_survey_evidence(EXAMPLES / "before.csv", out, into=target, pseudonym_key=KEY)
+    assert ct.load(target) == ct.example()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"survey": {"retain_until": "2020-01-01"}}, "survey.retain_until: 2020-01-01 has passed"),
+        (
+            {"questions": [{"key": "i_lack_companionship", "measure": "ucla3", "item": "companionship"}],
+             "survey": {"retain_until": "2030-01-01"}},
+            r"questions\[0\]: a measure's answers need a time point",
+        ),
+    ],
+)  # fmt: skip
+def test_mappings_that_could_only_store_wrong_evidence_are_refused(
+    change: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ct.FormatError, match=message):
+        ct.load_mapping({**MAPPING, **change})
+
+
+def test_redcap_consent_matches_its_label_and_files_are_found_beside_the_mapping(
+    tmp_path: Path,
+) -> None:
+    """[importer] dictionary is found beside the mapping file; a checkbox consent answer
+    matches by its label (Checked) as well as its code (1)."""
+    import shutil
+
+    shutil.copy(REAL / "redcap-survey-dictionary.csv", tmp_path / "dictionary.csv")
+    mapping = tmp_path / "redcap.toml"
+    mapping.write_text(
+        '[survey]\nretain_until = "2030-01-01"\n[importer]\ndictionary = "dictionary.csv"\n'
+        '[consent]\nquestion = "consent___1"\nyes = ["Checked"]\npurposes = ["evaluation"]\n'
+        '[[questions]]\nkey = "has_diabetes"\nquote = ["C1"]\n'
+    )
+    done = ct.import_survey_evidence(
+        REAL / "redcap-survey.csv", mapping, into=ct.example(), pseudonym_key=KEY
+    )
+    assert done.report.imported == 1
+    assert [r.reason for r in done.report.rejected] == ["no consent to use these answers"]
+
+
+def test_an_earlier_rejections_file_is_not_left_behind(tmp_path: Path) -> None:
+    """A later import with no rejections empties the rejections file rather than leaving the
+    earlier file's rows there."""
+    rejected = tmp_path / "rejected.csv"
+    rejected.write_text("row,column,reason\n5,q,an old reason\n")
+    ct.import_survey_evidence(
+        EXAMPLES / "before.csv", MAPPING, into=ct.example(), pseudonym_key=KEY, rejected=rejected
+    )
+    assert "an old reason" not in rejected.read_text()
+
+
+def test_an_order_inferred_from_the_times_is_a_warning_too(tmp_path: Path) -> None:
+    path = tmp_path / "us.csv"
+    path.write_text("ID,Date,Q\n1,1/2/2024 10:00,a\n2,1/3/2024 09:00,b\n3,1/4/2024 11:00,c\n")
+    table = ct.import_survey(path)
+    assert any(
+        "read month-first because consecutive" in w and "--dayfirst" in w for w in table.warnings
+    )
+
+
+def test_erasing_someone_the_store_never_held_says_nothing_was_found(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'maps.db'}"
+    with ct.open_store(url) as store:
+        store.save("day-centre", ct.example())
+    code, out, _ = run("erase-participant", "R-0123456789abcdef", "--into", url, "--yes")
+    assert code == 0 and "nothing of R-0123456789abcdef was found" in out
+
+
+def test_change_names_the_time_points_when_nobody_answered_at_both(tmp_path: Path) -> None:
+    toc = ct.example()
+    for name in ("before", "after"):
+        ct.import_survey_evidence(
+            EXAMPLES / f"{name}.csv", EXAMPLES / f"{name}.toml", into=toc, pseudonym_key=KEY
+        )
+    path = tmp_path / "map.json"
+    path.write_text(ct.dumps(toc))
+    _, out, _ = run("change", str(path), "--before", "basline")
+    assert "the time points in this map are 'baseline', 'follow_up'" in out
+
+
+def test_a_text_key_is_refused_as_not_bytes() -> None:
+    with pytest.raises(ct.ModelError, match="a pseudonym key is bytes"):
+        ct.import_survey(EXAMPLES / "before.csv", pseudonym_key="k" * 32)  # type: ignore[arg-type]

@@ -51,6 +51,7 @@ __all__ = [
     "import_survey_evidence",
     "open_store",
     "pseudonym_key",
+    "pseudonym_key_path",
     "render",
     "validate",
 ]
@@ -214,8 +215,8 @@ def import_survey(
     pass the same ``pseudonym_key``, kept apart from the data, to recognise the same person
     across imports.
 
-    :param source: a path, the file's bytes, or an open binary file (a web upload needs no
-        temporary file).
+    :param source: a path, the file's bytes or text (a string with line breaks, read as
+        UTF-8), or an open binary file: a web upload needs no temporary file.
     :param format: an importer's name, or ``"auto"`` to detect it from the file.
     :param name: how messages and reports name the file (default: its path, else the file
         object's name, else ``"upload"``).
@@ -291,7 +292,7 @@ def import_survey_evidence(
     format: str = "auto",
     survey_name: str | None = None,
     pseudonym_key: bytes | None = None,
-    reimport: bool = False,
+    allow_reimport: bool = False,
     rejected: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
     message: str | None = None,
@@ -316,7 +317,7 @@ def import_survey_evidence(
     :param pseudonym_key: the key kept apart from the data (default: :func:`pseudonym_key`).
     :param rejected: where to write the rejected answers as CSV (row, column, reason).
     :raises FormatError: bad input of any kind (the survey, the mapping, the map file, a
-        file imported before without ``reimport``), naming the file and what is wrong.
+        file imported before without ``allow_reimport``), naming the file and what is wrong.
     :raises ConflictError: the stored map changed while the survey was imported.
     """
     key = pseudonym_key if pseudonym_key is not None else _key_from_file()
@@ -354,7 +355,7 @@ def import_survey_evidence(
             missing=loaded.missing,
             **{**loaded.importer, **options},
         )
-        report = apply_mapping(toc, table, loaded, progress=progress, allow_reimport=reimport)
+        report = apply_mapping(toc, table, loaded, progress=progress, allow_reimport=allow_reimport)
         version = None
         saved: str | None = None
         if store is not None:
@@ -373,12 +374,23 @@ def import_survey_evidence(
         if opened and store is not None:
             store.close()
     rejected_file = None
-    if rejected is not None and report.rejected:
+    if rejected is not None and (report.rejected or Path(rejected).exists()):
+        # Written even when empty over an earlier one, which would tell of other rejections.
         rejected_file = report.write_rejections(rejected)
     return SurveyImport(report, table, toc, saved, version, rejected_file)
 
 
 PSEUDONYM_KEY_ENV = "COPROD_TOC_PSEUDONYM_KEY"
+
+
+def pseudonym_key_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """Where the pseudonym key is kept: ``path``, else ``$COPROD_TOC_PSEUDONYM_KEY``, else
+    ``pseudonym.key`` in the user's configuration folder."""
+    return Path(
+        path
+        or os.environ.get(PSEUDONYM_KEY_ENV)
+        or platformdirs.user_config_path("coprod-toc") / "pseudonym.key"
+    )
 
 
 def pseudonym_key(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> bytes:
@@ -391,11 +403,7 @@ def pseudonym_key(path: str | os.PathLike[str] | None = None, *, create: bool = 
 
     :raises OutputError: the key file cannot be read or made.
     """
-    target = Path(
-        path
-        or os.environ.get(PSEUDONYM_KEY_ENV)
-        or platformdirs.user_config_path("coprod-toc") / "pseudonym.key"
-    )
+    target = pseudonym_key_path(path)
     try:
         key = target.read_bytes()
     except FileNotFoundError:

@@ -560,42 +560,45 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 
 def _survey_options(function: Any) -> Any:
-    """The options that say how to read a survey file, shared by the survey commands."""
+    """The options that say how to read a survey file, shared by the survey commands: each
+    is an option of ``ct.import_survey`` (or the importer's)."""
     for option in reversed(
         (
             click.option(
-                "-f",
-                "--format",
-                "format_name",
-                default="auto",
-                show_default=True,
+                "-f", "--format", "format_name", default="auto", show_default=True,
                 help="The survey tool that wrote the file (`coprod-toc plugins --all` lists "
                 "the importers).",
             ),
             click.option(
-                "--dayfirst/--monthfirst",
-                default=None,
+                "--dayfirst/--monthfirst", default=None,
                 help="Read dates day-first (UK) or month-first (US) instead of deciding "
                 "from the file.",
             ),
+            click.option("--sheet", default=None, help="The workbook's sheet (default: first)."),
             click.option(
-                "--sheet", default=None, help="The workbook's sheet (default: the first)."
-            ),
-            click.option(
-                "--encoding",
-                default=None,
+                "--encoding", default=None,
                 help="The text encoding of a CSV (default: decided from its bytes).",
             ),
+            click.option(
+                "--respondent", default=None,
+                help="The column that identifies respondents (a code people gave).",
+            ),
+            click.option(
+                "--dictionary", type=click.Path(dir_okay=False), default=None,
+                help="A REDCap data dictionary: labels codes, leaves identifiers out.",
+            ),
+            click.option(
+                "--form", type=click.Path(dir_okay=False), default=None,
+                help="A KoboToolbox or ODK form (XLSForm): labels codes.",
+            ),
         )
-    ):
+    ):  # fmt: skip
         function = option(function)
     return function
 
 
-def _reading_options(
-    dayfirst: bool | None, sheet: str | None, encoding: str | None
-) -> dict[str, Any]:
-    given = {"dayfirst": dayfirst, "sheet": sheet, "encoding": encoding}
+def _reading(**given: Any) -> dict[str, Any]:
+    """The survey options given on the command line, as import_survey's keyword options."""
     return {name: value for name, value in given.items() if value is not None}
 
 
@@ -604,8 +607,18 @@ def _warn(warnings: Any) -> None:
         click.echo(f"coprod-toc: warning: {warning}", err=True)
 
 
+def _fail(exc: ct.CoprodTocError, as_json: bool, file: str, message: str | None = None) -> None:
+    """Report bad input (as JSON on standard output with --json) and exit 2."""
+    text = message or str(exc)
+    if as_json:
+        _print_json({"error": {"code": exc.code, "message": text, "file": file}})
+    else:
+        click.echo(f"coprod-toc: {text}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
 @main.command("import-survey")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
               help="The mapping file (TOML) that says which question evidences what; "
               "`coprod-toc survey scaffold FILE` writes a starter.")  # fmt: skip
@@ -627,13 +640,11 @@ def import_survey(
     target: str,
     name: str | None,
     format_name: str,
-    dayfirst: bool | None,
-    sheet: str | None,
-    encoding: str | None,
     rejected: str | None,
     reimport: bool,
     as_json: bool,
     key_file: str | None,
+    **reading: Any,
 ) -> None:
     """Import the survey export FILE as evidence into a map, as the mapping file says.
 
@@ -651,25 +662,24 @@ def import_survey(
         )
         mapping_file = mapping_file or old_mapping_file
     if mapping_file is None:
-        click.echo(
-            "coprod-toc: name the mapping file with --mapping (`coprod-toc survey scaffold "
+        _fail(
+            ct.FormatError("no mapping"), as_json, file,
+            "name the mapping file with --mapping (`coprod-toc survey scaffold "
             f"{file} > mapping.toml` writes a starter)",
-            err=True,
-        )
-        sys.exit(EXIT_BAD_INPUT)
+        )  # fmt: skip
+        return
     if "://" in target and not name:
-        click.echo("coprod-toc: name the map in the store with --name", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(ct.StoreError("no name"), as_json, file, "name the map in the store with --name")
     source = Path(file)
     rejected_path = Path(rejected) if rejected else source.with_name(source.name + ".rejected.csv")
+    new_key = not ct.api.pseudonym_key_path(key_file).exists()
     try:
         key = ct.pseudonym_key(key_file)
-        options = _reading_options(dayfirst, sheet, encoding)
         common = {
             "into": target, "name": name, "format": format_name, "pseudonym_key": key,
-            "reimport": reimport, "rejected": rejected_path, **options,
+            "allow_reimport": reimport, "rejected": rejected_path, **_reading(**reading),
         }  # fmt: skip
-        if source.stat().st_size > 1_000_000:
+        if source.is_file() and source.stat().st_size > 1_000_000:
             bar: Any
             with click.progressbar(
                 length=_estimated_rows(source), label="importing", file=sys.stderr
@@ -678,15 +688,16 @@ def import_survey(
         else:
             done = ct.import_survey_evidence(file, mapping_file, **common)
     except ct.CoprodTocError as exc:
-        if exc.code == "imported-before":
-            click.echo(
-                f"coprod-toc: {file} was imported into this map before; pass --reimport to "
-                "import it again",
-                err=True,
-            )
-        else:
-            click.echo(f"coprod-toc: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        again = f"{file} was imported into this map before; pass --reimport to import it again"
+        _fail(exc, as_json, file, again if exc.code == "imported-before" else None)
+        return
+    if new_key:
+        click.echo(
+            f"coprod-toc: made a new pseudonym key, {ct.api.pseudonym_key_path(key_file)}: back "
+            "it up and keep it apart from the store (whoever has it can tell who a pseudonym "
+            "is from the ids people gave)",
+            err=True,
+        )
     report = done.report
     if as_json:
         _print_json(report.to_dict() | {"saved": done.saved})
@@ -703,7 +714,10 @@ def import_survey(
     for what, count in sorted(report.missing.items()):
         click.echo(f"  left blank or missing: {what} ({count})")
     if report.rejected:
-        click.echo(f"{_plural(len(report.rejected), 'answer')} rejected: see {done.rejected_file}")
+        click.echo(
+            f"{_plural(len(report.rejected), 'rejection')} (answers, or whole responses, "
+            f"that could not be used): see {done.rejected_file}"
+        )
     click.echo(f"saved {done.saved}")
     _warn(report.warnings)
 
@@ -716,32 +730,29 @@ def survey() -> None:
     """Look at a survey export before mapping it: what was read, and a starter mapping."""
 
 
-def _read_survey(file: str, format_name: str, options: dict[str, Any]) -> ct.SurveyTable:
+def _read_survey(
+    file: str, format_name: str, as_json: bool, options: dict[str, Any]
+) -> ct.SurveyTable:
     try:
-        return ct.import_survey(file, format_name, pseudonymise_respondents=False, **options)
+        return ct.import_survey(
+            file, format_name, pseudonymise_respondents=False, **_reading(**options)
+        )
     except ct.CoprodTocError as exc:
-        click.echo(f"coprod-toc: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(exc, as_json, file)
+        raise  # not reached: _fail exits
 
 
 @survey.command("inspect")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False))
 @_survey_options
 @click.option("--json", "as_json", is_flag=True, help="Print what was read as JSON.")
-def survey_inspect(
-    file: str,
-    format_name: str,
-    dayfirst: bool | None,
-    sheet: str | None,
-    encoding: str | None,
-    as_json: bool,
-) -> None:
+def survey_inspect(file: str, format_name: str, as_json: bool, **reading: Any) -> None:
     """Say how FILE reads: the tool, encoding, delimiter, date order and why, how many
     respondents, every question, and what was left out as personal data.
 
     Nothing is kept, and no answer or respondent is printed.
     """
-    table = _read_survey(file, format_name, _reading_options(dayfirst, sheet, encoding))
+    table = _read_survey(file, format_name, as_json, reading)
     try:
         people = set()
         responses = 0
@@ -749,8 +760,7 @@ def survey_inspect(
             responses += 1
             people.add(response.respondent_key)
     except ct.CoprodTocError as exc:
-        click.echo(f"coprod-toc: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(exc, as_json, file)
     order = table.date_order
     assert order is not None
     facts = {
@@ -793,22 +803,19 @@ def survey_inspect(
 
 
 @survey.command("scaffold")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False))
 @_survey_options
-def survey_scaffold(
-    file: str, format_name: str, dayfirst: bool | None, sheet: str | None, encoding: str | None
-) -> None:
+def survey_scaffold(file: str, format_name: str, **reading: Any) -> None:
     """Print a starter mapping for FILE: every question, commented, ignored until you say
     what it evidences. It loads as a valid mapping as it is:
 
         coprod-toc survey scaffold responses.csv > mapping.toml
     """
-    table = _read_survey(file, format_name, _reading_options(dayfirst, sheet, encoding))
+    table = _read_survey(file, format_name, False, reading)
     try:
         click.echo(ct.scaffold_mapping(table), nl=False)
     except ct.CoprodTocError as exc:
-        click.echo(f"coprod-toc: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _fail(exc, False, file)
 
 
 @main.command("erase-participant")
@@ -831,12 +838,19 @@ def erase_participant(person: str, target: str, yes: bool, key_file: str | None)
         if "://" in target:
             with ct.open_store(target) as store:
                 changed = ct.erase_participant(store, pseudonym)
-            click.echo(f"erased {pseudonym} from {changed} stored versions")
+            what = _plural(changed, "stored version")
         else:
             toc = _read_map(target, as_json=False)
             changed = ct.erase_participant(toc, pseudonym)
             ct.export(toc, "json", target)
-            click.echo(f"erased {pseudonym} from {changed} records")
+            what = _plural(changed, "record")
+        if changed:
+            click.echo(f"erased {pseudonym} from {what}")
+        else:
+            click.echo(
+                f"nothing of {pseudonym} was found in {target}: nothing was erased (check the "
+                "code as they gave it, and that this is the key it was imported with)"
+            )
     except ct.CoprodTocError as exc:
         click.echo(f"coprod-toc: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -846,8 +860,10 @@ def erase_participant(person: str, target: str, yes: bool, key_file: str | None)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--measure", "measures", multiple=True,
               help="Instruments to report (default: every one with answers).")  # fmt: skip
-@click.option("--before", default="baseline", show_default=True)
-@click.option("--after", default="follow_up", show_default=True)
+@click.option("--before", default="baseline", show_default=True,
+              help="The time point of the answers before.")  # fmt: skip
+@click.option("--after", default="follow_up", show_default=True,
+              help="The time point of the answers after.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def change(file: str, measures: tuple[str, ...], before: str, after: str, as_json: bool) -> None:
     """Before-and-after change per person for each measure in the map's evidence.
@@ -873,3 +889,9 @@ def change(file: str, measures: tuple[str, ...], before: str, after: str, as_jso
         click.echo("no measures in this map's evidence")
     for result in results:
         click.echo(str(result))
+    points = sorted({m.timepoint for m in toc.evidence.measures})
+    if results and all(r.n_paired == 0 for r in results) and points:
+        click.echo(
+            f"nobody answered at both {before!r} and {after!r}: the time points in this map "
+            f"are {', '.join(repr(p) for p in points)} (--before, --after)"
+        )

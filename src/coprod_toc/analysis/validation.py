@@ -436,6 +436,6 @@ def _consent_incomplete(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]]:
         people = "1 person's consent does" if count == 1 else f"{count} people's consent records do"
         yield (
             (),
-            f"{people} not say the {gap}: it was not given, so it is left unknown. Add it "
+            f"{people} not say the {gap}: nobody recorded it, so it is unknown. Add it "
             f"where consent is recorded (the mapping's [consent] section for a survey).",
         )

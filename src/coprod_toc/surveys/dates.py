@@ -208,7 +208,7 @@ class DateOrder:
         order = "day-first" if self.dayfirst else "month-first"
         why = {
             "given": "as asked (dayfirst=)",
-            "unambiguous": "no date in the file needs the order",
+            "unambiguous": "no date in the file could be read either way",
             "proof": f"row {self.row} can only be {order}",
             "start-completion": "every completion then follows its start within a day",
             "consecutive": "consecutive responses are then closest in time",
@@ -277,18 +277,33 @@ def decide_date_order(
     both = _read_both({t for pair in pairs for t in pair if t}, epoch)
     decided = _by_start_and_completion(pairs, both)
     if decided is not None:
-        return DateOrder(decided, "start-completion")
+        return DateOrder(decided, "start-completion", note=_inferred(decided, "start-completion"))
     decided = _by_closeness(pairs, both)
     if decided is not None:
-        return DateOrder(decided, "consecutive")
+        return DateOrder(decided, "consecutive", note=_inferred(decided, "consecutive"))
     return DateOrder(
         True,
         "default",
         note=(
             "every date could be day-first or month-first and nothing in the file tells "
             "which: read day-first (UK); if the file is month-first (US), import it again "
-            "with dayfirst=False"
+            "with dayfirst=False (--monthfirst on the command line)"
         ),
+    )
+
+
+def _inferred(dayfirst: bool, rule: str) -> str:
+    """The warning for an order inferred from the times, not proved by a date."""
+    order, other = ("day-first", "month") if dayfirst else ("month-first", "day")
+    why = (
+        "every completion then follows its start within a day"
+        if rule == "start-completion"
+        else "consecutive responses are then closest in time"
+    )
+    flag = "dayfirst=False (--monthfirst" if dayfirst else "dayfirst=True (--dayfirst"
+    return (
+        f"no date proves the order, so dates were read {order} because {why}; if they are "
+        f"{other}-first, import the file again with {flag} on the command line)"
     )
 
 

@@ -21,7 +21,11 @@ MIN_KEY_BYTES = 16
 def _keyed_hash(key: bytes) -> hashlib.blake2b:
     """Keyed BLAKE2b, 8 bytes out: a MAC by design (RFC 7693), and several times faster per
     respondent than HMAC-SHA256. Keys over BLAKE2b's 64 bytes are hashed down first."""
-    if not isinstance(key, bytes) or len(key) < MIN_KEY_BYTES:
+    if not isinstance(key, bytes):
+        raise ModelError(
+            f"a pseudonym key is bytes (such as ct.pseudonym_key()), not {type(key).__name__}"
+        )
+    if len(key) < MIN_KEY_BYTES:
         raise ModelError(f"a pseudonym key must be at least {MIN_KEY_BYTES} bytes")
     if len(key) > hashlib.blake2b.MAX_KEY_SIZE:
         key = hashlib.blake2b(key).digest()

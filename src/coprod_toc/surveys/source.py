@@ -16,11 +16,13 @@ from coprod_toc.errors import FormatError
 
 __all__ = ["HEAD_BYTES", "SurveyFile", "SurveySource"]
 
-#: What ``ct.import_survey`` reads: a path, the file's bytes, or an open binary file.
+#: What ``ct.import_survey`` reads: a path, the file's bytes or text, or an open binary file.
 SurveySource: TypeAlias = "str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]"
 
 #: How much of a file detection looks at.
 HEAD_BYTES = 64 * 1024
+#: Longer strings are not paths (Linux allows 4,096 bytes).
+_LONGEST_PATH = 4096
 
 
 class SurveyFile(os.PathLike[str]):
@@ -55,6 +57,15 @@ class SurveyFile(os.PathLike[str]):
             return source
         if isinstance(source, bytes | bytearray | memoryview):
             return cls(name=name or "upload", data=bytes(source))
+        if isinstance(source, str) and ("\n" in source or "\r" in source):
+            # The file's text itself (an upload a web framework has already decoded).
+            return cls(name=name or "upload", data=source.encode("utf-8"))
+        if isinstance(source, str) and (len(source) > _LONGEST_PATH or "\x00" in source):
+            raise FormatError(
+                "a survey given as a string is a path, or the file's text with its line "
+                f"breaks; this is neither ({len(source):,} characters on one line)",
+                source=name or "upload",
+            )
         if isinstance(source, str | os.PathLike):
             path = Path(source)
             return cls(name=name or str(path), path=path)

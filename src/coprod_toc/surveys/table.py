@@ -329,7 +329,8 @@ class SurveyTable:
         if len(matches) == 1:
             return matches[0]
         known = ", ".join(q.key for q in self.questions[:20])
-        raise FormatError(f"no question {key!r} (questions: {known}…)", source=self.source)
+        more = "…" if len(self.questions) > 20 else ""
+        raise FormatError(f"no question {key!r} (questions: {known}{more})", source=self.source)
 
     def respondents(self) -> list[str]:
         """Respondent keys in the order they first appear."""

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from coprod_toc.errors import FormatError
 from coprod_toc.surveys.kit import (
     Column,
     Importer,
@@ -116,6 +117,12 @@ class QualtricsImporter(Importer):
     def build(self, rows: Rows, options: Options) -> SurveyTable:
         head = rows.header(3, "a Qualtrics export")
         keys, texts = header_cells(head[0]), header_cells(head[1])
+        if not any(_IMPORT_ID.match(c) for c in header_cells(head[2]) if c):
+            raise FormatError(
+                "a Qualtrics export's third row holds each column's ImportId; this file's "
+                "does not; name the tool that wrote it with format=, or let it be detected",
+                source=rows.source,
+            )
         texts += [""] * (len(keys) - len(texts))
         return self.table(
             rows,
@@ -159,6 +166,13 @@ class QualtricsLegacyImporter(Importer):
     def build(self, rows: Rows, options: Options) -> SurveyTable:
         head = rows.header(2, "a legacy Qualtrics export")
         tags, texts = header_cells(head[0]), header_cells(head[1])
+        if tags[0] != "V1" or texts[0] != "ResponseID":
+            raise FormatError(
+                "a legacy Qualtrics export starts with V1 above ResponseID; this file "
+                f"starts {tags[0]!r} above {texts[0]!r}; name the tool that wrote it with "
+                "format=, or let it be detected",
+                source=rows.source,
+            )
         texts += [""] * (len(tags) - len(texts))
         # The metadata columns are told by row 2 (row 1 only says V1…V10), each once.
         roles = dict(_LEGACY_ROLES)

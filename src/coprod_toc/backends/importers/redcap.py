@@ -110,6 +110,12 @@ class REDCapImporter(Importer):
                 "as dictionary=",
                 source=rows.source,
             )
+        if not (headers[0] == "record_id" or any(h.endswith("_complete") for h in headers)):
+            raise FormatError(
+                "a REDCap export has its record_id or a form's _complete column; this file "
+                "has neither; name the tool that wrote it with format=, or let it be detected",
+                source=rows.source,
+            )
         if len(headers) < 2:
             raise FormatError("the file has no header row", source=rows.source)
         path = options.get("dictionary", (str, Path))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from coprod_toc.errors import FormatError
 from coprod_toc.surveys.kit import (
     Column,
     Importer,
@@ -58,6 +59,13 @@ class SurveyMonkeyImporter(Importer):
     def build(self, rows: Rows, options: Options) -> SurveyTable:
         head = rows.header(2, "a SurveyMonkey export")
         first, second = header_cells(head[0]), header_cells(head[1])
+        if first[0].lower() != "respondent id" or second[0] not in ("", "NA"):
+            raise FormatError(
+                "a SurveyMonkey export starts with the column Respondent ID, its second row "
+                f"blank there; this file starts {first[0]!r}, then {second[0]!r}"
+                "; name the tool that wrote it with format=, or let it be detected",
+                source=rows.source,
+            )
         width = max(len(first), len(second))
         first += [""] * (width - len(first))
         second += [""] * (width - len(second))

@@ -30,9 +30,10 @@ from coprod_toc.evidence.records import (
 )
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Actual, Outcome
+from coprod_toc.surveys.kit.layout import slug
 from coprod_toc.surveys.mapping.file import QuestionMap, SurveyMapping
 from coprod_toc.surveys.mapping.report import ImportReport, Rejection
-from coprod_toc.surveys.mapping.uses import Answer
+from coprod_toc.surveys.mapping.uses import Answer, IgnoreUse
 from coprod_toc.surveys.table import SurveyResponse, SurveyTable
 
 __all__ = ["SUPPRESS_BELOW", "apply_mapping"]
@@ -71,19 +72,42 @@ class _Run:
         self.links: set[tuple[str, str]] = set()
         self.counter = sum(1 for _ in self.work.records())
         self.items: dict[str, list[ItemResponse]] = defaultdict(list)
-        self.positions = [self._position(q.question) for q in mapping.questions]
+        # Questions the mapping ignores need not be in the table (a column may have become
+        # the respondent's identifier); every other one must.
+        self.used = [q for q in mapping.questions if not isinstance(q.use, IgnoreUse)]
+        self.positions = [
+            self._position(q.question, f"questions[{mapping.questions.index(q)}]")
+            for q in self.used
+        ]
         self.consent_at = (
-            self._position(mapping.consent_question) if mapping.consent_question else None
+            self._position(mapping.consent_question, "consent.question")
+            if mapping.consent_question
+            else None
         )
         self.timepoint_at = (
-            self._position(mapping.timepoint_question) if mapping.timepoint_question else None
+            self._position(mapping.timepoint_question, "survey.timepoint_question")
+            if mapping.timepoint_question
+            else None
         )
         self.missing = (
             frozenset(normalise_label(m) for m in mapping.missing) if mapping.missing else None
         )
 
-    def _position(self, name: str) -> int:
-        return self.table.questions.index(self.table.question(name))
+    def _position(self, name: str, entry: str) -> int:
+        try:
+            return self.table.questions.index(self.table.question(name))
+        except FormatError as exc:
+            respondent = self.mapping.importer.get("respondent")
+            hint = (
+                f"; the column {respondent!r} identifies respondents ([importer] respondent), "
+                "so it is not a question"
+                if respondent and name in (respondent, slug(str(respondent)))
+                else ""
+            )
+            raise FormatError(
+                f"{entry} names a question the survey does not have: {exc.problem}{hint}",
+                source=self.mapping.source,
+            ) from None
 
     # ---------------------------------------------------------------- the sink
 
@@ -112,8 +136,11 @@ class _Run:
         if self.consent_at is None:
             return True
         answer = response.values[self.consent_at]
-        if answer is not None and normalise_label(answer) in self.mapping.consent_yes:
-            return True
+        if answer is not None:
+            yes = self.mapping.consent_yes
+            label = self.table.questions[self.consent_at].label(answer)
+            if normalise_label(answer) in yes or (label and normalise_label(label) in yes):
+                return True  # the answer as written, or its label (REDCap's "Checked")
         self.reject(
             response.row,
             self.table.questions[self.consent_at].key,
@@ -140,7 +167,7 @@ class _Run:
         timepoint = self.timepoint(response)
         self.items.clear()
         added = False
-        for question, position in zip(self.mapping.questions, self.positions, strict=True):
+        for question, position in zip(self.used, self.positions, strict=True):
             added |= self.answer(question, position, response, person, when, timepoint)
         added |= self.administrations(response.row, person, when, timepoint)
         if added:
@@ -272,12 +299,13 @@ class _Run:
 
 
 def _actual(values: list[float | bool]) -> float | str:
-    """A period's actual: the share of counted answers (withheld for small groups), or the
-    mean score."""
+    """A period's actual: the share of counted answers, or the mean score; withheld from a
+    small group (fewer than ``SUPPRESS_BELOW`` answers), whose figures could point at a
+    person."""
     n = len(values)
+    if n < SUPPRESS_BELOW:
+        return f"withheld: fewer than {SUPPRESS_BELOW} answers"
     if all(isinstance(v, bool) for v in values):
-        if n < SUPPRESS_BELOW:
-            return f"withheld: fewer than {SUPPRESS_BELOW} answers"
         return round(100 * sum(1 for v in values if v) / n, 1)
     return round(sum(float(v) for v in values) / n, 2)
 
@@ -324,6 +352,12 @@ def apply_mapping(
             "respondents must be pseudonymised before their answers are stored", source=table.source
         )
     _check_nodes(toc, mapping)
+    if all(isinstance(q.use, IgnoreUse) for q in mapping.questions):
+        raise FormatError(
+            "the mapping ignores every question: say what at least one evidences (replace "
+            "an ignore = true with indicator, benefit, measure, feedback or quote)",
+            source=mapping.source,
+        )
     run = _Run(toc, table, mapping)
     import_id = f"import-{table.identity() or _fingerprint(table.source)}"
     if not allow_reimport and any(item.id == import_id for item in toc.evidence.items):
@@ -337,6 +371,11 @@ def apply_mapping(
         if progress is not None and run.report.responses % 1000 == 0:
             progress(1000)
     run.finish(toc, import_id)
+    if run.report.responses and not run.report.imported:
+        run.report.warnings.append(
+            f"none of the {run.report.responses} responses gave an answer the mapping uses"
+            + (": see the rejections" if run.report.rejected else "")
+        )
     if mapping.consent_recorded and mapping.consent_gaps:
         run.report.warnings.append(
             "consent was recorded outside the survey, but the mapping does not say "

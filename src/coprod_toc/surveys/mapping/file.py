@@ -31,7 +31,7 @@ from coprod_toc.evidence.measures import (
 from coprod_toc.evidence.records import ConsentMethod
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.surveys.mapping.spec import SpecReader
-from coprod_toc.surveys.mapping.uses import Use, read_use
+from coprod_toc.surveys.mapping.uses import MeasureUse, Use, read_use
 
 __all__ = ["MappingSource", "QuestionMap", "SurveyMapping", "load_mapping"]
 
@@ -259,6 +259,12 @@ def _read_survey(reader: SpecReader) -> dict[str, Any]:
         retain_until = retain if isinstance(retain, dt.date) else dt.date.fromisoformat(retain)
     except ValueError:
         raise reader.fail("survey.retain_until", f"{retain!r} is not a date (YYYY-MM-DD)") from None
+    if retain_until < dt.date.today():
+        raise reader.fail(
+            "survey.retain_until",
+            f"{retain_until.isoformat()} has passed: answers kept until then are due for "
+            "erasure already",
+        )
     timepoints = reader.take(survey, "timepoints", dict, "survey", {})
     if not all(isinstance(v, str) for v in timepoints.values()):
         raise reader.fail("survey.timepoints", "maps answers to time point names (texts)")
@@ -360,8 +366,9 @@ def load_mapping(
     """Read and check a mapping. With ``toc``, every node id it names must exist.
 
     :param source: a path; TOML as bytes, as an open binary file or as text (a string with
-        a line break); or the parsed data as a dict. A licensed instrument's table file is
-        found beside a mapping file, else in the working folder.
+        a line break); or the parsed data as a dict. Files the mapping names (a licensed
+        instrument's table, ``[importer] dictionary`` and ``form``) are found beside a
+        mapping file, else in the working folder.
     :param name: how errors name the mapping (default: the file's path, else ``mapping``).
     :raises FormatError: naming the mapping and the entry that is wrong.
     """
@@ -370,11 +377,33 @@ def load_mapping(
     _no_unknown(reader, data, SECTIONS, "")
     scales = _read_scales(reader)
     instruments = _read_instruments(reader, scales, folder)
+    questions = _read_questions(reader, scales, instruments, toc)
+    survey = _read_survey(reader)
+    measured = [i for i, q in enumerate(questions) if isinstance(q.use, MeasureUse)]
+    if measured and not (survey["timepoint"] or survey["timepoint_question"]):
+        raise reader.fail(
+            f"questions[{measured[0]}]",
+            "a measure's answers need a time point (baseline, follow_up…): set "
+            "survey.timepoint, or survey.timepoint_question",
+        )
     return SurveyMapping(
         source=shown,
-        questions=_read_questions(reader, scales, instruments, toc),
+        questions=questions,
         instruments=instruments,
-        importer=reader.section("importer"),
-        **_read_survey(reader),
+        importer=_read_importer(reader, folder),
+        **survey,
         **_read_consent(reader),
     )
+
+
+#: Importer options that name a file: found beside the mapping when relative.
+_IMPORTER_FILES = ("dictionary", "form")
+
+
+def _read_importer(reader: SpecReader, folder: Path) -> dict[str, Any]:
+    options = dict(reader.section("importer"))
+    for name in _IMPORTER_FILES:
+        value = options.get(name)
+        if isinstance(value, str) and not Path(value).is_absolute():
+            options[name] = str(folder / value)
+    return options

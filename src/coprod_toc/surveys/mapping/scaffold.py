@@ -9,7 +9,7 @@ import json
 import re
 from collections import Counter
 
-from coprod_toc.evidence.measures import MISSING, SCALES, Scale, normalise_label
+from coprod_toc.evidence.measures import INSTRUMENTS, MISSING, SCALES, Scale, normalise_label
 from coprod_toc.surveys.table import SurveyQuestion, SurveyTable
 
 __all__ = ["scaffold_mapping"]
@@ -64,6 +64,11 @@ def _describe(question: SurveyQuestion, answers: Counter[str]) -> list[str]:
         scale = _fitting_scale(answers)
         if scale is not None:
             lines.append(f'# the answers fit the scale "{scale.name}": scale = "{scale.name}"')
+            if scale.name in INSTRUMENTS:
+                items = ", ".join(INSTRUMENTS[scale.name].items)
+                lines.append(
+                    f'# or an item of the measure: measure = "{scale.name}", item = one of {items}'
+                )
     return lines
 
 
@@ -113,7 +118,9 @@ def scaffold_mapping(table: SurveyTable, *, today: dt.date | None = None) -> str
         )
         lines.append("dayfirst = true  # false if the dates are month-first (US)")
     else:
-        lines.append('# respondent = "Participant code"  # a column of codes that pairs people')
+        lines.append(
+            '# respondent = "…"  # a column of codes people gave, to pair before and after'
+        )
     lines += ["", "[consent]"]
     consent = _consent_question(table, answers)
     if consent is not None:
@@ -125,8 +132,9 @@ def scaffold_mapping(table: SurveyTable, *, today: dt.date | None = None) -> str
         ]
     else:
         lines += [
-            "# CHECK: no consent question was found. Say recorded = true only if consent was",
-            "# recorded outside the survey, and say its purposes, condition and method.",
+            "# CHECK BEFORE YOU IMPORT: no consent question was found in the survey. Keep",
+            "# recorded = true only if consent was recorded outside it, and say its purposes,",
+            '# condition and method below; else name the consent question (question = "…").',
             "recorded = true",
             '# purposes = ["evaluation"]',
             '# condition = "explicit consent"',

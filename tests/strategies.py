@@ -124,3 +124,51 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
         node = draw(st.sampled_from([n.id for n in toc.nodes()]))
         toc.add_assumption(draw(TEXT), node, type=draw(st.sampled_from(list(ct.AssumptionType))))
     return toc
+
+
+PEOPLE = ("R-0000000000000001", "R-0000000000000002", "R-0000000000000003")
+
+
+@st.composite
+def maps_with_evidence(draw: st.DrawFn) -> ct.TheoryOfChange:
+    """A random map with evidence from up to three people, some of it shared, and links
+    citing evidence items by id."""
+    toc = draw(maps(max_nodes=4))
+    people = draw(st.lists(st.sampled_from(PEOPLE), unique=True, max_size=3))
+    some = st.lists(st.sampled_from(PEOPLE), unique=True, max_size=3)
+    for person in people:
+        toc.evidence.add(ct.Participant(id=person))
+        if draw(st.booleans()):
+            toc.evidence.add(
+                ct.ConsentRecord(participant=person, given_at=draw(st.dates()), purposes=["x"])
+            )
+        if draw(st.booleans()):
+            toc.evidence.add(
+                ct.Benefit(
+                    id=f"b-{person[-1]}", recipient="individual", domain="confidence",
+                    participant=person, score=draw(st.integers(1, 5)),
+                )
+            )  # fmt: skip
+        if draw(st.booleans()):
+            toc.evidence.add(
+                ct.LogbookEntry(
+                    id=f"l-{person[-1]}", date="2026-01-01", subject="s", note=draw(TEXT),
+                    participant=person,
+                )
+            )  # fmt: skip
+    items = []
+    for i in range(draw(st.integers(0, 4))):
+        items.append(f"q-{i}")
+        toc.evidence.add(
+            ct.EvidenceItem(
+                id=f"q-{i}", type="form_questionnaire", participants=draw(some),
+                content=draw(OPTIONAL_TEXT),
+            )
+        )  # fmt: skip
+    cited = [*items, "b-1", "b-2", "l-3", "elsewhere"]
+    for source, target in list(toc.graph.edges):
+        if draw(st.booleans()):
+            toc.update_link(
+                source, target, evidence=draw(st.lists(st.sampled_from(cited), unique=True))
+            )
+    return toc

@@ -323,3 +323,30 @@ def test_level_only_link_body_is_the_canonical_json(level: int) -> None:
 
     link = ct.Link(source="A1", target="O1", level=level)
     assert rows.link_body(link) == json.dumps({"level": level}, separators=(",", ":"))
+
+
+def test_a_store_written_before_save_version_keeps_working() -> None:
+    """A third-party store that defines save() itself (as before save_version) is told to
+    rename it, and still saves, with if_changed offered by the base class."""
+    from coprod_toc.backends.memory import MemoryStore
+
+    with pytest.warns(DeprecationWarning, match="save_version"):
+
+        class OldStyleStore(MemoryStore):
+            def save(  # type: ignore[override]
+                self,
+                name: str,
+                toc: ct.TheoryOfChange,
+                *,
+                expected_version: int | None = None,
+                message: str | None = None,
+            ) -> int:
+                return super().save_version(
+                    name, toc, expected_version=expected_version, message=message
+                )
+
+    store = OldStyleStore("memory://")
+    toc = ct.example()
+    assert store.save("map", toc) == 1
+    assert store.save("map", toc, if_changed=True) == 1
+    assert store.save("map", toc) == 2

@@ -442,17 +442,9 @@ def erase_participant(target: TheoryOfChange | Store, participant: str) -> int:
     a link's reference to evidence that is gone is removed. Returns how many records (for a
     map) or versions (for a store) changed.
     """
-    if isinstance(target, Store):
-        return target.erase_participant(participant)
-    before = {item.id for item in target.evidence.items}
-    changed = target.evidence.erase_participant(participant)
-    gone = before - {item.id for item in target.evidence.items}
-    if gone:
-        for source, dest, link in list(target.graph.edges(data="link")):
-            kept = tuple(e for e in link.evidence if e not in gone)
-            if kept != link.evidence:
-                target.update_link(source, dest, evidence=kept)
-    return changed
+    if not isinstance(target, TheoryOfChange | Store):
+        raise TypeError(f"erase_participant() takes a map or a store, not {type(target).__name__}")
+    return target.erase_participant(participant)
 
 
 def example(name: str = "day-centre") -> TheoryOfChange:

@@ -16,7 +16,7 @@ import attrs
 import networkx as nx
 
 from coprod_toc.errors import DuplicateNodeError, LinkError, ModelError, NodeNotFoundError
-from coprod_toc.evidence.records import Evidence
+from coprod_toc.evidence.records import Evidence, without_evidence
 from coprod_toc.model import (
     Activity,
     Assessment,
@@ -533,6 +533,23 @@ class TheoryOfChange:
         self._graph.edges[source, target]["link"] = new
         self._note(_UPDATED, (source, target))
         return new
+
+    def erase_participant(self, participant: str) -> int:
+        """Remove one person from the map: their evidence, responses, consent and logbook
+        entries go, shared evidence keeps the others, and a link's reference to a record
+        that went is removed. Returns how many records (evidence and links) changed.
+
+        ``participant`` is their pseudonym. Every store erases the same way in each version
+        it keeps (``ct.erase_participant(store, participant)``).
+        """
+        touched, gone = self.evidence.erase(participant)
+        if gone:
+            for source, target, link in list(self._graph.edges(data="link")):
+                kept = without_evidence(link.evidence, gone)
+                if kept is not link.evidence:
+                    self.update_link(source, target, evidence=kept)
+                    touched += 1
+        return touched
 
     def unlink(self, source: str, target: str) -> None:
         """Remove the link from ``source`` to ``target`` and the assumptions attached to it."""

@@ -3,6 +3,13 @@
 A store keeps named maps with their whole history: each save makes a new version (1, 2, …),
 and a save that names the version it started from is refused with :class:`ConflictError` if
 someone saved in between, so no update is ever lost silently.
+
+A map is unchanged when its title, nodes, links, assumptions and evidence all equal the
+latest version's: ``save(..., if_changed=True)`` then writes nothing and returns that
+version. The base class gives every store this option, third-party stores included: a store
+implements :meth:`Store.save_version`, and :meth:`Store.save` asks
+:meth:`Store.unchanged_version` first, which a store may answer faster than by loading the
+latest version.
 """
 
 from __future__ import annotations
@@ -11,12 +18,14 @@ import abc
 import builtins
 import datetime as dt
 import re
+import warnings
 from types import TracebackType
+from typing import Any
 
 import attrs
 
 from coprod_toc.analysis.diff import MapDiff, diff
-from coprod_toc.errors import StoreError
+from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
 from coprod_toc.graph import TheoryOfChange
 
 __all__ = ["Store", "VersionInfo", "check_map_name", "check_save"]
@@ -72,7 +81,20 @@ class Store(abc.ABC):
     #: The URL the store was opened with.
     url: str
 
-    @abc.abstractmethod
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Stores written before save_version existed defined save itself: keep them working,
+        # with if_changed, and say what to rename.
+        if "save" in cls.__dict__ and "save_version" not in cls.__dict__:
+            warnings.warn(
+                f"{cls.__qualname__} defines save(); define save_version() instead (same "
+                "arguments): Store.save() calls it and adds if_changed",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            cls.save_version = cls.__dict__["save"]  # type: ignore[method-assign]
+            cls.save = Store.save  # type: ignore[method-assign]
+
     def save(
         self,
         name: str,
@@ -80,6 +102,7 @@ class Store(abc.ABC):
         *,
         expected_version: int | None = None,
         message: str | None = None,
+        if_changed: bool = False,
     ) -> int:
         """Save ``toc`` as the next version of map ``name``; return the new version number.
 
@@ -87,7 +110,39 @@ class Store(abc.ABC):
             If the latest version is another one, nothing is saved and :class:`ConflictError`
             is raised. ``None`` saves whatever the latest version is.
         :param message: a note kept in the history ("added the co-production outcomes").
+        :param if_changed: if ``toc`` equals the latest version (title, nodes, links,
+            assumptions and evidence), save nothing and return that version's number.
         """
+        if if_changed:
+            check_save(name, toc)
+            latest = self.unchanged_version(name, toc)
+            if latest is not None:
+                if expected_version is not None and expected_version != latest:
+                    raise ConflictError(name, expected_version, latest)
+                return latest
+        return self.save_version(name, toc, expected_version=expected_version, message=message)
+
+    @abc.abstractmethod
+    def save_version(
+        self,
+        name: str,
+        toc: TheoryOfChange,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        """Write ``toc`` as the next version of map ``name`` (what :meth:`save` does when it
+        saves): check ``expected_version`` against the latest version inside the write, so
+        that two writers can never both make the same version, and return the new number."""
+
+    def unchanged_version(self, name: str, toc: TheoryOfChange) -> int | None:
+        """The latest version of map ``name`` if ``toc`` equals it, else ``None`` (also when
+        there is no such map). Stores that can tell faster than loading it override this."""
+        try:
+            latest = self.history(name)[-1].version
+            return latest if self.load(name, latest) == toc else None
+        except MapNotFoundError:
+            return None
 
     @abc.abstractmethod
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:

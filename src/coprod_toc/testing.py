@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
 import pytest
 
 import coprod_toc as ct
@@ -258,6 +259,61 @@ class StoreContract:
             assert [p.id for p in kept.evidence.participants] == ["R-0000000000000002"]
         assert store.load("map").get("O5").text == "Staff recruited and trained."
         assert store.erase_participant("R-0000000000000001") == 0
+
+    def test_erasure_removes_link_references_to_what_went(self, store: ct.Store) -> None:
+        """After erasure through the store, no link in any version cites a record that went,
+        and each version equals that version erased in memory."""
+        toc = sample_maps()["full"]
+        toc.evidence.extend(_evidence_of("R-0000000000000001", "R-0000000000000002"))
+        toc.evidence.add(
+            ct.EvidenceItem(
+                id="q-1", type="form_questionnaire", participants=["R-0000000000000001"]
+            )
+        )
+        source, target = next(iter(toc.graph.edges))
+        toc.update_link(source, target, evidence=("q-1", "benefit-1", "benefit-2", "other"))
+        store.save("map", toc)
+        toc.update("O5", statement="Staff recruited and trained.")
+        store.save("map", toc)
+        expected = [store.load("map", version) for version in (1, 2)]
+        for erased in expected:
+            erased.erase_participant("R-0000000000000001")
+        store.erase_participant("R-0000000000000001")
+        for version, erased in enumerate(expected, start=1):
+            loaded = store.load("map", version)
+            assert loaded.get_link(source, target).evidence == ("benefit-2", "other")
+            assert ct.dumps(loaded) == ct.dumps(erased), f"version {version}"
+
+    def test_if_changed_saves_only_a_changed_map(self, store: ct.Store) -> None:
+        """save(if_changed=True) returns the latest version without writing when the map
+        equals it (evidence included), and saves when anything differs."""
+        toc = sample_maps()["full"]
+        toc.evidence.extend(_evidence_of("R-0000000000000001"))
+        assert store.save("map", toc, if_changed=True) == 1
+        assert store.save("map", store.load("map"), if_changed=True) == 1
+        assert store.save("map", toc, expected_version=1, if_changed=True) == 1
+        with pytest.raises(ct.ConflictError):
+            store.save("map", toc, expected_version=0, if_changed=True)
+        toc.evidence.participants.pop()
+        assert store.save("map", toc, if_changed=True) == 2
+        assert [v.version for v in store.history("map")] == [1, 2]
+        assert store.save("map", toc) == 3  # without the option, every save is a version
+
+    def test_diff_names_evidence_changes(self, store: ct.Store) -> None:
+        """diff() lists evidence records added, removed and changed between versions."""
+        toc = sample_maps()["full"]
+        toc.evidence.extend(_evidence_of("R-0000000000000001"))
+        store.save("map", toc)
+        toc.evidence.benefits[0] = attrs.evolve(toc.evidence.benefits[0], score=5)
+        toc.evidence.measures.clear()
+        toc.evidence.add(ct.LogbookEntry(id="L1", date="2026-02-01", subject="x", note="y"))
+        store.save("map", toc)
+        change = store.diff("map", 1, 2)
+        assert change.evidence_added == (("logbook", "L1"),)
+        assert change.evidence_removed == (("measures", "measure-1"),)
+        assert [(c.key, list(c.fields)) for c in change.evidence_changed] == [
+            (("benefits", "benefit-1"), ["score"])
+        ]
 
     def test_versions_count_up_from_one(self, store: ct.Store) -> None:
         """Each save makes the next version; old versions stay loadable."""

@@ -8,8 +8,12 @@ from collections.abc import Iterator
 import coprod_toc_sql
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.strategies import PEOPLE, maps_with_evidence
 
 import coprod_toc as ct
+from conftest import SERVERS, empty_database
 from coprod_toc.testing import StoreContract, check_concurrent_saves, sample_maps
 
 
@@ -79,3 +83,25 @@ def test_concurrent_saves_commit_or_conflict(server_url: str) -> None:
     committed, conflicts = check_concurrent_saves(server_url, processes=4, saves=100)
     assert committed >= 100
     assert committed + conflicts == 400
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=maps_with_evidence(), person=st.sampled_from(PEOPLE))
+def test_erasing_through_the_server_equals_erasing_in_memory(
+    first: ct.TheoryOfChange, person: str
+) -> None:
+    """Two versions saved on each server, a person erased: each version loads equal to the
+    map erased in memory."""
+    second = first.copy()
+    second.evidence.add(ct.Participant(id="R-00000000000000ff"))
+    expected = [first.copy(), second.copy()]
+    for toc in expected:
+        toc.erase_participant(person)
+    for url in SERVERS.values():
+        empty_database(url)
+        with ct.open_store(url) as store:
+            store.save("map", first)
+            store.save("map", second)
+            store.erase_participant(person)
+            for version, erased in enumerate(expected, start=1):
+                assert store.load("map", version) == erased, (url, version)

@@ -1,5 +1,5 @@
-"""What changed between two maps (two versions of one map, usually): nodes, links and
-assumptions added, removed and changed, with the fields that changed.
+"""What changed between two maps (two versions of one map, usually): nodes, links,
+assumptions and evidence records added, removed and changed, with the fields that changed.
 
 One pass over each map: records are compared field by field only where they differ.
 """
@@ -33,9 +33,10 @@ def _plain(value: Any) -> Any:
 
 @attrs.frozen
 class Change:
-    """One node, link or assumption whose record changed: ``fields`` maps each changed field
-    to its ``(before, after)`` values. ``key`` is a node or assumption id, or for a link the
-    pair ``(source, target)``."""
+    """One node, link, assumption or evidence record whose record changed: ``fields`` maps
+    each changed field to its ``(before, after)`` values. ``key`` is a node or assumption id,
+    for a link the pair ``(source, target)``, for evidence the pair ``(section, key)``
+    (``("items", "q-1")``; a consent is named by its person and date, ``R-…@2026-01-14``)."""
 
     key: str | tuple[str, str]
     fields: dict[str, tuple[Any, Any]]
@@ -66,6 +67,10 @@ class MapDiff:
     assumptions_added: tuple[str, ...]
     assumptions_removed: tuple[str, ...]
     assumptions_changed: tuple[Change, ...]
+    #: Evidence records as ``(section, key)``: ``("participants", "R-…")``, ``("items", "q-1")``.
+    evidence_added: tuple[tuple[str, str], ...] = ()
+    evidence_removed: tuple[tuple[str, str], ...] = ()
+    evidence_changed: tuple[Change, ...] = ()
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in attrs.fields(type(self)))
@@ -107,7 +112,28 @@ class MapDiff:
                         f"~ {what} {_name(change.key)}: {field} "
                         f"{_plain(before)!r} -> {_plain(after)!r}"
                     )
+        out += [f"+ {_EVIDENCE_NAMES[section]} {key}" for section, key in self.evidence_added]
+        out += [f"- {_EVIDENCE_NAMES[section]} {key}" for section, key in self.evidence_removed]
+        for change in self.evidence_changed:
+            section, key = change.key[0], change.key[1]
+            for field, (before, after) in change.fields.items():
+                out.append(
+                    f"~ {_EVIDENCE_NAMES[section]} {key}: {field} "
+                    f"{_plain(before)!r} -> {_plain(after)!r}"
+                )
         return out
+
+
+#: How a line names a record of each evidence section.
+_EVIDENCE_NAMES = {
+    "participants": "participant",
+    "consents": "consent",
+    "items": "evidence item",
+    "logbook": "logbook entry",
+    "benefits": "benefit",
+    "feedback": "feedback",
+    "measures": "measure answers",
+}
 
 
 def _name(key: str | tuple[str, str]) -> str:
@@ -127,6 +153,7 @@ def diff(a: TheoryOfChange, b: TheoryOfChange) -> MapDiff:
     nodes = _compare(node_records_a, node_records_b)
     links = _compare(links_a, links_b)
     assumptions = _compare(assumptions_a, assumptions_b)
+    evidence = _compare(a.evidence.keyed(), b.evidence.keyed())
     return MapDiff(
         title=None if a.title == b.title else (a.title, b.title),
         external_ref=(
@@ -141,6 +168,9 @@ def diff(a: TheoryOfChange, b: TheoryOfChange) -> MapDiff:
         assumptions_added=assumptions[0],
         assumptions_removed=assumptions[1],
         assumptions_changed=assumptions[2],
+        evidence_added=evidence[0],
+        evidence_removed=evidence[1],
+        evidence_changed=evidence[2],
     )
 
 

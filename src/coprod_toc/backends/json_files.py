@@ -97,7 +97,7 @@ class JsonStore(Store):
 
     # ------------------------------------------------------------------ the interface
 
-    def save(
+    def save_version(
         self,
         name: str,
         toc: TheoryOfChange,
@@ -144,7 +144,7 @@ class JsonStore(Store):
             for version in self._versions(name):
                 meta, text = self._read(name, version)
                 toc = loads(text, format="json")
-                if not toc.evidence.erase_participant(participant):
+                if not toc.erase_participant(participant):
                     continue
                 temporary = None
                 try:

@@ -13,7 +13,6 @@ from typing import Any
 
 from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
 from coprod_toc.format import from_document, to_document
-from coprod_toc.format.document import erase_participant_in
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
 from coprod_toc.store import Store, VersionInfo, check_save
@@ -30,7 +29,7 @@ class MemoryStore(Store):
         self._maps: dict[str, _Versions] = {}
         self._lock = threading.Lock()
 
-    def save(
+    def save_version(
         self,
         name: str,
         toc: TheoryOfChange,
@@ -70,12 +69,15 @@ class MemoryStore(Store):
                 raise MapNotFoundError(f"no map named {name!r}")
 
     def erase_participant(self, participant: str) -> int:
+        rewritten = 0
         with self._lock:
-            return sum(
-                erase_participant_in(document, participant)
-                for versions in self._maps.values()
-                for _, document in versions
-            )
+            for versions in self._maps.values():
+                for i, (info, document) in enumerate(versions):
+                    toc = from_document(document)
+                    if toc.erase_participant(participant):
+                        versions[i] = (info, to_document(toc))
+                        rewritten += 1
+        return rewritten
 
     def _versions(self, name: str) -> _Versions:
         with self._lock:

@@ -2,9 +2,10 @@
 
 One file, nothing to set up. WAL mode (readers never wait for a writer), every save one
 transaction taken with ``BEGIN IMMEDIATE`` (writers queue, so the version check and the
-write cannot interleave with another process's), full sync on commit. Nodes and links live in
-their own tables, one row per record and range of versions (see :mod:`coprod_toc.format.rows`),
-so saving a map after a small edit writes a few rows, and every version stays loadable.
+write cannot interleave with another process's), full sync on commit. Nodes, links and
+evidence records live in their own tables, one row per record and range of versions (see
+:mod:`coprod_toc.format.rows`), so saving a map after a small edit writes a few rows, and
+every version stays loadable.
 
 ``sqlite:///maps.db`` is relative to the working folder, ``sqlite:////srv/maps.db`` absolute,
 ``sqlite:///:memory:`` a private in-memory database.
@@ -17,9 +18,10 @@ import datetime as dt
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
 from coprod_toc.format.rows import (
@@ -27,7 +29,10 @@ from coprod_toc.format.rows import (
     RememberedMaps,
     Snapshot,
     collection_paused,
-    header_without,
+    erase_evidence_row,
+    erase_link_row,
+    evidence_history,
+    evidence_in_order,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
@@ -40,11 +45,37 @@ __all__ = ["MIGRATIONS", "SQLiteStore"]
 
 SCHEME = "sqlite"
 
+
+def _evidence_out_of_headers(conn: sqlite3.Connection) -> None:
+    """Schema 2: each map's evidence moves from its version headers into evidence rows."""
+    for (name,) in conn.execute("SELECT name FROM maps").fetchall():
+        headers = conn.execute(
+            "SELECT version, header FROM versions WHERE map = ? ORDER BY version", (name,)
+        ).fetchall()
+        try:
+            moved = evidence_history(headers)
+        except CoprodTocError as exc:
+            raise StoreError(f"cannot upgrade map {name!r}: {exc}") from None
+        conn.executemany(
+            "UPDATE versions SET header = ? WHERE map = ? AND version = ?",
+            ((header, name, version) for version, header in moved.headers),
+        )
+        conn.executemany(
+            "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((name, *row) for row in moved.rows),
+        )
+        conn.execute(
+            "UPDATE maps SET next_evidence_position = ? WHERE name = ?",
+            (moved.next_position, name),
+        )
+
+
 #: Schema changes in order; a database records how many it has had in ``schema_version``.
-#: Never edit one that has shipped: add the next.
-#: Rows are valid for versions valid_from <= v < valid_to; the rows of one node never
-#: overlap, so (map, id, valid_to) finds a row, and valid_to = CURRENT its latest one.
-MIGRATIONS: tuple[str, ...] = (
+#: Never edit one that has shipped: add the next. Each is SQL, or a function for what SQL
+#: alone cannot do; all of them run in one transaction with the new schema version.
+#: Rows are valid for versions valid_from <= v < valid_to; the rows of one record never
+#: overlap, so (map, key, valid_to) finds a row, and valid_to = CURRENT its latest one.
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     CREATE TABLE maps (
         name TEXT PRIMARY KEY,
@@ -85,6 +116,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX links_by_version ON links (map, valid_to, position);
     """,
+    """
+    CREATE TABLE evidence (
+        map TEXT NOT NULL,
+        section TEXT NOT NULL,
+        key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        valid_from INTEGER NOT NULL,
+        valid_to INTEGER NOT NULL,
+        PRIMARY KEY (map, section, key, valid_to)
+    );
+    CREATE INDEX evidence_by_version ON evidence (map, valid_to, position);
+    ALTER TABLE maps ADD COLUMN next_evidence_position INTEGER NOT NULL DEFAULT 0;
+    """,
+    _evidence_out_of_headers,
 )
 
 
@@ -139,8 +185,11 @@ class SQLiteStore(Store):
                     f"{self.url!r} was written by a newer coprod-toc (schema {done}, this one "
                     f"knows {len(MIGRATIONS)}); upgrade coprod-toc"
                 )
-            for script in MIGRATIONS[done:]:
-                for statement in script.split(";"):
+            for migration in MIGRATIONS[done:]:
+                if callable(migration):
+                    migration(conn)
+                    continue
+                for statement in migration.split(";"):
                     if statement.strip():
                         conn.execute(statement)
             if row is None:
@@ -150,7 +199,7 @@ class SQLiteStore(Store):
 
     # ------------------------------------------------------------------ the interface
 
-    def save(
+    def save_version(
         self,
         name: str,
         toc: TheoryOfChange,
@@ -160,11 +209,7 @@ class SQLiteStore(Store):
     ) -> int:
         check_save(name, toc)
         with collection_paused(), self._transaction("IMMEDIATE") as conn:
-            row = conn.execute(
-                "SELECT generation, latest, next_node_position, next_link_position "
-                "FROM maps WHERE name = ?",
-                (name,),
-            ).fetchone()
+            row = conn.execute(_MAP_ROW, (name,)).fetchone()
             latest = 0 if row is None else row[1]
             if expected_version is not None and expected_version != latest:
                 raise ConflictError(name, expected_version, latest)
@@ -175,13 +220,14 @@ class SQLiteStore(Store):
             snapshot = changes.snapshot
             if row is None:
                 conn.execute(
-                    "INSERT INTO maps VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO maps (name, generation, latest, next_node_position, "
+                    "next_link_position, next_evidence_position) VALUES (?, ?, ?, ?, ?, ?)",
                     (name, generation, version, *_positions(snapshot)),
                 )
             else:
                 conn.execute(
-                    "UPDATE maps SET latest = ?, next_node_position = ?, next_link_position = ? "
-                    "WHERE name = ? AND latest = ?",
+                    "UPDATE maps SET latest = ?, next_node_position = ?, next_link_position = ?, "
+                    "next_evidence_position = ? WHERE name = ? AND latest = ?",
                     (version, *_positions(snapshot), name, latest),
                 )
             conn.execute(
@@ -211,6 +257,18 @@ class SQLiteStore(Store):
                     for r in changes.new_links
                 ),
             )
+            conn.executemany(
+                "UPDATE evidence SET valid_to = ? "
+                f"WHERE map = ? AND section = ? AND key = ? AND valid_to = {CURRENT}",
+                ((version, name, section, key) for section, key in changes.closed_evidence),
+            )
+            conn.executemany(
+                "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (name, r.section, r.key, r.body, r.position, version, CURRENT)
+                    for r in changes.new_evidence
+                ),
+            )
         self._remembered.remember(name, snapshot)
         return version
 
@@ -222,10 +280,11 @@ class SQLiteStore(Store):
         latest: int,
         next_node: int,
         next_link: int,
+        next_evidence: int,
     ) -> Snapshot:
         """The latest version as stored: remembered from the last save or load, or read."""
 
-        def read() -> tuple[dict[str, tuple[str, int]], dict[tuple[str, str], tuple[str, int]]]:
+        def read() -> tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]:
             nodes = {
                 node_id: (body, position)
                 for node_id, body, position in conn.execute(
@@ -241,9 +300,42 @@ class SQLiteStore(Store):
                     (name,),
                 )
             }
-            return nodes, links
+            evidence = {
+                (section, key): (body, position)
+                for section, key, body, position in conn.execute(
+                    "SELECT section, key, body, position FROM evidence "
+                    f"WHERE map = ? AND valid_to = {CURRENT}",
+                    (name,),
+                )
+            }
+            return nodes, links, evidence
 
-        return self._remembered.latest(name, generation, latest, (next_node, next_link), read)
+        return self._remembered.latest(
+            name, generation, latest, (next_node, next_link, next_evidence), read
+        )
+
+    def unchanged_version(self, name: str, toc: TheoryOfChange) -> int | None:
+        check_save(name, toc)
+        with collection_paused(), self._transaction() as conn:
+            row = conn.execute(_MAP_ROW, (name,)).fetchone()
+            if row is None:
+                return None
+            header = conn.execute(
+                "SELECT header, title FROM versions WHERE map = ? AND version = ?", (name, row[1])
+            ).fetchone()
+            changes = plan_changes(
+                toc, self._snapshot(conn, name, *row), generation=row[0], version=row[1] + 1
+            )
+        unchanged = (
+            (changes.header, toc.title) == tuple(header)
+            and not changes.closed_nodes
+            and not changes.new_nodes
+            and not changes.closed_links
+            and not changes.new_links
+            and not changes.closed_evidence
+            and not changes.new_evidence
+        )
+        return int(row[1]) if unchanged else None
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:
         with collection_paused():
@@ -276,8 +368,15 @@ class SQLiteStore(Store):
                 "WHERE map = ? AND valid_to > ? AND valid_from <= ? ORDER BY position",
                 (name, version, version),
             ).fetchall()
+            evidence = evidence_in_order(
+                conn.execute(
+                    "SELECT section, key, body, position FROM evidence "
+                    "WHERE map = ? AND valid_to > ? AND valid_from <= ?",
+                    (name, version, version),
+                )
+            )
         try:
-            toc = map_from_rows(header[0], nodes, links)
+            toc = map_from_rows(header[0], nodes, links, evidence)
         except (CoprodTocError, ValueError, KeyError, TypeError) as exc:
             raise StoreError(
                 f"{self.url!r}: version {version} of map {name!r} cannot be read: {exc}"
@@ -285,26 +384,54 @@ class SQLiteStore(Store):
         if version == latest:
             self._remembered.remember(
                 name,
-                loaded_snapshot(toc, generation, latest, nodes, links),
+                loaded_snapshot(toc, generation, latest, nodes, links, evidence),
             )
         return toc
 
     def erase_participant(self, participant: str) -> int:
-        rewritten = 0
+        """Erase one person from every version (see :mod:`coprod_toc.format.rows`): the
+        evidence rows that mention them are rewritten or removed, then the link rows citing
+        what went. Each map touched gets a new generation, so no remembered copy of it is
+        trusted again. Returns how many versions changed."""
+        touched: dict[str, set[tuple[int, int]]] = {}
         with self._transaction("IMMEDIATE") as conn:
+            gone: dict[str, set[str]] = {}
             rows = conn.execute(
-                "SELECT map, version, header FROM versions WHERE header LIKE ?",
-                (f"%{participant}%",),
+                "SELECT rowid, map, section, key, body, valid_from, valid_to FROM evidence "
+                "WHERE instr(body, ?) > 0",
+                (participant,),
             ).fetchall()
-            for name, version, header in rows:
-                erased = header_without(header, participant)
-                if erased is not None:
-                    conn.execute(
-                        "UPDATE versions SET header = ? WHERE map = ? AND version = ?",
-                        (erased, name, version),
-                    )
-                    rewritten += 1
-        return rewritten
+            for rowid, name, section, key, body, valid_from, valid_to in rows:
+                new_body, went = _erased(name, section, key, body, participant)
+                if new_body == body:
+                    continue
+                if new_body is None:
+                    conn.execute("DELETE FROM evidence WHERE rowid = ?", (rowid,))
+                    if went is not None:
+                        gone.setdefault(name, set()).add(went)
+                else:
+                    conn.execute("UPDATE evidence SET body = ? WHERE rowid = ?", (new_body, rowid))
+                touched.setdefault(name, set()).add((valid_from, valid_to))
+            for name, ids in gone.items():
+                for rowid, body, valid_from, valid_to in conn.execute(
+                    "SELECT rowid, body, valid_from, valid_to FROM links "
+                    "WHERE map = ? AND body != '{}'",
+                    (name,),
+                ).fetchall():
+                    new_body = erase_link_row(body, ids)
+                    if new_body is not None:
+                        conn.execute("UPDATE links SET body = ? WHERE rowid = ?", (new_body, rowid))
+                        touched[name].add((valid_from, valid_to))
+            versions = 0
+            for name, ranges in touched.items():
+                conn.execute(
+                    "UPDATE maps SET generation = ? WHERE name = ?", (uuid.uuid4().hex, name)
+                )
+                latest = conn.execute("SELECT latest FROM maps WHERE name = ?", (name,)).fetchone()
+                versions += len(_versions_in(ranges, latest[0]))
+        for name in touched:
+            self._remembered.forget(name)
+        return versions
 
     def list(self) -> list[str]:
         with self._transaction() as conn:
@@ -328,7 +455,7 @@ class SQLiteStore(Store):
         with self._transaction("IMMEDIATE") as conn:
             if conn.execute("DELETE FROM maps WHERE name = ?", (name,)).rowcount == 0:
                 raise MapNotFoundError(f"no map named {name!r}")
-            for table in ("versions", "nodes", "links"):
+            for table in ("versions", "nodes", "links", "evidence"):
                 conn.execute(f"DELETE FROM {table} WHERE map = ?", (name,))
         self._remembered.forget(name)
 
@@ -344,8 +471,34 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-def _positions(snapshot: Snapshot) -> tuple[int, int]:
-    return snapshot.next_node_position, snapshot.next_link_position
+def _positions(snapshot: Snapshot) -> tuple[int, int, int]:
+    return (
+        snapshot.next_node_position,
+        snapshot.next_link_position,
+        snapshot.next_evidence_position,
+    )
+
+
+_MAP_ROW = (
+    "SELECT generation, latest, next_node_position, next_link_position, next_evidence_position "
+    "FROM maps WHERE name = ?"
+)
+
+
+def _erased(
+    name: str, section: str, key: str, body: str, participant: str
+) -> tuple[str | None, str | None]:
+    try:
+        return erase_evidence_row(section, body, participant)
+    except CoprodTocError as exc:
+        raise StoreError(
+            f"map {name!r}: the stored {section} record {key!r} is damaged: {exc}"
+        ) from None
+
+
+def _versions_in(ranges: set[tuple[int, int]], latest: int) -> set[int]:
+    """The versions that rows valid for these ranges belong to."""
+    return {v for start, end in ranges for v in range(start, min(end, latest + 1))}
 
 
 @hookimpl

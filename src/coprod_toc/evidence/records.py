@@ -45,6 +45,11 @@ __all__ = [
     "Participant",
     "ProcessFeedback",
     "Recipient",
+    "record_document",
+    "record_key",
+    "record_keys",
+    "without_evidence",
+    "without_participant",
 ]
 
 
@@ -298,6 +303,11 @@ def _as_dict(record: Any) -> dict[str, Any]:
     return out
 
 
+def record_document(record: Any) -> dict[str, Any]:
+    """One evidence record as it appears in a document (fields at their default left out)."""
+    return _as_dict(record)
+
+
 def _mentions(record: Any, person: str) -> bool:
     for name in ("id", "participant", "confirmed_by"):
         if getattr(record, name, None) == person and (
@@ -305,6 +315,50 @@ def _mentions(record: Any, person: str) -> bool:
         ):
             return True
     return False
+
+
+def without_participant(record: Any, participant: str) -> Any | None:
+    """The record with one person erased: ``None`` when the record is theirs (or only
+    theirs, for shared evidence), the record less them when it is shared with others, the
+    record itself when it does not mention them.
+
+    The one rule of erasure: the live map, every store and the storage kit apply it.
+    """
+    if _mentions(record, participant):
+        return None
+    participants = getattr(record, "participants", ())
+    if participant in participants:
+        others = tuple(p for p in participants if p != participant)
+        return attrs.evolve(record, participants=others) if others else None
+    return record
+
+
+def without_evidence(cited: tuple[str, ...], gone: set[str]) -> tuple[str, ...]:
+    """A link's evidence references less those to records that were erased (the same tuple
+    when none of them went)."""
+    if not gone or gone.isdisjoint(cited):
+        return cited
+    return tuple(e for e in cited if e not in gone)
+
+
+def record_key(record: Any) -> str:
+    """What names an evidence record within its section: its id; a consent, which has
+    none, by its person and the date it was given (``R-…@2026-01-14``)."""
+    if isinstance(record, ConsentRecord):
+        return f"{record.participant}@{record.given_at.isoformat()}"
+    return str(record.id)
+
+
+def record_keys(records: Iterable[Any]) -> Iterator[tuple[str, Any]]:
+    """``(key, record)`` for the records of one section, in order (see :func:`record_key`);
+    a key met again is numbered (``#2``, ``#3``) so that no record hides another in a diff
+    or a store."""
+    seen: dict[str, int] = {}
+    for record in records:
+        key = record_key(record)
+        count = seen.get(key, 0) + 1
+        seen[key] = count
+        yield (key if count == 1 else f"{key}#{count}"), record
 
 
 @attrs.define(eq=True)
@@ -351,23 +405,36 @@ class Evidence:
     def erase_participant(self, participant: str) -> int:
         """Remove one person from every record: their own records go, and they are taken out
         of shared evidence (a group conversation keeps the others). Returns how many records
-        were removed or changed."""
+        were removed or changed. (To erase them from a map, links included, use
+        :meth:`TheoryOfChange.erase_participant`.)"""
+        return self.erase(participant)[0]
+
+    def erase(self, participant: str) -> tuple[int, set[str]]:
+        """:meth:`erase_participant`, also returning the ids of the records that went (for
+        the links that cite them)."""
         touched = 0
+        gone: set[str] = set()
         for name in SECTIONS:
             kept = []
             for record in getattr(self, name):
-                if _mentions(record, participant):
+                erased = without_participant(record, participant)
+                if erased is not record:
                     touched += 1
-                    continue
-                if participant in getattr(record, "participants", ()):
-                    touched += 1
-                    others = tuple(p for p in record.participants if p != participant)
-                    if not others:
+                    if erased is None:
+                        if name != "consents":
+                            gone.add(record.id)
                         continue
-                    record = attrs.evolve(record, participants=others)
-                kept.append(record)
+                kept.append(erased)
             setattr(self, name, kept)
-        return touched
+        return touched, gone
+
+    def keyed(self) -> dict[tuple[str, str], Any]:
+        """Every record by ``(section, key)`` (see :func:`record_keys`), in order."""
+        return {
+            (name, key): record
+            for name in SECTIONS
+            for key, record in record_keys(getattr(self, name))
+        }
 
     def expired(self, today: dt.date) -> list[tuple[str, Any]]:
         """Records whose ``retain_until`` has passed: due for erasure."""
@@ -384,7 +451,7 @@ class Evidence:
 
     def to_document(self) -> dict[str, Any]:
         return {
-            name: [_as_dict(r) for r in getattr(self, name)]
+            name: [record_document(r) for r in getattr(self, name)]
             for name in SECTIONS
             if getattr(self, name)
         }

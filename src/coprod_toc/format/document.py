@@ -141,24 +141,6 @@ def _after_nodes(toc: TheoryOfChange) -> dict[str, Any]:
     return tail
 
 
-def erase_participant_in(document: dict[str, Any], participant: str) -> bool:
-    """Remove one person from the ``evidence`` of a document or store header, in place.
-
-    Stores call it on every version they keep. Returns whether anything changed.
-    """
-    data = document.get("evidence")
-    if not data:
-        return False
-    evidence = Evidence.from_document(data)
-    if not evidence.erase_participant(participant):
-        return False
-    if evidence:
-        document["evidence"] = evidence.to_document()
-    else:
-        del document["evidence"]
-    return True
-
-
 def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     doc |= _before_nodes(toc)

@@ -1,5 +1,5 @@
 """A map cut into rows, as the table-based stores keep it: one row per node, one per link,
-and a small header (title, reference, assumptions) per version.
+one per evidence record, and a small header (title, reference, assumptions) per version.
 
 Each row holds its record as canonical JSON (the same fields as in the document) and a
 position that keeps the map's order. Rows carry the range of versions they are valid for,
@@ -10,7 +10,12 @@ Positions order the nodes of one type, and the links from one node, as the docum
 them. A node or link that stays keeps its position, even when its record changes; new ones
 are numbered after every position the map has ever used. Only when the order of records
 already stored changes are the rows after that point (of that type, or from that node)
-written again.
+written again. Evidence records are keyed by section and id (a consent by its person and date) and
+ordered within their section the same way.
+
+The storage kit for erasure is here too: :func:`erase_evidence_row` and
+:func:`erase_link_row` apply the one rule of erasure to stored rows, so a table-based store
+erases a person from every version it keeps by rewriting the few rows that mention them.
 """
 
 from __future__ import annotations
@@ -28,6 +33,14 @@ import attrs
 from coprod_toc._gc import collection_paused  # stores reading or writing many rows use it
 from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import FormatError
+from coprod_toc.evidence.records import (
+    SECTIONS,
+    Evidence,
+    record_document,
+    record_keys,
+    without_evidence,
+    without_participant,
+)
 from coprod_toc.format.document import (
     _NO_PAYLOAD,
     _add_all,
@@ -37,7 +50,6 @@ from coprod_toc.format.document import (
     _link_all,
     _record,
     _start_map,
-    erase_participant_in,
     map_header,
 )
 from coprod_toc.graph import ChangeMark, Changes, TheoryOfChange
@@ -45,14 +57,18 @@ from coprod_toc.model import Activity, Impact, Link, Node, NodeType, Outcome, Pr
 
 __all__ = [
     "CURRENT",
+    "EvidenceRow",
     "LinkRow",
     "NodeRow",
     "RememberedMaps",
     "RowChanges",
     "Snapshot",
     "collection_paused",
+    "erase_evidence_row",
+    "erase_link_row",
+    "evidence_body",
+    "evidence_history",
     "header_body",
-    "header_without",
     "link_body",
     "loaded_snapshot",
     "map_from_rows",
@@ -128,18 +144,52 @@ def link_body(link: Link) -> str:
     return _json(record)
 
 
-def header_without(header: str, participant: str) -> str | None:
-    """A stored header with one person erased from its evidence; ``None`` if they are not in
-    it (how table-based stores apply the right to erasure to every version they keep)."""
-    if participant not in header:
-        return None
-    document = json.loads(header)
-    return _json(document) if erase_participant_in(document, participant) else None
+def evidence_body(record: Any) -> str:
+    """An evidence record as compact canonical JSON, as in the document."""
+    return _json(record_document(record))
 
 
 def header_body(toc: TheoryOfChange) -> str:
-    """Everything of a map that is not a node or a link (title, assumptions, …)."""
-    return _json(map_header(toc))
+    """Everything of a map that is not a node, a link or an evidence record (title,
+    reference, assumptions)."""
+    head = map_header(toc)
+    head.pop("evidence", None)
+    return _json(head)
+
+
+def erase_evidence_row(section: str, body: str, participant: str) -> tuple[str | None, str | None]:
+    """One stored evidence record with a person erased (:func:`without_participant`):
+    ``(new body, None)`` when it changed, ``(None, id)`` when it goes (the id for the links
+    that cite it; ``None`` for a consent), ``(body, None)`` when they are not in it.
+
+    :raises FormatError: the body is not an evidence record of ``section``.
+    """
+    if participant not in body:
+        return body, None
+    record = _evidence_records(section, [body], lambda _: f"{section} record")[0]
+    erased = without_participant(record, participant)
+    if erased is record:
+        return body, None
+    if erased is None:
+        return None, None if section == "consents" else record.id
+    return evidence_body(erased), None
+
+
+def erase_link_row(body: str, gone: set[str]) -> str | None:
+    """A stored link's body without its references to evidence that went, or ``None`` when
+    it cites none of them."""
+    if body == "{}" or not any(evidence_id in body for evidence_id in gone):
+        return None
+    record = json.loads(body)
+    cited = tuple(record.get("evidence", ()))
+    kept = without_evidence(cited, gone)
+    if kept is cited:
+        return None
+    if kept:
+        record["evidence"] = list(kept)
+    else:
+        del record["evidence"]
+    return _json(record) if record else "{}"
 
 
 class NodeRow(NamedTuple):  # tuples: a save makes hundreds of thousands of them
@@ -156,12 +206,22 @@ class LinkRow(NamedTuple):
     position: int
 
 
+class EvidenceRow(NamedTuple):
+    section: str
+    key: str
+    body: str
+    position: int
+
+
 def map_from_rows(
-    header: str, nodes: Sequence[Sequence[Any]], links: Sequence[Sequence[Any]]
+    header: str,
+    nodes: Sequence[Sequence[Any]],
+    links: Sequence[Sequence[Any]],
+    evidence: Sequence[Sequence[Any]] = (),
 ) -> TheoryOfChange:
     """Rebuild a map from its header, its node rows ``(id, type, body, …)`` in position
-    order and its link rows ``(source, target, body, …)`` in position order (further
-    columns, such as the position, are not read).
+    order, its link rows ``(source, target, body, …)`` in position order and its evidence
+    rows ``(section, key, body, position)`` (further columns are not read).
 
     Rows are checked like a file, by the document reader's own steps (the header, each
     record's fields, the graph's link rules); a problem is named by its row:
@@ -202,7 +262,53 @@ def map_from_rows(
         ordered = [link for listed in from_node.values() for link in listed]
         _link_all(toc, ordered, lambda i: _link_row(ordered[i]))
         _finish_map(toc, head, set())
+        if evidence:
+            toc.evidence = _evidence_from_rows(evidence)
         return toc
+
+
+def evidence_in_order(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Evidence rows ``(section, key, body, position)`` in the map's order: by section as
+    the document lists them, then by position."""
+    return sorted(rows, key=lambda row: (_SECTION_ORDER.get(row[0], len(_SECTION_ORDER)), row[3]))
+
+
+_SECTION_ORDER = {name: i for i, name in enumerate(SECTIONS)}
+
+
+def _evidence_from_rows(rows: Sequence[Sequence[Any]]) -> Evidence:
+    evidence = Evidence()
+    by_section: dict[str, list[Sequence[Any]]] = {}
+    for row in evidence_in_order(rows):
+        if row[0] not in SECTIONS:
+            raise FormatError(f"unknown evidence section {row[0]!r}", path=f"evidence {row[1]!r}")
+        by_section.setdefault(row[0], []).append(row)
+    for section, section_rows in by_section.items():
+        getattr(evidence, section).extend(
+            _evidence_records(
+                section,
+                [row[2] for row in section_rows],
+                lambda i: f"{section} record {section_rows[i][1]!r}",  # noqa: B023  # used at once
+            )
+        )
+    return evidence
+
+
+def _evidence_records(section: str, bodies: list[str], where: Callable[[int], str]) -> list[Any]:
+    """The records of one evidence section from their stored bodies, each checked as the
+    document reader checks it; a problem is named by ``where(i)``."""
+    entries = _parse_all(bodies, where)
+    try:
+        return list(getattr(Evidence.from_document({section: entries}), section))
+    except FormatError:
+        pass
+    for i, entry in enumerate(entries):  # find the record that is wrong, to name it
+        try:
+            Evidence.from_document({section: [entry]})
+        except FormatError as exc:
+            field = exc.path.partition("]")[2].lstrip(".")
+            raise FormatError(exc.problem, path=where(i) + (f" {field}" if field else "")) from None
+    raise FormatError(f"the stored {section} records cannot be read")
 
 
 def _link_row(row: Sequence[Any]) -> str:
@@ -248,7 +354,8 @@ class Snapshot:
     ``nodes`` maps a node id, ``links`` a ``(source, target)`` pair, to what is stored — the
     record itself when the store still has it from the last save or load (compared by
     identity first, then equality), or the stored JSON body — and its position.
-    ``generation`` tells apart a map from one deleted and made again under the same name.
+    ``generation`` tells apart a map from one deleted and made again under the same name
+    (or rewritten by an erasure).
     ``owner`` (a weak reference) is the map object last saved or loaded, and ``mark`` the
     point in its changes at that moment: saving that same object again needs to look only
     at what it says changed since.
@@ -262,6 +369,9 @@ class Snapshot:
     next_link_position: int = 0
     owner: weakref.ref[TheoryOfChange] | None = None
     mark: ChangeMark | None = None
+    #: Evidence records by ``(section, key)``, like ``nodes``.
+    evidence: dict[tuple[str, str], tuple[Any, int]] = attrs.field(factory=dict)
+    next_evidence_position: int = 0
 
     def follow(self, toc: TheoryOfChange) -> Snapshot:
         """From now on, compare ``toc``'s later changes with this snapshot."""
@@ -291,16 +401,23 @@ class RememberedMaps:
         name: str,
         generation: str,
         version: int,
-        next_positions: tuple[int, int],
-        read: Callable[[], tuple[dict[str, tuple[Any, int]], dict[Any, tuple[Any, int]]]],
+        next_positions: tuple[int, int, int],
+        read: Callable[[], tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]],
     ) -> Snapshot:
         """The snapshot of ``version``, the latest stored: the remembered one if it is that
-        version, else one of the stored rows (``read()`` gives their nodes and links)."""
+        version, else one of the stored rows (``read()`` gives their nodes, links and
+        evidence, each key mapped to ``(body, position)``). ``next_positions`` are the next
+        free node, link and evidence positions."""
         with self._lock:
             snapshot = self._snapshots.get(name)
         if snapshot is None or (snapshot.generation, snapshot.version) != (generation, version):
-            snapshot = Snapshot(generation, version, *read())
-        snapshot.next_node_position, snapshot.next_link_position = next_positions
+            nodes, links, evidence = read()
+            snapshot = Snapshot(generation, version, nodes, links, evidence=evidence)
+        (
+            snapshot.next_node_position,
+            snapshot.next_link_position,
+            snapshot.next_evidence_position,
+        ) = next_positions
         return snapshot
 
     def forget(self, name: str | None = None) -> None:
@@ -318,6 +435,7 @@ def loaded_snapshot(
     version: int,
     nodes: Sequence[Sequence[Any]],
     links: Sequence[Sequence[Any]],
+    evidence: Sequence[Sequence[Any]] = (),
 ) -> Snapshot:
     """The snapshot of a map just loaded from rows (the same rows :func:`map_from_rows` took,
     with each row's position fourth): it holds the loaded records, so the next save of this
@@ -327,11 +445,13 @@ def loaded_snapshot(
     """
     succ, _, node_data = adjacency(toc.graph)
     with collection_paused():
+        records = toc.evidence.keyed()
         return Snapshot(
             generation,
             version,
             {row[0]: (node_data[row[0]]["node"], row[3]) for row in nodes},
             {(row[0], row[1]): (succ[row[0]][row[1]]["link"], row[3]) for row in links},
+            evidence={(row[0], row[1]): (records[row[0], row[1]], row[3]) for row in evidence},
         ).follow(toc)
 
 
@@ -345,6 +465,8 @@ class RowChanges:
     closed_links: list[tuple[str, str]]
     new_links: list[LinkRow]
     snapshot: Snapshot
+    closed_evidence: list[tuple[str, str]] = attrs.field(factory=list)
+    new_evidence: list[EvidenceRow] = attrs.field(factory=list)
 
 
 def plan_changes(
@@ -363,8 +485,36 @@ def plan_changes(
                 planned = _plan_from_changes(toc, previous, changes, version)
         if planned is None:
             planned = _plan_changes(toc, previous, generation, version)
+        planned = _with_evidence(planned, toc, previous)
         planned.snapshot.follow(toc)
         return planned
+
+
+def _with_evidence(
+    planned: RowChanges, toc: TheoryOfChange, previous: Snapshot | None
+) -> RowChanges:
+    """The evidence rows to end and begin, added to a plan. Evidence is compared whole each
+    time (record by record, by identity first): it is not part of the map's change log."""
+    items = (
+        (section, (section, key), record)
+        for section in SECTIONS
+        for key, record in record_keys(getattr(toc.evidence, section))
+    )
+    closed, added, now, next_position = _compare(
+        items,
+        {} if previous is None else previous.evidence,
+        evidence_body,
+        0 if previous is None else previous.next_evidence_position,
+    )
+    snapshot = planned.snapshot
+    snapshot.evidence, snapshot.next_evidence_position = now, next_position
+    return attrs.evolve(
+        planned,
+        closed_evidence=closed,
+        new_evidence=[
+            EvidenceRow(section, key, body, position) for (section, key), _, body, position in added
+        ],
+    )
 
 
 def _plan_from_changes(
@@ -569,3 +719,59 @@ def _compare(
     if len(now) - len(added) + len(closed) != len(old):
         closed.extend(key for key in old if key not in now)
     return closed, added, now, next_position
+
+
+# --------------------------------------------------------------------------- upgrading
+
+
+@attrs.frozen
+class EvidenceHistory:
+    """A map's evidence moved out of its version headers into rows (how stores written
+    before evidence had rows of its own are upgraded): the headers without evidence, the
+    rows ``(section, key, body, position, valid_from, valid_to)``, the next free position."""
+
+    headers: list[tuple[int, str]]
+    rows: list[tuple[str, str, str, int, int, int]]
+    next_position: int
+
+
+def evidence_history(headers: Iterable[tuple[int, str]]) -> EvidenceHistory:
+    """Cut the evidence out of a map's headers ``(version, header)``, oldest first, into
+    rows valid for the versions that held each record unchanged.
+
+    :raises FormatError: a header that is not a JSON object, or evidence that does not read.
+    """
+    new_headers: list[tuple[int, str]] = []
+    rows: list[tuple[str, str, str, int, int, int]] = []
+    open_rows: dict[tuple[str, str], int] = {}  # key -> its row's index in rows
+    next_position = 0
+
+    for version, header in headers:
+        where = f"the header of version {version}"
+        parsed = _parse_all([header], lambda _: where)[0]  # noqa: B023  # called at once
+        head = _expect(parsed, dict, where, "an object")
+        evidence = Evidence.from_document(head.pop("evidence", {}))
+        kept: set[tuple[str, str]] = set()
+        for section in SECTIONS:
+            last = -1
+            for name, record in record_keys(getattr(evidence, section)):
+                key, body = (section, name), evidence_body(record)
+                kept.add(key)
+                index = open_rows.get(key)
+                if index is not None and rows[index][3] > last:
+                    last = rows[index][3]
+                    if rows[index][2] == body:
+                        continue  # the same record, in order: its row goes on
+                    position = last  # changed: a new row in the same place
+                else:
+                    position = last = next_position  # new, or moved: after every position
+                    next_position += 1
+                if index is not None:
+                    rows[index] = (*rows[index][:5], version)
+                open_rows[key] = len(rows)
+                rows.append((section, name, body, position, version, CURRENT))
+        for key in [key for key in open_rows if key not in kept]:
+            index = open_rows.pop(key)
+            rows[index] = (*rows[index][:5], version)
+        new_headers.append((version, _json(head)))
+    return EvidenceHistory(new_headers, rows, next_position)

@@ -4,8 +4,9 @@
     store = ct.open_store("mysql+pymysql://user@host/dbname")
 
 The tables (all named ``coprod_toc_…``, so they sit beside your application's own) hold the
-same rows as the built-in SQLite store: one per node and per link, valid for a range of
-versions, so a small edit writes a few rows and every version stays loadable.
+same rows as the built-in SQLite store: one per node, per link and per evidence record,
+valid for a range of versions, so a small edit writes a few rows and every version stays
+loadable.
 
 Conflicts are settled by the database: a save locks the map's row (``SELECT … FOR UPDATE``)
 and the version row's primary key refuses a second version N, so two writers can never both
@@ -31,7 +32,10 @@ from coprod_toc.format.rows import (
     RememberedMaps,
     Snapshot,
     collection_paused,
-    header_without,
+    erase_evidence_row,
+    erase_link_row,
+    evidence_history,
+    evidence_in_order,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
@@ -71,6 +75,7 @@ maps = sa.Table(
     sa.Column("latest", sa.Integer, nullable=False),
     sa.Column("next_node_position", sa.BigInteger, nullable=False),
     sa.Column("next_link_position", sa.BigInteger, nullable=False),
+    sa.Column("next_evidence_position", sa.BigInteger, nullable=False, server_default="0"),
 )
 versions = sa.Table(
     f"{_PREFIX}versions",
@@ -110,13 +115,74 @@ links = sa.Table(
 )
 
 
+evidence = sa.Table(
+    f"{_PREFIX}evidence",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("section", sa.String(16), primary_key=True),
+    sa.Column("key", _key(80), primary_key=True),
+    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("valid_from", sa.BigInteger, nullable=False),
+    sa.Column("body", _text(), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Index(f"{_PREFIX}evidence_by_version", "map", "valid_to", "position"),
+)
+
+
 def _create_tables(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[maps, versions, nodes, links])
 
 
+def _evidence_rows(conn: sa.Connection) -> None:
+    """Schema 2: each map's evidence moves from its version headers into evidence rows.
+
+    MariaDB commits at each change of a table's shape, so the table and the column are made
+    only if missing: a run cut short after them simply runs again. Moving the rows, cutting
+    the headers and recording the new schema version commit together.
+    """
+    evidence.create(conn, checkfirst=True)
+    columns = {column["name"] for column in sa.inspect(conn).get_columns(maps.name)}
+    if "next_evidence_position" not in columns:
+        conn.execute(
+            sa.text(
+                f"ALTER TABLE {maps.name} ADD COLUMN next_evidence_position "
+                "BIGINT NOT NULL DEFAULT 0"
+            )
+        )
+    conn.execute(evidence.delete())  # what an earlier, rolled-back run may have left
+    for name in conn.execute(sa.select(maps.c.name)).scalars().all():
+        headers = conn.execute(
+            sa.select(versions.c.version, versions.c.header)
+            .where(versions.c.map == name)
+            .order_by(versions.c.version)
+        ).all()
+        try:
+            moved = evidence_history((row.version, row.header) for row in headers)
+        except ct.CoprodTocError as exc:
+            raise ct.StoreError(f"cannot upgrade map {name!r}: {exc}") from None
+        for version, header in moved.headers:
+            conn.execute(
+                versions.update()
+                .where(versions.c.map == name, versions.c.version == version)
+                .values(header=header)
+            )
+        if moved.rows:
+            conn.execute(
+                evidence.insert(),
+                [dict(zip(_EVIDENCE_COLUMNS, (name, *row), strict=True)) for row in moved.rows],
+            )
+        conn.execute(
+            maps.update()
+            .where(maps.c.name == name)
+            .values(next_evidence_position=moved.next_position)
+        )
+
+
+_EVIDENCE_COLUMNS = ("map", "section", "key", "body", "position", "valid_from", "valid_to")
+
 #: Schema changes in order; the database records how many it has had. Never edit one that
 #: has shipped: add the next.
-MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_create_tables,)
+MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_create_tables, _evidence_rows)
 
 _RETRIES = 20  # saves with no expected version retry this often when another writer wins
 
@@ -165,7 +231,7 @@ class SQLStore(ct.Store):
 
     # ------------------------------------------------------------------ the interface
 
-    def save(
+    def save_version(
         self,
         name: str,
         toc: ct.TheoryOfChange,
@@ -194,14 +260,7 @@ class SQLStore(ct.Store):
     ) -> int:
         with self.engine.begin() as conn:
             row = conn.execute(
-                sa.select(
-                    maps.c.generation,
-                    maps.c.latest,
-                    maps.c.next_node_position,
-                    maps.c.next_link_position,
-                )
-                .where(maps.c.name == name)
-                .with_for_update()
+                sa.select(*_MAP_COLUMNS).where(maps.c.name == name).with_for_update()
             ).first()
             latest = 0 if row is None else row.latest
             if expected is not None and expected != latest:
@@ -214,6 +273,7 @@ class SQLStore(ct.Store):
             positions = {
                 "next_node_position": snapshot.next_node_position,
                 "next_link_position": snapshot.next_link_position,
+                "next_evidence_position": snapshot.next_evidence_position,
             }
             try:
                 if row is None:
@@ -243,6 +303,7 @@ class SQLStore(ct.Store):
             except sa.exc.IntegrityError:
                 raise _LostRace(latest + 1) from None  # another writer made this version
             _write_rows(conn, name, version, changes)
+            _write_evidence(conn, name, version, changes)
         self._remembered.remember(name, snapshot)
         return version
 
@@ -254,7 +315,7 @@ class SQLStore(ct.Store):
     def _snapshot(self, conn: sa.Connection, name: str, row: Any) -> Snapshot:
         """The latest version as stored: remembered from the last save or load, or read."""
 
-        def read() -> tuple[dict[str, tuple[str, int]], dict[tuple[str, str], tuple[str, int]]]:
+        def read() -> tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]:
             stored_nodes = conn.execute(
                 sa.select(nodes.c.id, nodes.c.body, nodes.c.position).where(
                     nodes.c.map == name, nodes.c.valid_to == CURRENT
@@ -265,13 +326,48 @@ class SQLStore(ct.Store):
                     links.c.map == name, links.c.valid_to == CURRENT
                 )
             )
+            stored_evidence = conn.execute(
+                sa.select(
+                    evidence.c.section, evidence.c.key, evidence.c.body, evidence.c.position
+                ).where(evidence.c.map == name, evidence.c.valid_to == CURRENT)
+            )
             return (
                 {r.id: (r.body, r.position) for r in stored_nodes},
                 {(r.source, r.target): (r.body, r.position) for r in stored_links},
+                {(r.section, r.key): (r.body, r.position) for r in stored_evidence},
             )
 
-        positions = (row.next_node_position, row.next_link_position)
+        positions = (row.next_node_position, row.next_link_position, row.next_evidence_position)
         return self._remembered.latest(name, row.generation, row.latest, positions, read)
+
+    def unchanged_version(self, name: str, toc: ct.TheoryOfChange) -> int | None:
+        check_save(name, toc)
+        with self._failures(), collection_paused(), self.engine.connect() as conn, conn.begin():
+            row = conn.execute(sa.select(*_MAP_COLUMNS).where(maps.c.name == name)).first()
+            if row is None:
+                return None
+            stored = conn.execute(
+                sa.select(versions.c.header, versions.c.title).where(
+                    versions.c.map == name, versions.c.version == row.latest
+                )
+            ).first()
+            changes = plan_changes(
+                toc,
+                self._snapshot(conn, name, row),
+                generation=row.generation,
+                version=row.latest + 1,
+            )
+        unchanged = (
+            stored is not None
+            and (changes.header, toc.title) == (stored.header, stored.title)
+            and not changes.closed_nodes
+            and not changes.new_nodes
+            and not changes.closed_links
+            and not changes.new_links
+            and not changes.closed_evidence
+            and not changes.new_evidence
+        )
+        return int(row.latest) if unchanged else None
 
     def load(self, name: str, version: int | None = None) -> ct.TheoryOfChange:
         with collection_paused():  # hundreds of thousands of rows come in at once
@@ -299,14 +395,19 @@ class SQLStore(ct.Store):
                 raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
             node_rows = _rows_of_version(conn, nodes, ("id", "type"), name, wanted)
             link_rows = _rows_of_version(conn, links, ("source", "target"), name, wanted)
+            evidence_rows = evidence_in_order(
+                _rows_of_version(conn, evidence, ("section", "key"), name, wanted)
+            )
         try:
-            toc = map_from_rows(header, node_rows, link_rows)
+            toc = map_from_rows(header, node_rows, link_rows, evidence_rows)
         except (ct.CoprodTocError, ValueError, KeyError, TypeError) as exc:
             raise ct.StoreError(
                 f"{self.url!r}: version {wanted} of map {name!r} cannot be read: {exc}"
             ) from None
         if wanted == row.latest:
-            snapshot = loaded_snapshot(toc, row.generation, row.latest, node_rows, link_rows)
+            snapshot = loaded_snapshot(
+                toc, row.generation, row.latest, node_rows, link_rows, evidence_rows
+            )
             self._remembered.remember(name, snapshot)
         return toc
 
@@ -338,28 +439,73 @@ class SQLStore(ct.Store):
         with self._failures(), self.engine.begin() as conn:
             if conn.execute(maps.delete().where(maps.c.name == name)).rowcount == 0:
                 raise ct.MapNotFoundError(f"no map named {name!r}")
-            for table in (versions, nodes, links):
+            for table in (versions, nodes, links, evidence):
                 conn.execute(table.delete().where(table.c.map == name))
         self._remembered.forget(name)
 
     def erase_participant(self, participant: str) -> int:
-        rewritten = 0
+        """Erase one person from every version, as the SQLite store does: the evidence rows
+        that mention them are rewritten or removed, then the link rows citing what went;
+        each map touched gets a new generation. Returns how many versions changed."""
+        touched: dict[str, set[tuple[int, int]]] = {}
         with self._failures(), self.engine.begin() as conn:
+            gone: dict[str, set[str]] = {}
             found = conn.execute(
-                sa.select(versions.c.map, versions.c.version, versions.c.header).where(
-                    versions.c.header.contains(participant, autoescape=True)
-                )
+                sa.select(evidence).where(evidence.c.body.contains(participant, autoescape=True))
             ).all()
-            for name, version, header in found:
-                erased = header_without(header, participant)
-                if erased is not None:
-                    conn.execute(
-                        versions.update()
-                        .where(versions.c.map == name, versions.c.version == version)
-                        .values(header=erased)
-                    )
-                    rewritten += 1
-        return rewritten
+            for row in found:
+                try:
+                    body, went = erase_evidence_row(row.section, row.body, participant)
+                except ct.CoprodTocError as exc:
+                    raise ct.StoreError(
+                        f"map {row.map!r}: the stored {row.section} record {row.key!r} is "
+                        f"damaged: {exc}"
+                    ) from None
+                if body == row.body:
+                    continue
+                where = (
+                    evidence.c.map == row.map,
+                    evidence.c.section == row.section,
+                    evidence.c.key == row.key,
+                    evidence.c.valid_to == row.valid_to,
+                )
+                if body is None:
+                    conn.execute(evidence.delete().where(*where))
+                    if went is not None:
+                        gone.setdefault(row.map, set()).add(went)
+                else:
+                    conn.execute(evidence.update().where(*where).values(body=body))
+                touched.setdefault(row.map, set()).add((row.valid_from, row.valid_to))
+            for name, ids in gone.items():
+                cited = conn.execute(
+                    sa.select(links).where(links.c.map == name, links.c.body != "{}")
+                ).all()
+                for link in cited:
+                    body = erase_link_row(link.body, ids)
+                    if body is not None:
+                        conn.execute(
+                            links.update()
+                            .where(
+                                links.c.map == name,
+                                links.c.source == link.source,
+                                links.c.target == link.target,
+                                links.c.valid_to == link.valid_to,
+                            )
+                            .values(body=body)
+                        )
+                        touched[name].add((link.valid_from, link.valid_to))
+            versions_changed = 0
+            for name, ranges in touched.items():
+                conn.execute(
+                    maps.update().where(maps.c.name == name).values(generation=uuid.uuid4().hex)
+                )
+                latest = conn.execute(sa.select(maps.c.latest).where(maps.c.name == name)).scalar()
+                versions_changed += len(
+                    {v for start, end in ranges for v in range(start, min(end, (latest or 0) + 1))}
+                )
+        for name in touched:
+            self._remembered.forget(name)
+        return versions_changed
 
     def close(self) -> None:
         with self._lock:
@@ -369,11 +515,20 @@ class SQLStore(ct.Store):
             self._remembered.forget()
 
 
+_MAP_COLUMNS = (
+    maps.c.generation,
+    maps.c.latest,
+    maps.c.next_node_position,
+    maps.c.next_link_position,
+    maps.c.next_evidence_position,
+)
+
+
 def _rows_of_version(
     conn: sa.Connection, table: sa.Table, keys: tuple[str, str], name: str, version: int
 ) -> Sequence[Any]:
     """The rows of ``table`` that make up ``version`` of a map, in position order:
-    ``keys`` (id and type, or source and target), then body and position."""
+    ``keys`` (id and type, source and target, or section and key), then body and position."""
     columns = [table.c[k] for k in keys] + [table.c.body, table.c.position]
     return conn.execute(
         sa.select(*columns)
@@ -452,6 +607,37 @@ def _write_rows(conn: sa.Connection, name: str, version: int, changes: Any) -> N
                     "position": r.position,
                 }
                 for r in changes.new_links
+            ],
+        )
+
+
+def _write_evidence(conn: sa.Connection, name: str, version: int, changes: Any) -> None:
+    if changes.closed_evidence:
+        conn.execute(
+            evidence.update()
+            .where(
+                evidence.c.map == name,
+                evidence.c.section == sa.bindparam("evidence_section"),
+                evidence.c.key == sa.bindparam("evidence_key"),
+                evidence.c.valid_to == CURRENT,
+            )
+            .values(valid_to=version),
+            [{"evidence_section": s, "evidence_key": k} for s, k in changes.closed_evidence],
+        )
+    if changes.new_evidence:
+        conn.execute(
+            evidence.insert(),
+            [
+                {
+                    "map": name,
+                    "section": r.section,
+                    "key": r.key,
+                    "valid_to": CURRENT,
+                    "valid_from": version,
+                    "body": r.body,
+                    "position": r.position,
+                }
+                for r in changes.new_evidence
             ],
         )
 

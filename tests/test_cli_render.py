@@ -70,6 +70,31 @@ def test_report_saves_a_new_version_only_when_the_map_changed(workdir: Path) -> 
     assert "saved 'day-centre' as version 2" in edited.output
 
 
+def test_report_saves_a_map_whose_only_change_is_its_evidence(workdir: Path) -> None:
+    """Evidence is part of the map: an evidence-only change is a new version."""
+    run("report", str(EXAMPLE))
+    toc = ct.load(EXAMPLE)
+    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document", content="minutes"))
+    ct.dump(toc, workdir / "day-centre.json")
+    assert "saved 'day-centre' as version 2" in run("report", "day-centre.json").output
+
+
+def test_report_refuses_to_add_a_version_to_another_map_of_that_name(workdir: Path) -> None:
+    """A stored map of the same name but another title is not overwritten: exit 2, naming
+    --name, and nothing is saved."""
+    run("report", str(EXAMPLE))
+    other = ct.TheoryOfChange(title="Another service")
+    ct.dump(other, workdir / "day-centre.json")
+    result = run("report", "day-centre.json")
+    assert result.exit_code == 2
+    assert "--name" in result.output and "'Another service'" in result.output
+    with ct.open_store() as store:
+        assert len(store.history("day-centre")) == 1
+    assert (
+        "saved 'other' as version 1" in run("report", "day-centre.json", "--name", "other").output
+    )
+
+
 def test_report_with_easy_read_writes_it_beside(workdir: Path) -> None:
     """--easy-read writes NAME.easy-read.html next to the report, and it passes the lint."""
     result = run("report", str(EXAMPLE), "-o", "out/dc.html", "--easy-read", "--no-save")

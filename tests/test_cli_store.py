@@ -114,3 +114,39 @@ def test_without_store_option_the_default_store_is_used(default_store: str) -> N
     with ct.open_store() as store:
         assert store.url == default_store
         assert store.list() == ["m"]
+
+
+def test_saving_an_unchanged_map_saves_nothing_unless_forced(url: str) -> None:
+    """store save of a map equal to the latest version says so and adds no version;
+    --force adds one anyway."""
+    run("save", "m", str(EXAMPLE), "--store", url)
+    again = run("save", "m", str(EXAMPLE), "--store", url)
+    assert again.exit_code == 0
+    assert again.output.startswith("'m' is unchanged since version 1")
+    assert "--force" in again.output
+    forced = run("save", "m", str(EXAMPLE), "--force", "--store", url)
+    assert forced.output == f"saved 'm' as version 2 in {url}\n"
+
+
+def test_an_evidence_only_change_is_saved_and_shown_in_the_diff(url: str, tmp_path: Path) -> None:
+    """A map whose only change is its evidence is a new version, and diff names the record."""
+    run("save", "m", str(EXAMPLE), "--store", url)
+    toc = ct.load(EXAMPLE)
+    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document", content="minutes"))
+    path = tmp_path / "with-evidence.json"
+    ct.dump(toc, path)
+    assert run("save", "m", str(path), "--store", url).output.startswith("saved 'm' as version 2")
+    assert run("diff", "m", "--store", url).output == (
+        "map 'm', version 1 -> 2:\n+ evidence item q-1\n"
+    )
+    as_json = json.loads(run("diff", "m", "--json", "--store", url).output)
+    assert as_json["evidence_added"] == [["items", "q-1"]]
+
+
+def test_diff_of_a_map_with_one_version_says_there_is_nothing_to_compare(url: str) -> None:
+    """store diff NAME when the map has one version says so instead of comparing it with
+    itself."""
+    run("save", "m", str(EXAMPLE), "--store", url)
+    result = run("diff", "m", "--store", url)
+    assert result.exit_code == 0
+    assert result.output == "map 'm' has only one version: there is nothing to compare yet\n"

@@ -447,12 +447,12 @@ def test_an_order_inferred_from_the_times_is_a_warning_too(tmp_path: Path) -> No
     )
 
 
-def test_erasing_someone_the_store_never_held_says_nothing_was_found(tmp_path: Path) -> None:
+def test_erasing_someone_the_store_never_held_says_so_and_exits_1(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'maps.db'}"
     with ct.open_store(url) as store:
         store.save("day-centre", ct.example())
-    code, out, _ = run("erase-participant", "R-0123456789abcdef", "--into", url, "--yes")
-    assert code == 0 and "nothing of R-0123456789abcdef was found" in out
+    code, _, err = run("erase-participant", "R-0123456789abcdef", "--into", url, "--yes")
+    assert code == 1 and "holds nothing of R-0123456789abcdef" in err
 
 
 def test_change_names_the_time_points_when_nobody_answered_at_both(tmp_path: Path) -> None:

@@ -354,6 +354,13 @@ def store_diff(name: str, old: int | None, new: int | None, url: str | None, as_
     with _open(url) as opened:
         try:
             latest = opened.history(name)[-1].version
+            if latest == 1 and old is None and new is None:
+                message = f"map {name!r} has only one version: there is nothing to compare yet"
+                if as_json:
+                    _print_json({"name": name, "from": None, "to": 1, "message": message})
+                else:
+                    click.echo(message)
+                return
             new = latest if new is None else new
             old = max(new - 1, 1) if old is None else old
             changes = opened.diff(name, old, new)
@@ -376,18 +383,46 @@ def store_diff(name: str, old: int | None, new: int | None, url: str | None, as_
     help="The version your edit started from (0 for a new map); refused if it is not the latest.",
 )
 @click.option("-m", "--message", default=None, help="A note for the history.")
+@click.option("--force", is_flag=True, help="Save a new version even if nothing changed.")
 @_store_option
 def store_save(
-    name: str, file: str, expected_version: int | None, message: str | None, url: str | None
+    name: str,
+    file: str,
+    expected_version: int | None,
+    message: str | None,
+    force: bool,
+    url: str | None,
 ) -> None:
-    """Save the map in FILE (JSON or TOML) as the next version of NAME."""
+    """Save the map in FILE (JSON or TOML) as the next version of NAME, unless it equals the
+    latest version (nodes, links, assumptions and evidence): then nothing is saved."""
     toc = _read_map(file, as_json=False)
     with _open(url) as opened:
         try:
-            version = opened.save(name, toc, expected_version=expected_version, message=message)
+            latest = _latest_version(opened, name)
+            version = opened.save(
+                name,
+                toc,
+                expected_version=expected_version,
+                message=message,
+                if_changed=not force,
+            )
         except ct.CoprodTocError as exc:
             _store_failed(exc)
-    click.echo(f"saved {name!r} as version {version} in {opened.url}")
+    if version == latest:
+        click.echo(
+            f"{name!r} is unchanged since version {version} in {opened.url}: nothing saved "
+            "(--force saves a version anyway)"
+        )
+    else:
+        click.echo(f"saved {name!r} as version {version} in {opened.url}")
+
+
+def _latest_version(store: ct.Store, name: str) -> int:
+    """The latest version of map ``name``, 0 if there is none."""
+    try:
+        return store.history(name)[-1].version
+    except ct.MapNotFoundError:
+        return 0
 
 
 @store.command("delete")
@@ -520,17 +555,23 @@ def report(
 def _save_for_report(toc: ct.TheoryOfChange, name: str, url: str | None) -> None:
     with _open(url) as opened:
         try:
-            if name in opened.list():
-                latest = opened.history(name)[-1]
-                if not ct.diff(opened.load(name), toc):
-                    click.echo(
-                        f"{name!r} is unchanged since version {latest.version} in {opened.url}"
-                    )
-                    return
-            version = opened.save(name, toc, message="coprod-toc report")
+            history = opened.history(name) if name in opened.list() else []
+            if history and history[-1].title != toc.title:
+                click.echo(
+                    f"coprod-toc: {opened.url} already holds a map named {name!r} with another "
+                    f"title ({history[-1].title!r}, not {toc.title!r}): nothing saved; give "
+                    "this map its own name with --name, or use --no-save",
+                    err=True,
+                )
+                sys.exit(EXIT_BAD_INPUT)
+            latest = history[-1].version if history else 0
+            version = opened.save(name, toc, message="coprod-toc report", if_changed=True)
         except ct.CoprodTocError as exc:
             _store_failed(exc)
-    click.echo(f"saved {name!r} as version {version} in {opened.url}")
+    if version == latest:
+        click.echo(f"{name!r} is unchanged since version {version} in {opened.url}")
+    else:
+        click.echo(f"saved {name!r} as version {version} in {opened.url}")
 
 
 # --------------------------------------------------------------------------- evidence
@@ -848,9 +889,11 @@ def erase_participant(person: str, target: str, yes: bool, key_file: str | None)
             click.echo(f"erased {pseudonym} from {what}")
         else:
             click.echo(
-                f"nothing of {pseudonym} was found in {target}: nothing was erased (check the "
-                "code as they gave it, and that this is the key it was imported with)"
+                f"coprod-toc: {target} holds nothing of {pseudonym}: nothing was erased (check "
+                "the code as they gave it, and that this is the key it was imported with)",
+                err=True,
             )
+            sys.exit(EXIT_FINDINGS)
     except ct.CoprodTocError as exc:
         click.echo(f"coprod-toc: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -261,10 +261,11 @@ def import_survey(
     if not table.scrubbed and not options.get("keep_personal"):
         table = protect(table)  # an importer that did not use the kit: the same rule
     if missing is not None:
-        markers: list[str] = [] if isinstance(missing, str) else list(missing)
-        if isinstance(missing, str) or not all(isinstance(m, str) for m in markers):
+        if not isinstance(missing, list | tuple | set | frozenset) or not all(
+            isinstance(m, str) for m in missing
+        ):
             raise FormatError("missing= is a list of answers that mean no answer", source=file.name)
-        table = attrs.evolve(table, missing=frozenset(markers))
+        table = attrs.evolve(table, missing=frozenset(missing))
     table = table.with_date_order()
     return pseudonymise(table, pseudonym_key) if pseudonymise_respondents else table
 
@@ -340,6 +341,7 @@ def import_survey_evidence(
                 source=str(file_target),
             )
         toc = load(file_target)
+    staged: Path | None = None
     try:
         expected = None
         if store is not None:
@@ -347,15 +349,22 @@ def import_survey_evidence(
             expected = store.history(name)[-1].version
             toc = store.load(name, expected)
         loaded = mapping if isinstance(mapping, SurveyMapping) else load_mapping(mapping, toc)
+        importer_options = {**loaded.importer, **options}
+        mapped_format = importer_options.pop("format", "auto")
         table = import_survey(
             survey,
-            format,
+            mapped_format if format == "auto" else format,  # the caller's choice wins
             name=survey_name,
             pseudonym_key=key,
             missing=loaded.missing,
-            **{**loaded.importer, **options},
+            **importer_options,
         )
         report = apply_mapping(toc, table, loaded, progress=progress, allow_reimport=allow_reimport)
+        if rejected is not None and (report.rejected or Path(rejected).exists()):
+            # Written (even empty, over an earlier file that would tell of other rejections)
+            # before saving, so a place that cannot take it stops the import; moved into
+            # place once the import is saved.
+            staged = report.stage_rejections(Path(rejected))
         version = None
         saved: str | None = None
         if store is not None:
@@ -370,13 +379,16 @@ def import_survey_evidence(
         elif file_target is not None:
             export(toc, "json", file_target)
             saved = str(file_target)
+        rejected_file = None
+        if staged is not None:
+            rejected_file = Path(rejected)  # type: ignore[arg-type]  # staged only when given
+            os.replace(staged, rejected_file)
+            staged = None
     finally:
         if opened and store is not None:
             store.close()
-    rejected_file = None
-    if rejected is not None and (report.rejected or Path(rejected).exists()):
-        # Written even when empty over an earlier one, which would tell of other rejections.
-        rejected_file = report.write_rejections(rejected)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
     return SurveyImport(report, table, toc, saved, version, rejected_file)
 
 

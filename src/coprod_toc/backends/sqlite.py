@@ -138,7 +138,13 @@ class SQLiteStore(Store):
     def __init__(self, url: str, path: str) -> None:
         self.url = url
         self._lock = threading.RLock()
-        self._remembered = RememberedMaps()
+        # Store objects on one file share what they remember; a private in-memory database
+        # is its own.
+        self._remembered = (
+            RememberedMaps()
+            if path == ":memory:"
+            else RememberedMaps.for_database(f"sqlite:{Path(path).resolve()}")
+        )
         if path != ":memory:" and not Path(path).parent.is_dir():
             raise StoreError(f"{url!r}: the folder {str(Path(path).parent)!r} does not exist")
         try:
@@ -324,7 +330,11 @@ class SQLiteStore(Store):
                 "SELECT header, title FROM versions WHERE map = ? AND version = ?", (name, row[1])
             ).fetchone()
             changes = plan_changes(
-                toc, self._snapshot(conn, name, *row), generation=row[0], version=row[1] + 1
+                toc,
+                self._snapshot(conn, name, *row),
+                generation=row[0],
+                version=row[1] + 1,
+                follow=False,
             )
         unchanged = (
             (changes.header, toc.title) == tuple(header)
@@ -464,7 +474,6 @@ class SQLiteStore(Store):
             if self._db is not None:
                 self._db.close()
                 self._db = None
-            self._remembered.forget()
 
 
 def _now() -> str:

@@ -26,7 +26,7 @@ import json
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import attrs
 
@@ -381,8 +381,34 @@ class Snapshot:
 
 
 class RememberedMaps:
-    """The snapshots a store last saved or loaded, for its few most recently used maps, so
-    that the next save compares with them instead of reading the stored rows. Thread-safe."""
+    """The snapshots last saved or loaded, for the few most recently used maps of one
+    database, so that the next save compares with them instead of reading the stored rows.
+    Thread-safe.
+
+    Every store object opened on the same database in a process shares one (see
+    :meth:`for_database`): a web request or a command that opens the store afresh still
+    finds the map it loaded or saved before. A snapshot is used only while the database
+    still holds that generation and version of the map, so another process's save, a
+    deletion or an erasure (which gives the map a new generation) is never missed.
+    """
+
+    _shared: ClassVar[collections.OrderedDict[str, RememberedMaps]] = collections.OrderedDict()
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+    _DATABASES: ClassVar[int] = 8
+
+    @classmethod
+    def for_database(cls, identity: str) -> RememberedMaps:
+        """The snapshots of the database ``identity`` (a resolved file path, or a URL
+        without its password), shared by the store objects on it; the few most recently
+        used databases are kept."""
+        with cls._shared_lock:
+            remembered = cls._shared.get(identity)
+            if remembered is None:
+                remembered = cls._shared[identity] = cls()
+            cls._shared.move_to_end(identity)
+            while len(cls._shared) > cls._DATABASES:
+                cls._shared.popitem(last=False)
+            return remembered
 
     def __init__(self, size: int = 4) -> None:
         self._size = size
@@ -470,11 +496,18 @@ class RowChanges:
 
 
 def plan_changes(
-    toc: TheoryOfChange, previous: Snapshot | None, *, generation: str, version: int
+    toc: TheoryOfChange,
+    previous: Snapshot | None,
+    *,
+    generation: str,
+    version: int,
+    follow: bool = True,
 ) -> RowChanges:
     """The rows to write to save ``toc`` as ``version``, given what the store holds.
 
     :param previous: the latest stored version, or ``None`` for a new map.
+    :param follow: whether the new snapshot follows ``toc``'s changes from now on (a save);
+        ``False`` only asks what would be written.
     """
     with collection_paused():
         planned = None
@@ -486,7 +519,8 @@ def plan_changes(
         if planned is None:
             planned = _plan_changes(toc, previous, generation, version)
         planned = _with_evidence(planned, toc, previous)
-        planned.snapshot.follow(toc)
+        if follow:
+            planned.snapshot.follow(toc)
         return planned
 
 

@@ -76,13 +76,18 @@ _VOCABULARY: Final[Mapping[PersonalKind, tuple[str, ...]]] = {
         name first, name last, maiden name, previous name, initials, signature,
         print name, printed name, name printed, username, user name, submitted by,
         submitter, interviewer, completed by, form completed by, filled in by,
-        enw, enw llawn, enw cyntaf, cyfenw
+        christian name, name surname, next of kin, next of kin name,
+        enw, enw llawn, enw cyntaf, cyfenw,
+        vorname, nachname, familienname, nom, prenom, nom de famille, nom complet,
+        nombre, apellido, apellidos, nombre completo, nombre y apellidos
     """),
     PersonalKind.EMAIL: _phrases("""
         email, emails, e mail, mail, email address, e mail address, emailaddress,
         email addresses, email addr, email id, emailid, e mail id, preferred email,
         preferred email address, email or phone, email or phone number, contact details,
-        contact information, contact info, e bost, cyfeiriad e bost
+        contact information, contact info, email adress, e mail adress, emial, emali,
+        e bost, cyfeiriad e bost, e mail adresse, courriel, adresse e mail,
+        adresse electronique, correo, correo electronico
     """),
     PersonalKind.PHONE: _phrases("""
         phone, phone number, phone no, phone num, phonenumber, phone mobile, telephone,
@@ -92,7 +97,9 @@ _VOCABULARY: Final[Mapping[PersonalKind, tuple[str, ...]]] = {
         cell phone number, contact number, contact no, landline, landline number,
         daytime phone, daytime telephone, evening phone, whatsapp, whatsapp number, fax,
         fax number, phone or email, preferred phone, preferred phone number,
-        preferred contact number, preferred telephone number, rhif ffon, ffon
+        preferred contact number, preferred telephone number, mob, mob no, mob number,
+        rhif ffon, ffon, telefon, telefonnummer, handy, handynummer, portable,
+        numero de telephone, telefono, movil, celular
     """),
     PersonalKind.ADDRESS: _phrases("""
         address, addresses, addr, street address, postal address, mailing address,
@@ -102,12 +109,15 @@ _VOCABULARY: Final[Mapping[PersonalKind, tuple[str, ...]]] = {
         house number, house name, house name or number, house number or name,
         house number and street, flat number, town city, town or city, city town,
         city or town, street city, street city state zip, city state zip, street town,
-        address town, address city, address street, address county, cyfeiriad
+        address town, address city, address street, address county, adress, street adress,
+        street address line, town, city, village, cyfeiriad, adresse, anschrift, strasse,
+        direccion
     """),
     PersonalKind.POSTCODE: _phrases("""
         postcode, post code, postal code, postcode zip, postcode zip code, zip, zip code,
         zipcode, zip postal code, postal zip code, zip or postcode, postcode or zip code,
-        eircode, address postcode, address post code, cod post
+        eircode, address postcode, address post code, cod post, plz, postleitzahl,
+        code postal, codigo postal
     """),
     PersonalKind.IP_ADDRESS: _phrases("""
         ip, ip address, ipaddress, ipaddr, ip addr, ipv4, ipv6, ip v4, ip v6,
@@ -125,7 +135,7 @@ _VOCABULARY: Final[Mapping[PersonalKind, tuple[str, ...]]] = {
     """),
     PersonalKind.DATE_OF_BIRTH: _phrases("""
         date of birth, dob, d o b, birth date, birthdate, birthday, date born,
-        dyddiad geni
+        dyddiad geni, geburtsdatum, date de naissance, fecha de nacimiento
     """),
     PersonalKind.HEALTH_NUMBER: _phrases("""
         nhs number, nhs no, nhs num, nhsno, nhsnumber, nhs, nhs id, nhs chi number,
@@ -165,7 +175,10 @@ _TRAILERS: Final = _phrases("""
     if applicable, if you have one, if you wish, if you like, dd mm yyyy, dd mm yy,
     mm dd yyyy, yyyy mm dd, ddmmyyyy, ddmmyy, dd, mm, yy, yyyy, of participant,
     of respondent, of the participant, of the respondent, of client, of the client,
-    of person, of the person, of recipient, of the recipient, of patient, of the patient
+    of person, of the person, of recipient, of the recipient, of patient, of the patient,
+    of child, of the child, of your child, of carer, of the carer, of your carer,
+    of parent, of the parent, of guardian, of the guardian, of service user,
+    of the service user, of next of kin
 """)
 
 

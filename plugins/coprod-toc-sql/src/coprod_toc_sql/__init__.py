@@ -192,7 +192,8 @@ class SQLStore(ct.Store):
         self.url = url
         self._engine: sa.Engine | None = engine
         self._lock = threading.RLock()
-        self._remembered = RememberedMaps()
+        # Store objects on one database share what they remember (see RememberedMaps).
+        self._remembered = RememberedMaps.for_database(url)
         with self._failures():
             self._migrate()
 
@@ -356,6 +357,7 @@ class SQLStore(ct.Store):
                 self._snapshot(conn, name, row),
                 generation=row.generation,
                 version=row.latest + 1,
+                follow=False,
             )
         unchanged = (
             stored is not None
@@ -512,7 +514,6 @@ class SQLStore(ct.Store):
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
-            self._remembered.forget()
 
 
 _MAP_COLUMNS = (

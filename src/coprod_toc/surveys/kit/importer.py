@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -88,8 +89,12 @@ def peek(file: SurveyFile | Any, head: bytes) -> tuple[tuple[str, ...], ...]:
         text = head.decode("utf-8-sig", errors="replace")
     cut = text.rfind("\n")
     text = text[:cut] if cut > 0 else text
+    separator = re.match(r"sep=(.)\r?\n", text)  # Excel's line naming the delimiter
+    if separator:
+        text = text[separator.end() :]
+    delimiter = separator.group(1) if separator else sniff_text(text)
     try:
-        lines = list(csv.reader(io.StringIO(text), delimiter=sniff_text(text)))[:4]
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:4]
     except csv.Error:
         return ()
     return tuple(tuple(header_cells(r)) for r in lines if r)

@@ -16,6 +16,9 @@ import io
 import itertools
 import operator
 import os
+import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -169,6 +172,10 @@ class Rows:
         return rows
 
 
+def _delimiter_name(delimiter: str) -> str:
+    return _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+
+
 def _raise_cell_limit() -> None:
     if csv.field_size_limit() < CELL_LIMIT:
         csv.field_size_limit(CELL_LIMIT)
@@ -180,9 +187,18 @@ def _csv_rows(file: SurveyFile, encoding: str, delimiter: str) -> Iterator[tuple
     _raise_cell_limit()
     try:
         with file.open() as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as handle:
-            reader = csv.reader(handle, delimiter=delimiter, strict=False)
+            # strict: a quote left open runs to the end of the file, which is an error to
+            # report, not one answer swallowing every row after it.
+            reader = csv.reader(handle, delimiter=delimiter, strict=True)
             # Row numbers as a spreadsheet shows them; a cell with line breaks is one row.
-            yield from enumerate(reader, start=1)
+            numbered: Iterator[tuple[int, Cells]] = enumerate(reader, start=1)  # type: ignore[arg-type]
+            for number, cells in numbered:
+                if number == 1 and delimiter.join(c or "" for c in cells) == f"sep={delimiter}":
+                    continue  # Excel's "sep=;" line: the delimiter was taken from it
+                if cells:  # blank lines before the header row are not rows of the file
+                    yield number, cells
+                    break
+            yield from numbered
     except UnicodeError as exc:
         row = reader.line_num + 1 if reader is not None else 1
         raise FormatError(
@@ -206,8 +222,10 @@ def _csv(file: SurveyFile, encoding: str | None) -> Rows:
         encoding, reason = chosen.name, chosen.reason
     else:
         try:
-            codecs.lookup(encoding)
-        except LookupError:
+            text_encoding = codecs.lookup(encoding)._is_text_encoding
+        except (LookupError, TypeError):
+            text_encoding = False
+        if not text_encoding:
             raise FormatError(f"there is no text encoding {encoding!r}", source=source) from None
         reason = "given"
     try:
@@ -216,11 +234,13 @@ def _csv(file: SurveyFile, encoding: str | None) -> Rows:
         raise FormatError(f"the text is not valid {encoding}: {exc}", source=source) from None
     if "\x00" in sample.lstrip("\ufeff"):
         raise FormatError("this is not a text file (it holds NUL bytes)", source=source)
-    delimiter = sniff_text(sample.lstrip("\ufeff"))
+    text = sample.lstrip("\ufeff")
+    separator = re.match(r"sep=(.)\r?\n", text)  # Excel writes the delimiter first, at times
+    delimiter = separator.group(1) if separator else sniff_text(text)
     return Rows(
         source=source,
         open=lambda: _csv_rows(file, encoding, delimiter),
-        notes=(f"read as {encoding} ({reason}), {_DELIMITER_NAMES[delimiter]}-separated",),
+        notes=(f"read as {encoding} ({reason}), {_delimiter_name(delimiter)}-separated",),
         encoding=encoding,
         delimiter=delimiter,
     )
@@ -258,8 +278,11 @@ class _Sheet:
         yield from live
 
     def _read(self) -> Iterator[tuple[int, Cells]]:
-        if xlsx_reader() == "calamine":
+        if xlsx_reader() == "calamine" and _cell_area(self.file) <= DENSE_CELLS:
             return self._read_calamine()
+        # python-calamine holds a sheet as the whole rectangle from A1 to its last cell:
+        # a workbook with one cell at XFD1048576 would ask for half a terabyte. Such sparse
+        # sheets stream through openpyxl instead.
         return self._read_openpyxl()
 
     def _read_calamine(self) -> Iterator[tuple[int, Cells]]:
@@ -356,6 +379,43 @@ def xlsx_reader() -> str:
             "pip install 'coprod-toc[fast-xlsx]'"
         )
     return "openpyxl"
+
+
+#: The largest rectangle of cells (A1 to the last cell) python-calamine is given to read.
+DENSE_CELLS = 20_000_000
+_CELL_REFERENCE = re.compile(rb'\br="([A-Z]{0,3})([0-9]{1,7})"')
+
+
+def _cell_area(file: SurveyFile) -> int:
+    """The largest rectangle from A1 to the last cell any sheet of the workbook names (its
+    ``r="…"`` references, read from the sheets' XML in chunks): what python-calamine would
+    hold in memory. 0 when the workbook cannot be opened (the reader then says why)."""
+    widest = tallest = 0
+    try:
+        with zipfile.ZipFile(file.open()) as book:
+            for member in book.namelist():
+                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                    continue
+                with book.open(member) as xml:
+                    tail = b""
+                    for chunk in iter(lambda: xml.read(1 << 20), b""):
+                        text = tail + chunk
+                        for column, row in _CELL_REFERENCE.findall(text):
+                            tallest = max(tallest, int(row))
+                            widest = max(widest, _column_number(column))
+                        tail = text[-32:]  # a reference cut by the chunk's end
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, zlib.error):
+        return 0
+    except NotImplementedError:  # a compression zipfile lacks: the reader says so
+        return 0
+    return widest * tallest
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return max(number, 1)
 
 
 def _reraise_unless_reader_failed(exc: BaseException) -> None:

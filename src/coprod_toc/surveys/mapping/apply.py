@@ -79,6 +79,17 @@ class _Run:
             self._position(q.question, f"questions[{mapping.questions.index(q)}]")
             for q in self.used
         ]
+        used_as: dict[tuple[int, str], int] = {}
+        for q, position in zip(self.used, self.positions, strict=True):
+            # The same column used the same way twice (by key and by text, say) would count
+            # every answer twice.
+            earlier = used_as.setdefault((position, repr(q.use)), mapping.questions.index(q))
+            if earlier != mapping.questions.index(q):
+                raise FormatError(
+                    f"questions[{mapping.questions.index(q)}] maps the question of "
+                    f"questions[{earlier}] to the same use again",
+                    source=mapping.source,
+                )
         self.consent_at = (
             self._position(mapping.consent_question, "consent.question")
             if mapping.consent_question
@@ -322,6 +333,34 @@ def _fingerprint(path: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def _refuse_reimport(import_id: str, imported: set[str], table: SurveyTable) -> None:
+    if import_id in imported:
+        raise FormatError(
+            "this file was imported into the map before (allow_reimport=True imports it again)",
+            source=table.source,
+            code="imported-before",
+        )
+
+
+class _ContentFingerprint:
+    """A digest of a survey's responses that does not depend on their order: each
+    response's digest (when, and every answer; a blank and a missing answer alike) added
+    up modulo 2^128. Who answered is left out: where a file has no respondent column, the
+    pseudonym comes from the row, which a reordering changes."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def add(self, response: SurveyResponse) -> None:
+        when = response.submitted_at.isoformat() if response.submitted_at else None
+        answers = tuple(v or "" for v in response.values)
+        digest = hashlib.blake2b(repr((when, answers)).encode("utf-8"), digest_size=16).digest()
+        self.total = (self.total + int.from_bytes(digest, "big")) % (1 << 128)
+
+    def hexdigest(self) -> str:
+        return f"{self.total:032x}"[:16]
+
+
 def _check_nodes(toc: TheoryOfChange, mapping: SurveyMapping) -> None:
     for question in mapping.questions:
         missing = [node for node in question.use.nodes() if node not in toc]
@@ -359,17 +398,22 @@ def apply_mapping(
             source=mapping.source,
         )
     run = _Run(toc, table, mapping)
-    import_id = f"import-{table.identity() or _fingerprint(table.source)}"
-    if not allow_reimport and any(item.id == import_id for item in toc.evidence.items):
-        raise FormatError(
-            "this file was imported into the map before (allow_reimport=True imports it again)",
-            source=table.source,
-            code="imported-before",
+    imported = {item.id for item in toc.evidence.items if item.id.startswith("import-")}
+    if not allow_reimport:  # the same bytes: known before reading a row
+        _refuse_reimport(
+            f"import-{table.identity() or _fingerprint(table.source)}", imported, table
         )
+    content = _ContentFingerprint()
     for response in table.responses():
+        content.add(response)
         run.response(response)
         if progress is not None and run.report.responses % 1000 == 0:
             progress(1000)
+    # The same answers, however the file was saved again (line endings, a BOM, another
+    # delimiter, rows in another order): the import is named by what it holds.
+    import_id = f"import-{content.hexdigest()}"
+    if not allow_reimport:
+        _refuse_reimport(import_id, imported, table)
     run.finish(toc, import_id)
     if run.report.responses and not run.report.imported:
         run.report.warnings.append(

@@ -109,6 +109,7 @@ def _parse(source: MappingSource, name: str | None) -> tuple[dict[str, Any], str
     """The mapping's data, the name errors give it, and the folder its files are in."""
     here = Path.cwd()
     if isinstance(source, Mapping):
+        _check_keys(source, name or "mapping")
         return dict(source), name or "mapping", here
     if isinstance(source, bytes):
         return _toml(source, name or "mapping"), name or "mapping", here
@@ -130,6 +131,20 @@ def _parse(source: MappingSource, name: str | None) -> tuple[dict[str, Any], str
     return _toml(data, shown), shown, path.parent
 
 
+def _check_keys(data: Any, source: str, path: str = "", depth: int = 0) -> None:
+    """A mapping given as a dict has what TOML could give: text keys, a modest depth."""
+    if depth > 20:
+        raise FormatError("nested too deeply to be a mapping", path=path, source=source)
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            if not isinstance(key, str):
+                raise FormatError(f"the key {key!r} is not a text", path=path, source=source)
+            _check_keys(value, source, f"{path}.{key}" if path else key, depth + 1)
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            _check_keys(value, source, f"{path}[{i}]", depth + 1)
+
+
 def _file_name(handle: Any) -> str:
     name = getattr(handle, "name", None)
     return Path(name).name if isinstance(name, str) else "mapping"
@@ -138,9 +153,13 @@ def _file_name(handle: Any) -> str:
 def _toml(data: bytes | str, source: str) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        return tomllib.loads(text)
+        parsed = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise FormatError(f"not valid TOML: {exc}", source=source) from None
+    except RecursionError:
+        raise FormatError("nested too deeply to be a mapping", source=source) from None
+    _check_keys(parsed, source)
+    return parsed
 
 
 # --------------------------------------------------------------------------- sections
@@ -169,6 +188,15 @@ def _read_scales(reader: SpecReader) -> dict[str, Scale]:
                 f"{where}.labels", "must be a list of the answer labels, lowest first"
             )
         scores = reader.take(spec, "scores", list, where)
+        if scores is not None:
+            if len(scores) != len(labels) or not all(
+                isinstance(x, int | float) and not isinstance(x, bool) for x in scores
+            ):
+                raise reader.fail(f"{where}.scores", "must be one number per label")
+            for score in scores:
+                reader.check_value(score, f"{where}.scores")
+        if name in SCALES:
+            raise reader.fail(where, f"{name!r} is a built-in scale: give yours another name")
         try:
             scales[name] = Scale(
                 name=name, labels=tuple(labels), scores=tuple(scores) if scores else None
@@ -225,7 +253,8 @@ def _read_instruments(
                     raise reader.fail(
                         where, f'{code} is licensed: name your scoring table (table = "…csv")'
                     )
-                table = _read_table_file(folder / file, reader, f"{where}.table")
+                path = mapped_file(reader, folder, file, f"{where}.table")
+                table = _read_table_file(path, reader, f"{where}.table")
                 instruments[code] = licensed_instrument(code, table, threshold=threshold)
                 continue
             items = reader.take(spec, "items", list, where)
@@ -255,6 +284,8 @@ def _read_survey(reader: SpecReader) -> dict[str, Any]:
         raise reader.fail(
             "survey.retain_until", "say how long the answers may be kept (a date, YYYY-MM-DD)"
         )
+    if isinstance(retain, dt.datetime):
+        retain = retain.date()  # a TOML date and time: the day is what counts
     try:
         retain_until = retain if isinstance(retain, dt.date) else dt.date.fromisoformat(retain)
     except ValueError:
@@ -276,7 +307,7 @@ def _read_survey(reader: SpecReader) -> dict[str, Any]:
         "period": reader.take(survey, "period", str, "survey", "month"),
         "role": reader.take(survey, "role", str, "survey"),
         "include_incomplete": reader.take(survey, "include_incomplete", bool, "survey", False),
-        "missing": reader.strings(survey, "missing", "survey"),
+        "missing": reader.strings(survey, "missing", "survey", allow_empty=True),
     }
 
 
@@ -324,6 +355,7 @@ def _read_questions(
     toc: TheoryOfChange | None,
 ) -> tuple[QuestionMap, ...]:
     questions = []
+    seen: dict[tuple[str, str], str] = {}
     for i, spec in enumerate(reader.take(reader.data, "questions", list, "", [])):
         where = f"questions[{i}]"
         if not isinstance(spec, dict):
@@ -331,9 +363,17 @@ def _read_questions(
         question = spec.get("key", spec.get("text"))
         if not isinstance(question, str):
             raise reader.fail(where, 'name the question: key = "…" (or text = "…")')
+        reader.check_value(question, f"{where}.key")
         use = read_use(spec, where, reader, instruments)
         if toc is not None:
             use.check(toc, where, reader)
+        if isinstance(use, MeasureUse):  # two questions scoring one item would count it twice
+            item = (use.instrument.code, use.item)
+            if item in seen:
+                raise reader.fail(
+                    where, f"{seen[item]} gives {use.instrument.code} item {use.item!r} already"
+                )
+            seen[item] = where
         scale = scale_named(reader, scales, spec.get("scale"), f"{where}.scale") or use.scale()
         questions.append(
             QuestionMap(
@@ -396,14 +436,48 @@ def load_mapping(
     )
 
 
-#: Importer options that name a file: found beside the mapping when relative.
+#: Importer options that name a file: found beside the mapping.
 _IMPORTER_FILES = ("dictionary", "form")
+#: Import options a mapping may not set: how the caller reads (name, key) or protects
+#: (personal data) the survey is the caller's choice, and missing answers are [survey] missing.
+_NOT_IMPORTER_OPTIONS = {
+    "name": "how reports name the survey is the caller's choice",
+    "pseudonym_key": "the key is kept apart from mappings",
+    "keep_personal": "keeping personal data is the caller's explicit choice, never a mapping's",
+    "pseudonymise_respondents": "respondents are always pseudonymised",
+    "missing": "set the answers that mean no answer in [survey] missing",
+}
+
+
+def mapped_file(reader: SpecReader, folder: Path, value: Any, where: str) -> Path:
+    """A file a mapping names: a relative path inside the mapping's folder (a mapping may
+    come from an upload, so it never reaches elsewhere on the server), to a regular file.
+
+    :raises FormatError: an absolute path, a path out of the folder, or not a file.
+    """
+    if not isinstance(value, str):
+        raise reader.fail(where, f"has the wrong type ({type(value).__name__})")
+    reader.check_value(value, where)
+    relative = Path(value)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise reader.fail(
+            where, f"{value!r}: name a file beside the mapping (a relative path, without '..')"
+        )
+    path = folder / relative
+    if not path.is_file():
+        raise reader.fail(where, f"{value!r} is not a file beside the mapping")
+    return path
 
 
 def _read_importer(reader: SpecReader, folder: Path) -> dict[str, Any]:
     options = dict(reader.section("importer"))
-    for name in _IMPORTER_FILES:
-        value = options.get(name)
-        if isinstance(value, str) and not Path(value).is_absolute():
-            options[name] = str(folder / value)
+    for key, why in _NOT_IMPORTER_OPTIONS.items():
+        if key in options:
+            raise reader.fail(f"importer.{key}", f"not a mapping option: {why}")
+    for key, value in options.items():
+        if isinstance(value, str):
+            reader.check_value(value, f"importer.{key}")
+    for key in _IMPORTER_FILES:
+        if key in options:
+            options[key] = str(mapped_file(reader, folder, options[key], f"importer.{key}"))
     return options

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import attrs
+
+from coprod_toc.errors import OutputError
 
 __all__ = ["ImportReport", "Rejection"]
 
@@ -51,14 +54,46 @@ class ImportReport:
         }
 
     def write_rejections(self, path: str | os.PathLike[str]) -> Path:
-        """Every rejection as CSV: row, column, reason."""
+        """Every rejection as CSV (row, column, reason), written whole or not at all and
+        readable by its owner only (reasons quote answers).
+
+        :raises OutputError: the file cannot be written there.
+        """
         target = Path(path)
-        with target.open("w", newline="", encoding="utf-8") as handle:
+        staged = self.stage_rejections(target)
+        try:
+            os.replace(staged, target)
+        except OSError as exc:
+            staged.unlink(missing_ok=True)
+            raise OutputError(f"{str(target)!r}: cannot write: {exc.strerror}") from None
+        return target
+
+    def stage_rejections(self, target: Path) -> Path:
+        """The rejections written to a temporary file beside ``target``, to be moved into
+        place (``os.replace``) once the import is saved: a folder that cannot take the
+        file is found out before anything is saved.
+
+        :raises OutputError: the file cannot be written there.
+        """
+        if target.is_dir():
+            raise OutputError(f"{str(target)!r} is a folder: name a file for the rejections")
+        try:
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  # closed below, kept on disk
+                "w",
+                newline="",
+                encoding="utf-8",
+                dir=target.parent,
+                prefix=f".{target.name}.",
+                delete=False,
+            )  # made readable by its owner only
+        except OSError as exc:
+            raise OutputError(f"{str(target)!r}: cannot write: {exc.strerror}") from None
+        with handle:
             writer = csv.writer(handle)
             writer.writerow(["row", "column", "reason"])
             for r in self.rejected:
                 writer.writerow([r.row, _safe_cell(r.column), _safe_cell(r.reason)])
-        return target
+        return Path(handle.name)
 
 
 def _safe_cell(text: str) -> str:

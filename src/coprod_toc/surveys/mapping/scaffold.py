@@ -49,18 +49,32 @@ def _fitting_scale(answers: Counter[str]) -> Scale | None:
     return min(fitting, key=lambda s: len(s.labels), default=None)
 
 
+def _choices(answers: Counter[str]) -> bool:
+    """Whether a question's answers look like choices: few different ones, and most of the
+    answers given (four in five) ones that several people gave."""
+    if len(answers) > CHOICES:
+        return False
+    repeated = sum(n for n in answers.values() if n >= 2)
+    return repeated > 0 and repeated >= 0.8 * sum(answers.values())
+
+
 def _describe(question: SurveyQuestion, answers: Counter[str]) -> list[str]:
     lines = [f"# {_comment(question.text or question.key)}"]
     if question.sub_item:
         lines[0] += f" — {_comment(question.sub_item, 60)}"
     if not answers:
         lines.append("# no answers in the first responses")
-    elif len(answers) > CHOICES or (len(answers) > 2 and max(answers.values()) == 1):
-        # Many answers, or no answer given twice: people's own words or codes, not choices.
+    elif not _choices(answers):
+        # Many answers, or most given once: people's own words or codes, not choices.
         lines.append(f"# free text: {len(answers)} different answers in the first responses")
     else:
-        seen = ", ".join(f"{_comment(a, 40)} ({n})" for a, n in answers.most_common())
-        lines.append(f"# answers seen: {seen}")
+        # Only answers several people gave are shown: one given once may be personal.
+        shown = [(a, n) for a, n in answers.most_common() if n >= 2]
+        seen = ", ".join(f"{_comment(a, 40)} ({n})" for a, n in shown)
+        once = len(answers) - len(shown)
+        lines.append(
+            f"# answers seen: {seen}" + (f"; {once} more given once, not shown" if once else "")
+        )
         scale = _fitting_scale(answers)
         if scale is not None:
             lines.append(f'# the answers fit the scale "{scale.name}": scale = "{scale.name}"')

@@ -10,6 +10,7 @@ added to :data:`USES`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
@@ -61,6 +62,28 @@ class Answer:
     person: str
     when: dt.date | None
     timepoint: str | None
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,000 and 12,500.5
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # 2,5 as much of Europe writes it
+_LARGEST_ANSWER = 1e15
+
+
+def answer_number(label: str) -> float | None:
+    """The number an answer gives, or ``None``: digits with a decimal point; thousands
+    separated by commas (``1,000``, which tools in the UK and US write); or a decimal comma
+    (``2,5``). Nothing else (``1_000``, ``1e3``, ``NaN``, ``inf``) and nothing beyond 10^15."""
+    text = label.strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        value = float(text)
+    elif _THOUSANDS.fullmatch(text):
+        value = float(text.replace(",", ""))
+    elif _DECIMAL_COMMA.fullmatch(text):
+        value = float(text.replace(",", "."))
+    else:
+        return None
+    return value if abs(value) <= _LARGEST_ANSWER else None
 
 
 class Sink(Protocol):
@@ -174,11 +197,11 @@ class IndicatorUse(Use):
         elif answer.scored is not None and answer.scored.score is not None:
             value = float(answer.scored.score)
         else:
-            try:
-                value = float(answer.label.replace(",", "."))
-            except ValueError:
+            number = answer_number(answer.label)
+            if number is None:
                 sink.reject(answer.row, answer.column, f"{answer.label!r} is not a number")
                 return False
+            value = number
         sink.tally(self.outcome, self.indicator, answer.when, value)
         return True
 

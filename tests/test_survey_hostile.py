@@ -305,3 +305,15 @@ def test_a_scaffold_never_copies_an_answer_given_once() -> None:
     text = ct.scaffold_mapping(table)
     assert "Kieran" not in text
     assert "1 more given once, not shown" in text
+
+
+def test_a_damaged_or_empty_workbook_says_what_is_wrong_when_detecting() -> None:
+    """Auto-detection of a cut-off workbook names the damage, and of a workbook whose first
+    sheet is empty says so, instead of "cannot tell which survey tool"."""
+    book = io.BytesIO()
+    openpyxl.Workbook().save(book)
+    data = book.getvalue()
+    with pytest.raises(ct.FormatError, match="not a readable XLSX workbook"):
+        ct.import_survey(data[: len(data) // 2], name="u.xlsx")
+    with pytest.raises(ct.FormatError, match="first sheet is empty"):
+        ct.import_survey(data, name="u.xlsx")

@@ -29,6 +29,7 @@ from coprod_toc.format import load, loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins import Registered, get_plugin_manager
 from coprod_toc.store import Store
+from coprod_toc.surveys.kit.rows import is_xlsx, open_rows
 from coprod_toc.surveys.mapping import (
     ImportReport,
     MappingSource,
@@ -243,6 +244,13 @@ def import_survey(
         if entry is None:
             if not head.strip():
                 raise FormatError("the file is empty", source=file.name)
+            if is_xlsx(head) and not any(
+                any(row) for row in open_rows(file).head(2)  # a damaged workbook says why
+            ):
+                raise FormatError(
+                    "the workbook's first sheet is empty (sheet= names another sheet)",
+                    source=file.name,
+                )
             known = ", ".join(sorted(importers)) or "none are installed"
             raise FormatError(
                 f"cannot tell which survey tool made this file; name the format (one of: {known})",

@@ -121,10 +121,11 @@ def to_document(toc: TheoryOfChange) -> dict[str, Any]:
         return _to_document(toc)
 
 
-def map_header(toc: TheoryOfChange) -> dict[str, Any]:
-    """Everything of the document but ``format``, ``version``, the nodes and their links:
-    what a store that keeps nodes and links as rows keeps beside them."""
-    return _before_nodes(toc) | _after_nodes(toc)
+def map_header(toc: TheoryOfChange, *, evidence: bool = True) -> dict[str, Any]:
+    """Everything of the document but ``format``, ``version``, the nodes and their links
+    (and the evidence, with ``evidence=False``): what a store that keeps records as rows
+    keeps beside them."""
+    return _before_nodes(toc) | _after_nodes(toc, evidence=evidence)
 
 
 def _before_nodes(toc: TheoryOfChange) -> dict[str, Any]:
@@ -134,9 +135,9 @@ def _before_nodes(toc: TheoryOfChange) -> dict[str, Any]:
     return head
 
 
-def _after_nodes(toc: TheoryOfChange) -> dict[str, Any]:
+def _after_nodes(toc: TheoryOfChange, *, evidence: bool = True) -> dict[str, Any]:
     tail: dict[str, Any] = {"assumptions": [_record(a) for a in toc.assumptions()]}
-    if toc.evidence:
+    if evidence and toc.evidence:
         tail["evidence"] = toc.evidence.to_document()
     return tail
 

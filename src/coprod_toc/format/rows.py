@@ -23,6 +23,7 @@ from __future__ import annotations
 import collections
 import itertools
 import json
+import operator
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -152,9 +153,7 @@ def evidence_body(record: Any) -> str:
 def header_body(toc: TheoryOfChange) -> str:
     """Everything of a map that is not a node, a link or an evidence record (title,
     reference, assumptions)."""
-    head = map_header(toc)
-    head.pop("evidence", None)
-    return _json(head)
+    return _json(map_header(toc, evidence=False))
 
 
 def erase_evidence_row(section: str, body: str, participant: str) -> tuple[str | None, str | None]:
@@ -372,6 +371,9 @@ class Snapshot:
     #: Evidence records by ``(section, key)``, like ``nodes``.
     evidence: dict[tuple[str, str], tuple[Any, int]] = attrs.field(factory=dict)
     next_evidence_position: int = 0
+    #: The evidence records themselves, by section in order, when the store has them (to
+    #: tell at once that no record changed); ``None`` when only their bodies were read.
+    evidence_records: dict[str, tuple[Any, ...]] | None = None
 
     def follow(self, toc: TheoryOfChange) -> Snapshot:
         """From now on, compare ``toc``'s later changes with this snapshot."""
@@ -478,6 +480,7 @@ def loaded_snapshot(
             {row[0]: (node_data[row[0]]["node"], row[3]) for row in nodes},
             {(row[0], row[1]): (succ[row[0]][row[1]]["link"], row[3]) for row in links},
             evidence={(row[0], row[1]): (records[row[0], row[1]], row[3]) for row in evidence},
+            evidence_records={s: tuple(getattr(toc.evidence, s)) for s in SECTIONS},
         ).follow(toc)
 
 
@@ -527,12 +530,20 @@ def plan_changes(
 def _with_evidence(
     planned: RowChanges, toc: TheoryOfChange, previous: Snapshot | None
 ) -> RowChanges:
-    """The evidence rows to end and begin, added to a plan. Evidence is compared whole each
-    time (record by record, by identity first): it is not part of the map's change log."""
+    """The evidence rows to end and begin, added to a plan. Evidence is not part of the
+    map's change log: when every record is the very object stored last (one pass in C),
+    nothing changed; else it is compared record by record, by identity first."""
+    snapshot = planned.snapshot
+    current = {section: tuple(getattr(toc.evidence, section)) for section in SECTIONS}
+    snapshot.evidence_records = current
+    if previous is not None and _same_objects(current, previous.evidence_records):
+        snapshot.evidence = previous.evidence  # never changed in place: safe to share
+        snapshot.next_evidence_position = previous.next_evidence_position
+        return planned
     items = (
         (section, (section, key), record)
         for section in SECTIONS
-        for key, record in record_keys(getattr(toc.evidence, section))
+        for key, record in record_keys(current[section])
     )
     closed, added, now, next_position = _compare(
         items,
@@ -540,7 +551,6 @@ def _with_evidence(
         evidence_body,
         0 if previous is None else previous.next_evidence_position,
     )
-    snapshot = planned.snapshot
     snapshot.evidence, snapshot.next_evidence_position = now, next_position
     return attrs.evolve(
         planned,
@@ -548,6 +558,18 @@ def _with_evidence(
         new_evidence=[
             EvidenceRow(section, key, body, position) for (section, key), _, body, position in added
         ],
+    )
+
+
+def _same_objects(
+    current: dict[str, tuple[Any, ...]], stored: dict[str, tuple[Any, ...]] | None
+) -> bool:
+    if stored is None:
+        return False
+    return all(
+        len(records) == len(stored.get(section, ()))
+        and all(map(operator.is_, records, stored[section]))
+        for section, records in current.items()
     )
 
 

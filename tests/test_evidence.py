@@ -381,9 +381,12 @@ def test_cli_imports_into_a_store_and_erases(
     assert result.exit_code == 0, result.output
     assert "read 5 responses (google-sheets); imported 4" in result.output
     assert "1 rejection (answers, or whole responses, that could not be used)" in result.output
+    assert "kept with the import; --rejected-csv FILE writes them out" in result.output
     assert "made a new pseudonym key" in result.output
-    rejected = (tmp_path / "before.csv.rejected.csv").read_text()
-    assert rejected.splitlines()[1].startswith("5,i_agree_to_my_answers")
+    assert [p.name for p in tmp_path.iterdir() if "rejected" in p.name] == []  # no loose file
+    with ct.open_store(url) as store:
+        (kept,) = store.load("day-centre").evidence.rejected
+    assert (kept.row, kept.reason, kept.participant) == (5, "no consent to use these answers", None)
     result = runner.invoke(main, ["erase-participant", "P01", "--into", url, "--yes"])
     assert result.exit_code == 0, result.output
     assert "from 1 stored version\n" in result.output

@@ -215,6 +215,39 @@ def test_sqlite_damaged_rows_are_named_not_loaded(tmp_path: Path, damage: str, n
     assert f"version 1 of map 'm' cannot be read: {named}" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("UPDATE evidence SET body = 'x' WHERE key = 'q-1'", "items record 'q-1': not one JSON"),
+        (
+            """UPDATE evidence SET body = '{"id":"q-1","type":"rumour"}' WHERE key = 'q-1'""",
+            "items record 'q-1': type must be one of",
+        ),
+        (
+            """UPDATE evidence SET body = '{"id":"q-1","type":"document","x":1}' """
+            "WHERE key = 'q-1'",
+            "items record 'q-1': unknown field 'x'",
+        ),
+        ("UPDATE evidence SET section = 'gossip'", "evidence 'q-1': unknown evidence section"),
+    ],
+)
+def test_sqlite_damaged_evidence_rows_are_named_not_loaded(
+    tmp_path: Path, damage: str, named: str
+) -> None:
+    """An evidence row that no longer holds a valid record is reported by its map, version
+    and row."""
+    path = tmp_path / "maps.db"
+    toc = ct.example()
+    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document", participants=["R-1"]))
+    with ct.open_store(f"sqlite:///{path}") as store:
+        store.save("m", toc)
+    with sqlite3.connect(path) as conn:
+        conn.execute(damage)
+    with ct.open_store(f"sqlite:///{path}") as store, pytest.raises(ct.StoreError) as caught:
+        store.load("m")
+    assert f"version 1 of map 'm' cannot be read: {named}" in str(caught.value)
+
+
 # --------------------------------------------------------------------------- JSON specifics
 
 

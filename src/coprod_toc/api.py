@@ -245,7 +245,8 @@ def import_survey(
             if not head.strip():
                 raise FormatError("the file is empty", source=file.name)
             if is_xlsx(head) and not any(
-                any(row) for row in open_rows(file).head(2)  # a damaged workbook says why
+                any(row)
+                for row in open_rows(file).head(2)  # a damaged workbook says why
             ):
                 raise FormatError(
                     "the workbook's first sheet is empty (sheet= names another sheet)",

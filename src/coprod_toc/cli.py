@@ -669,8 +669,11 @@ def _fail(exc: ct.CoprodTocError, as_json: bool, file: str, message: str | None 
               "--name).")  # fmt: skip
 @click.option("--name", default=None, help="The map's name in the store.")
 @_survey_options
-@click.option("--rejected", type=click.Path(dir_okay=False), default=None,
-              help="Where to write rejected answers (default: FILE.rejected.csv).")  # fmt: skip
+@click.option("--rejected-csv", "rejected", type=click.Path(dir_okay=False), default=None,
+              help="Also write the rejected answers (kept with the import) to this CSV file, "
+              "readable by you only.")  # fmt: skip
+@click.option("--rejected", "old_rejected", type=click.Path(dir_okay=False), default=None,
+              hidden=True)  # fmt: skip
 @click.option("--reimport", is_flag=True, help="Import a file imported into the map before.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @_key_option
@@ -682,6 +685,7 @@ def import_survey(
     name: str | None,
     format_name: str,
     rejected: str | None,
+    old_rejected: str | None,
     reimport: bool,
     as_json: bool,
     key_file: str | None,
@@ -691,10 +695,17 @@ def import_survey(
 
     Respondents are pseudonymised with your key before anything is kept; personal data
     (names, e-mail addresses, phone numbers, addresses…) is left out and scrubbed from
-    free text. Every answer that cannot be used is listed in the rejected-answers file
-    (row, column, reason). Look at a file first with `coprod-toc survey inspect FILE`.
-    Exits 2 for bad input, leaving the map as it was.
+    free text. Every answer that cannot be used is kept with the import, as the person's
+    evidence is (so erasure reaches it); --rejected-csv writes a copy. Look at a file first
+    with `coprod-toc survey inspect FILE`. Exits 2 for bad input, leaving the map as it was.
     """
+    if old_rejected is not None:
+        click.echo(
+            "coprod-toc: warning: --rejected is deprecated: rejected answers are kept with the "
+            "import; --rejected-csv writes a copy",
+            err=True,
+        )
+        rejected = rejected or old_rejected
     if old_mapping_file is not None:
         click.echo(
             "coprod-toc: warning: --map is deprecated: it names the mapping file, so it is "
@@ -712,13 +723,12 @@ def import_survey(
     if "://" in target and not name:
         _fail(ct.StoreError("no name"), as_json, file, "name the map in the store with --name")
     source = Path(file)
-    rejected_path = Path(rejected) if rejected else source.with_name(source.name + ".rejected.csv")
     new_key = not ct.api.pseudonym_key_path(key_file).exists()
     try:
         key = ct.pseudonym_key(key_file)
         common = {
             "into": target, "name": name, "format": format_name, "pseudonym_key": key,
-            "allow_reimport": reimport, "rejected": rejected_path, **_reading(**reading),
+            "allow_reimport": reimport, "rejected": rejected, **_reading(**reading),
         }  # fmt: skip
         if source.is_file() and source.stat().st_size > 1_000_000:
             bar: Any
@@ -755,9 +765,14 @@ def import_survey(
     for what, count in sorted(report.missing.items()):
         click.echo(f"  left blank or missing: {what} ({count})")
     if report.rejected:
+        where = (
+            f"written to {done.rejected_file}"
+            if done.rejected_file
+            else "--rejected-csv FILE writes them out"
+        )
         click.echo(
             f"{_plural(len(report.rejected), 'rejection')} (answers, or whole responses, "
-            f"that could not be used): see {done.rejected_file}"
+            f"that could not be used), kept with the import; {where}"
         )
     click.echo(f"saved {done.saved}")
     _warn(report.warnings)

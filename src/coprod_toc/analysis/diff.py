@@ -133,6 +133,7 @@ _EVIDENCE_NAMES = {
     "benefits": "benefit",
     "feedback": "feedback",
     "measures": "measure answers",
+    "rejected": "rejected answer",
 }
 
 

@@ -43,6 +43,7 @@ from coprod_toc.evidence.records import (
     Participant,
     ProcessFeedback,
     Recipient,
+    RejectedAnswer,
 )
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "Participant",
     "ProcessFeedback",
     "Recipient",
+    "RejectedAnswer",
     "Scale",
     "Scored",
     "Wilcoxon",

@@ -45,6 +45,7 @@ __all__ = [
     "Participant",
     "ProcessFeedback",
     "Recipient",
+    "RejectedAnswer",
     "record_document",
     "record_key",
     "record_keys",
@@ -236,6 +237,21 @@ class ItemResponse:
     missing: str | None = attrs.field(default=None, converter=_optional_text("missing"))
 
 
+def _row(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelError(f"row must be a row number (0 or more), not {value!r}")
+    return value
+
+
+def _any_text(name: str) -> Any:
+    def convert(value: object) -> str:
+        if not isinstance(value, str):
+            raise ModelError(f"{name} must be a text, not {type(value).__name__}")
+        return value
+
+    return convert
+
+
 def _responses(value: object) -> tuple[ItemResponse, ...]:
     items = []
     for item in value if isinstance(value, list | tuple) else ():
@@ -257,6 +273,21 @@ class MeasureAdministration:
     retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
 
 
+@attrs.frozen(kw_only=True)
+class RejectedAnswer:
+    """An answer, or a whole response, a survey import could not use, and why: kept with
+    the import (``source`` is its evidence item), pseudonymised and scrubbed as the answers
+    are, so that it is kept, shown and erased like the rest of a person's evidence."""
+
+    id: str = _id_field()
+    source: str = attrs.field(converter=_text("source"))
+    row: int = attrs.field(converter=_row)
+    column: str = attrs.field(default="", converter=_any_text("column"))
+    reason: str = attrs.field(converter=_text("reason"))
+    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+
+
 # --------------------------------------------------------------------------- the collection
 
 _Record = (
@@ -267,6 +298,7 @@ _Record = (
     | Benefit
     | ProcessFeedback
     | MeasureAdministration
+    | RejectedAnswer
 )
 
 #: Document section → record class, in the order the document lists them.
@@ -278,6 +310,7 @@ SECTIONS: dict[str, type[Any]] = {
     "benefits": Benefit,
     "feedback": ProcessFeedback,
     "measures": MeasureAdministration,
+    "rejected": RejectedAnswer,
 }
 
 
@@ -374,6 +407,7 @@ class Evidence:
     benefits: list[Benefit] = attrs.field(factory=list)
     feedback: list[ProcessFeedback] = attrs.field(factory=list)
     measures: list[MeasureAdministration] = attrs.field(factory=list)
+    rejected: list[RejectedAnswer] = attrs.field(factory=list)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in SECTIONS)

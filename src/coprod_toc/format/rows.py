@@ -441,6 +441,7 @@ class RememberedMaps:
         if snapshot is None or (snapshot.generation, snapshot.version) != (generation, version):
             nodes, links, evidence = read()
             snapshot = Snapshot(generation, version, nodes, links, evidence=evidence)
+            self.remember(name, snapshot)  # what was read holds until the next version
         (
             snapshot.next_node_position,
             snapshot.next_link_position,

@@ -27,6 +27,7 @@ from coprod_toc.evidence.records import (
     ItemResponse,
     MeasureAdministration,
     Participant,
+    RejectedAnswer,
 )
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Actual, Outcome
@@ -68,6 +69,8 @@ class _Run:
             warnings=list(table.warnings),
         )
         self.retain_until = mapping.retain_until
+        #: Whose response is being read, for its rejections (``None``: no one's).
+        self.person: str | None = None
         self.tallies: dict[tuple[str, str, str | None], list[float | bool]] = defaultdict(list)
         self.links: set[tuple[str, str]] = set()
         self.counter = sum(1 for _ in self.work.records())
@@ -139,7 +142,7 @@ class _Run:
         self.items[instrument].append(response)
 
     def reject(self, row: int, column: str, reason: str) -> None:
-        self.report.rejected.append(Rejection(row, column, reason))
+        self.report.rejected.append(Rejection(row, column, reason, self.person))
 
     # ---------------------------------------------------------------- a response
 
@@ -152,6 +155,7 @@ class _Run:
             label = self.table.questions[self.consent_at].label(answer)
             if normalise_label(answer) in yes or (label and normalise_label(label) in yes):
                 return True  # the answer as written, or its label (REDCap's "Checked")
+        self.person = None  # nothing of someone who did not consent is kept, not even who
         self.reject(
             response.row,
             self.table.questions[self.consent_at].key,
@@ -168,6 +172,7 @@ class _Run:
     def response(self, response: SurveyResponse) -> None:
         """Apply the mapping to one response."""
         self.report.responses += 1
+        self.person = response.respondent_key
         if response.complete is False and not self.mapping.include_incomplete:
             self.reject(response.row, "", "the survey tool marks this response unfinished")
             return
@@ -272,6 +277,7 @@ class _Run:
     def finish(self, toc: TheoryOfChange, import_id: str) -> None:
         """Write indicator actuals, the import's evidence item and link evidence: the map
         changes here, after every row was read."""
+        self.person = None  # what is rejected now is no one response's
         changes: dict[str, dict[str, list[Actual]]] = defaultdict(lambda: defaultdict(list))
         for (outcome, indicator, period), values in self.tallies.items():
             if period is None:
@@ -279,6 +285,18 @@ class _Run:
                 continue
             changes[outcome][indicator].append(Actual(period=period, value=_actual(values)))
             self.report.records["indicator actuals"] += 1
+        for number, rejection in enumerate(self.report.rejected, start=1):
+            self.work.add(
+                RejectedAnswer(
+                    id=f"{import_id}-rejected-{number}",
+                    source=import_id,
+                    row=rejection.row,
+                    column=rejection.column,
+                    reason=rejection.reason,
+                    participant=rejection.participant,
+                    retain_until=self.retain_until,
+                )
+            )
         self.work.add(
             EvidenceItem(
                 id=import_id,

@@ -23,6 +23,8 @@ class Rejection:
     row: int
     column: str
     reason: str
+    #: Whose answer it was (their pseudonym); ``None`` for someone who did not consent.
+    participant: str | None = None
 
 
 @attrs.define

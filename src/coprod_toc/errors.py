@@ -195,3 +195,20 @@ class ConflictError(StoreError):
         self.name = name
         self.expected = expected
         self.actual = actual
+
+
+class ErasedPersonError(StoreError):
+    """The map holds evidence of a person the store erased: saving it would bring them
+    back. The map was loaded before the erasure (load it again), or the same survey is
+    being imported again."""
+
+    code = "erased-person"
+
+    def __init__(self, name: str, person: str) -> None:
+        super().__init__(
+            f"map {name!r} holds evidence of {person}, who was erased from this store: "
+            "nothing was saved. Load the map again (it was loaded before the erasure), or "
+            f"take them out first: toc.erase_participant({person!r})"
+        )
+        self.name = name
+        self.person = person

@@ -19,16 +19,18 @@ import builtins
 import datetime as dt
 import re
 import warnings
+from collections.abc import Container
 from types import TracebackType
 from typing import Any
 
 import attrs
 
 from coprod_toc.analysis.diff import MapDiff, diff
-from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
+from coprod_toc.errors import ConflictError, ErasedPersonError, MapNotFoundError, StoreError
+from coprod_toc.evidence.records import erasure_digest, people_named
 from coprod_toc.graph import TheoryOfChange
 
-__all__ = ["Store", "VersionInfo", "check_map_name", "check_save"]
+__all__ = ["Store", "VersionInfo", "check_map_name", "check_save", "refuse_erased_people"]
 
 _NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
@@ -52,6 +54,21 @@ def check_save(name: object, toc: object) -> None:
     check_map_name(name)
     if not isinstance(toc, TheoryOfChange):
         raise StoreError(f"save() takes a TheoryOfChange, not {type(toc).__name__}")
+
+
+def refuse_erased_people(name: str, toc: TheoryOfChange, erased: Container[str]) -> None:
+    """What a store that keeps whole documents checks before a save: that the map names no
+    one it erased (``erased`` holds their :func:`erasure_digest`), so a map loaded before an
+    erasure cannot bring them back.
+
+    :raises ErasedPersonError: naming the map and the person.
+    """
+    people: set[str] = set()
+    for _, record in toc.evidence.records():
+        people |= people_named(record)
+    for person in sorted(people):
+        if erasure_digest(person) in erased:
+            raise ErasedPersonError(name, person)
 
 
 @attrs.frozen

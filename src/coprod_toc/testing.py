@@ -284,6 +284,26 @@ class StoreContract:
             assert loaded.get_link(source, target).evidence == ("benefit-2", "other")
             assert ct.dumps(loaded) == ct.dumps(erased), f"version {version}"
 
+    def test_a_map_loaded_before_an_erasure_cannot_bring_the_person_back(
+        self, store: ct.Store
+    ) -> None:
+        """Saving a map that still holds an erased person is an ErasedPersonError and saves
+        nothing; the map loaded again saves as usual."""
+        toc = sample_maps()["full"]
+        toc.evidence.extend(_evidence_of("R-0000000000000001", "R-0000000000000002"))
+        store.save("map", toc)
+        stale = store.load("map")
+        assert store.erase_participant("R-0000000000000001") == 1
+        stale.update("O5", statement="Staff recruited and trained.")
+        with pytest.raises(ct.ErasedPersonError) as caught:
+            store.save("map", stale, expected_version=1)
+        assert caught.value.person == "R-0000000000000001"
+        assert [v.version for v in store.history("map")] == [1]
+        fresh = store.load("map")
+        fresh.update("O5", statement="Staff recruited and trained.")
+        assert store.save("map", fresh, expected_version=1) == 2
+        assert "R-0000000000000001" not in ct.dumps(store.load("map"))
+
     def test_if_changed_saves_only_a_changed_map(self, store: ct.Store) -> None:
         """save(if_changed=True) returns the latest version without writing when the map
         equals it (evidence included), and saves when anything differs."""

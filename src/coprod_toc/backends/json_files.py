@@ -27,10 +27,17 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
+from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format import dumps, loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
-from coprod_toc.store import Store, VersionInfo, check_map_name, check_save
+from coprod_toc.store import (
+    Store,
+    VersionInfo,
+    check_map_name,
+    check_save,
+    refuse_erased_people,
+)
 
 __all__ = ["JsonStore"]
 
@@ -39,6 +46,7 @@ _VERSION_FILE = re.compile(r"(\d{8,})\.json")
 _TEMPORARY = ".tmp-"
 _MAGIC = "coprod-toc-store"
 _STALE_SECONDS = 3600
+_ERASED = ".erased"  # digests of the people erased, one a line
 
 
 class JsonStore(Store):
@@ -106,6 +114,7 @@ class JsonStore(Store):
         message: str | None = None,
     ) -> int:
         check_save(name, toc)
+        refuse_erased_people(name, toc, self._erased())
         folder = self._map_folder(name)
         meta = {
             "store": _MAGIC,
@@ -137,6 +146,24 @@ class JsonStore(Store):
         except OSError as exc:
             raise StoreError(f"{self.url!r}: cannot save map {name!r}: {exc}") from None
 
+    def _erased(self) -> set[str]:
+        """The digests of the people erased from this store (``DIR/.erased``)."""
+        try:
+            return set((self.folder / _ERASED).read_text("ascii").split())
+        except FileNotFoundError:
+            return set()
+        except (OSError, UnicodeError) as exc:
+            raise StoreError(f"{self.url!r}: cannot read {_ERASED}: {exc}") from None
+
+    def _remember_erased(self, participant: str) -> None:
+        try:
+            with open(self.folder / _ERASED, "a", encoding="ascii") as file:
+                file.write(erasure_digest(participant) + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot write {_ERASED}: {exc}") from None
+
     def erase_participant(self, participant: str) -> int:
         rewritten = 0
         for name in self.list():
@@ -157,6 +184,8 @@ class JsonStore(Store):
                     if temporary is not None:
                         temporary.unlink(missing_ok=True)
                 rewritten += 1
+        if rewritten:
+            self._remember_erased(participant)
         return rewritten
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:

@@ -12,10 +12,11 @@ import threading
 from typing import Any
 
 from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
+from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format import from_document, to_document
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
-from coprod_toc.store import Store, VersionInfo, check_save
+from coprod_toc.store import Store, VersionInfo, check_save, refuse_erased_people
 
 SCHEME = "memory"
 
@@ -27,6 +28,7 @@ class MemoryStore(Store):
     def __init__(self, url: str) -> None:
         self.url = url
         self._maps: dict[str, _Versions] = {}
+        self._erased: set[str] = set()  # digests of the people erased (see erasure_digest)
         self._lock = threading.Lock()
 
     def save_version(
@@ -40,6 +42,7 @@ class MemoryStore(Store):
         check_save(name, toc)
         document = to_document(toc)
         with self._lock:
+            refuse_erased_people(name, toc, self._erased)
             versions = self._maps.get(name, [])
             latest = len(versions)
             if expected_version is not None and expected_version != latest:
@@ -77,6 +80,8 @@ class MemoryStore(Store):
                     if toc.erase_participant(participant):
                         versions[i] = (info, to_document(toc))
                         rewritten += 1
+            if rewritten:
+                self._erased.add(erasure_digest(participant))
         return rewritten
 
     def _versions(self, name: str) -> _Versions:

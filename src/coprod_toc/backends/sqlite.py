@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
+from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format.rows import (
     CURRENT,
     RememberedMaps,
@@ -31,6 +32,7 @@ from coprod_toc.format.rows import (
     collection_paused,
     erase_evidence_row,
     erase_link_row,
+    erased_people_check,
     evidence_history,
     evidence_in_order,
     loaded_snapshot,
@@ -129,6 +131,7 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     );
     CREATE INDEX evidence_by_version ON evidence (map, valid_to, position);
     ALTER TABLE maps ADD COLUMN next_evidence_position INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE erased (digest TEXT PRIMARY KEY, erased_at TEXT NOT NULL);
     """,
     _evidence_out_of_headers,
 )
@@ -223,6 +226,7 @@ class SQLiteStore(Store):
             generation = uuid.uuid4().hex if row is None else row[0]
             previous = None if row is None else self._snapshot(conn, name, *row)
             changes = plan_changes(toc, previous, generation=generation, version=version)
+            erased_people_check(changes, lambda digests: _erased_of(conn, digests), name)
             snapshot = changes.snapshot
             if row is None:
                 conn.execute(
@@ -432,6 +436,11 @@ class SQLiteStore(Store):
                     if new_body is not None:
                         conn.execute("UPDATE links SET body = ? WHERE rowid = ?", (new_body, rowid))
                         touched[name].add((valid_from, valid_to))
+            if touched:  # kept so that their evidence is refused if it comes back
+                conn.execute(
+                    "INSERT OR IGNORE INTO erased VALUES (?, ?)",
+                    (erasure_digest(participant), _now()),
+                )
             versions = 0
             for name, ranges in touched.items():
                 conn.execute(
@@ -503,6 +512,12 @@ def _erased(
         raise StoreError(
             f"map {name!r}: the stored {section} record {key!r} is damaged: {exc}"
         ) from None
+
+
+def _erased_of(conn: sqlite3.Connection, digests: list[str]) -> set[str]:
+    marks = ", ".join("?" * len(digests))
+    found = conn.execute(f"SELECT digest FROM erased WHERE digest IN ({marks})", digests)
+    return {digest for (digest,) in found}
 
 
 def _versions_in(ranges: set[tuple[int, int]], latest: int) -> set[int]:

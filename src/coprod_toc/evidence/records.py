@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -46,6 +47,8 @@ __all__ = [
     "ProcessFeedback",
     "Recipient",
     "RejectedAnswer",
+    "erasure_digest",
+    "people_named",
     "record_document",
     "record_key",
     "record_keys",
@@ -348,6 +351,26 @@ def _mentions(record: Any, person: str) -> bool:
         ):
             return True
     return False
+
+
+def people_named(record: Any) -> set[str]:
+    """The pseudonyms a record names: whose it is, who took part, who confirmed it."""
+    named = {
+        value
+        for name in ("participant", "confirmed_by")
+        if isinstance(value := getattr(record, name, None), str)
+    }
+    if isinstance(record, Participant):
+        named.add(record.id)
+    named.update(getattr(record, "participants", ()))
+    return named
+
+
+def erasure_digest(participant: str) -> str:
+    """What a store keeps of a person it erased, to refuse their evidence coming back (a
+    map loaded before the erasure, saved again; the same survey imported again): a digest
+    of the pseudonym, not the pseudonym."""
+    return hashlib.sha256(f"coprod-toc erased {participant}".encode()).hexdigest()
 
 
 def without_participant(record: Any, participant: str) -> Any | None:

@@ -33,10 +33,12 @@ import attrs
 
 from coprod_toc._gc import collection_paused  # stores reading or writing many rows use it
 from coprod_toc.analysis.traversal import adjacency
-from coprod_toc.errors import FormatError
+from coprod_toc.errors import ErasedPersonError, FormatError
 from coprod_toc.evidence.records import (
     SECTIONS,
     Evidence,
+    erasure_digest,
+    people_named,
     record_document,
     record_keys,
     without_evidence,
@@ -67,6 +69,7 @@ __all__ = [
     "collection_paused",
     "erase_evidence_row",
     "erase_link_row",
+    "erased_people_check",
     "evidence_body",
     "evidence_history",
     "header_body",
@@ -172,6 +175,27 @@ def erase_evidence_row(section: str, body: str, participant: str) -> tuple[str |
     if erased is None:
         return None, None if section == "consents" else record.id
     return evidence_body(erased), None
+
+
+def erased_people_check(
+    changes: RowChanges, erased: Callable[[list[str]], set[str]], name: str
+) -> None:
+    """Refuse a save that would bring back a person the store erased: ``erased(digests)``
+    says which of the digests (:func:`erasure_digest`) of the people the new evidence rows
+    name the store has erased.
+
+    :raises ErasedPersonError: naming the map and the person.
+    """
+    if not changes.new_evidence:
+        return
+    stored = changes.snapshot.evidence
+    people: set[str] = set()
+    for row in changes.new_evidence:
+        people |= people_named(stored[row.section, row.key][0])
+    digests = {erasure_digest(person): person for person in people}
+    found = erased(sorted(digests))
+    if found:
+        raise ErasedPersonError(name, min(digests[d] for d in found))
 
 
 def erase_link_row(body: str, gone: set[str]) -> str | None:

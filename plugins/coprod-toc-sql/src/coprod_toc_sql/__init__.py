@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 import coprod_toc as ct
+from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format.rows import (
     CURRENT,
     RememberedMaps,
@@ -34,6 +35,7 @@ from coprod_toc.format.rows import (
     collection_paused,
     erase_evidence_row,
     erase_link_row,
+    erased_people_check,
     evidence_history,
     evidence_in_order,
     loaded_snapshot,
@@ -129,6 +131,14 @@ evidence = sa.Table(
 )
 
 
+erased = sa.Table(
+    f"{_PREFIX}erased",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("erased_at", sa.String(40), nullable=False),
+)
+
+
 def _create_tables(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[maps, versions, nodes, links])
 
@@ -141,6 +151,7 @@ def _evidence_rows(conn: sa.Connection) -> None:
     the headers and recording the new schema version commit together.
     """
     evidence.create(conn, checkfirst=True)
+    erased.create(conn, checkfirst=True)
     columns = {column["name"] for column in sa.inspect(conn).get_columns(maps.name)}
     if "next_evidence_position" not in columns:
         conn.execute(
@@ -270,6 +281,7 @@ class SQLStore(ct.Store):
             generation = uuid.uuid4().hex if row is None else row.generation
             previous = None if row is None else self._snapshot(conn, name, row)
             changes = plan_changes(toc, previous, generation=generation, version=version)
+            erased_people_check(changes, lambda digests: _erased_of(conn, digests), name)
             snapshot = changes.snapshot
             positions = {
                 "next_node_position": snapshot.next_node_position,
@@ -496,6 +508,17 @@ class SQLStore(ct.Store):
                             .values(body=body)
                         )
                         touched[name].add((link.valid_from, link.valid_to))
+            if touched:  # kept so that their evidence is refused if it comes back
+                digest = erasure_digest(participant)
+                known = conn.execute(
+                    sa.select(erased.c.digest).where(erased.c.digest == digest)
+                ).first()
+                if known is None:
+                    conn.execute(
+                        erased.insert().values(
+                            digest=digest, erased_at=dt.datetime.now(dt.UTC).isoformat()
+                        )
+                    )
             versions_changed = 0
             for name, ranges in touched.items():
                 conn.execute(
@@ -514,6 +537,11 @@ class SQLStore(ct.Store):
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+
+
+def _erased_of(conn: sa.Connection, digests: list[str]) -> set[str]:
+    found = conn.execute(sa.select(erased.c.digest).where(erased.c.digest.in_(digests)))
+    return set(found.scalars())
 
 
 _MAP_COLUMNS = (

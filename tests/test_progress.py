@@ -112,6 +112,21 @@ def test_indicator_status(
     assert found.progress == (None if progress is None else pytest.approx(progress))
 
 
+def test_a_share_too_large_to_print_is_still_met() -> None:
+    """A target a hair from its baseline and a huge actual: the share is beyond any number
+    shown, the status is met, the explanation says so, and the report renders."""
+    toc = ct.TheoryOfChange()
+    indicator = ct.Indicator(
+        id="N1", description="d", baseline=0, target=1e-300,
+        actuals=[ct.Actual(period="p1", value=1e300)],
+    )  # fmt: skip
+    toc.add_outcome("o", kind="project", indicators=[indicator])
+    found = ct.progress(toc).indicators[0]
+    assert found.status == "met"
+    assert "far beyond all of the way" in found.explanation
+    assert ct.render(toc, "html").startswith("<!DOCTYPE html>")
+
+
 def test_indicator_without_values_says_so() -> None:
     """No actual yet: 'no data'."""
     toc = ct.TheoryOfChange()

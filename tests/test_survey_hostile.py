@@ -317,3 +317,32 @@ def test_a_damaged_or_empty_workbook_says_what_is_wrong_when_detecting() -> None
         ct.import_survey(data[: len(data) // 2], name="u.xlsx")
     with pytest.raises(ct.FormatError, match="first sheet is empty"):
         ct.import_survey(data, name="u.xlsx")
+
+
+def test_the_same_file_read_in_the_other_date_order_is_the_same_import() -> None:
+    """Reading the file again month-first (as a date-order warning may suggest) is refused
+    as imported before, rather than adding every answer a second time; imported again on
+    purpose, the second import's item has an id of its own."""
+    ambiguous = b"""Timestamp,Participant code,Consent,Comment
+01/02/2026 10:02:11,P01,Yes,good
+01/03/2026 10:05:40,P02,Yes,fine
+"""
+    toc = ct.example()
+    ct.import_survey_evidence(ambiguous, MAPPING, into=toc, survey_name="a.csv", pseudonym_key=KEY)
+    with pytest.raises(ct.FormatError, match="imported into the map before"):
+        ct.import_survey_evidence(
+            ambiguous, MAPPING, into=toc, survey_name="a.csv", pseudonym_key=KEY, dayfirst=False
+        )
+    ct.import_survey_evidence(
+        ambiguous, MAPPING, into=toc, survey_name="a.csv", pseudonym_key=KEY, allow_reimport=True
+    )
+    imports = [i.id for i in toc.evidence.items if i.id.startswith("import-")]
+    assert len(imports) == len(set(imports)) == 2
+
+
+def test_a_small_files_scale_answers_are_shown_with_their_scale() -> None:
+    """Four people answering on a built-in scale: the scaffold names the scale and shows its
+    labels, though some were given once (a scale's own labels are not anyone's words)."""
+    text = ct.scaffold_mapping(ct.import_survey(Path("examples/survey/after.csv")))
+    assert 'measure = "ucla3"' in text
+    assert "Hardly ever or never (1)" in text

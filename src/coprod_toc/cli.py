@@ -761,7 +761,8 @@ def import_survey(
     for note in report.notes:
         click.echo(f"  {note}")
     for kind, count in sorted(report.records.items()):
-        click.echo(f"  {count} {kind}")
+        one = kind[:-1] if count == 1 and kind.endswith("s") else kind  # "1 quote"
+        click.echo(f"  {count} {one}")
     for what, count in sorted(report.missing.items()):
         click.echo(f"  left blank or missing: {what} ({count})")
     if report.rejected:
@@ -891,9 +892,11 @@ def erase_participant(person: str, target: str, yes: bool, key_file: str | None)
         )
         if not yes:
             click.confirm(f"erase {pseudonym} from {target}?", abort=True)
+        empty = False
         if "://" in target:
             with ct.open_store(target) as store:
                 changed = ct.erase_participant(store, pseudonym)
+                empty = not changed and not store.list()
             what = _plural(changed, "stored version")
         else:
             toc = _read_map(target, as_json=False)
@@ -902,6 +905,13 @@ def erase_participant(person: str, target: str, yes: bool, key_file: str | None)
             what = _plural(changed, "record")
         if changed:
             click.echo(f"erased {pseudonym} from {what}")
+        elif empty:
+            click.echo(
+                f"coprod-toc: {target} holds no maps at all: nothing was erased (check the "
+                "store's URL)",
+                err=True,
+            )
+            sys.exit(EXIT_FINDINGS)
         else:
             click.echo(
                 f"coprod-toc: {target} holds nothing of {pseudonym}: nothing was erased (check "

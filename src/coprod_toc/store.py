@@ -130,8 +130,8 @@ class Store(abc.ABC):
         :param if_changed: if ``toc`` equals the latest version (title, nodes, links,
             assumptions and evidence), save nothing and return that version's number.
         """
+        check_save(name, toc)
         if if_changed:
-            check_save(name, toc)
             latest = self.unchanged_version(name, toc)
             if latest is not None:
                 if expected_version is not None and expected_version != latest:

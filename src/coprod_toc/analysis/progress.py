@@ -8,6 +8,7 @@ so it stays linear in the size of the map.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -332,9 +333,11 @@ def _indicator_progress(outcome: Outcome, indicator: Indicator) -> IndicatorProg
             else ("no change" if share == 0 else "moving away")
         )
         unit = "%" if indicator.measure is Measure.PERCENTAGE else ""
+        # A share too large to show (a target a hair from its baseline) is still its status.
+        way = f"{round(share * 100)}%" if math.isfinite(share * 100) else "far beyond all"
         text = (
             f"{indicator.description}: {value}{unit} in {period}, from {indicator.baseline}{unit} "
-            f"towards {indicator.target}{unit}: {round(share * 100)}% of the way ({status})."
+            f"towards {indicator.target}{unit}: {way} of the way ({status})."
         )
     return IndicatorProgress(
         outcome.id,

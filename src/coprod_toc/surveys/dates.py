@@ -208,7 +208,7 @@ class DateOrder:
         order = "day-first" if self.dayfirst else "month-first"
         why = {
             "given": "as asked (dayfirst=)",
-            "unambiguous": "no date in the file could be read either way",
+            "unambiguous": "no date in the file could be read the other way",
             "proof": f"row {self.row} can only be {order}",
             "start-completion": "every completion then follows its start within a day",
             "consecutive": "consecutive responses are then closest in time",
@@ -286,8 +286,9 @@ def decide_date_order(
         "default",
         note=(
             "every date could be day-first or month-first and nothing in the file tells "
-            "which: read day-first (UK); if the file is month-first (US), import it again "
-            "with dayfirst=False (--monthfirst on the command line)"
+            "which: read day-first (UK); if the file is month-first (US), read it with "
+            "dayfirst=False (--monthfirst on the command line) into the map as it was "
+            "before this import"
         ),
     )
 
@@ -303,7 +304,8 @@ def _inferred(dayfirst: bool, rule: str) -> str:
     flag = "dayfirst=False (--monthfirst" if dayfirst else "dayfirst=True (--dayfirst"
     return (
         f"no date proves the order, so dates were read {order} because {why}; if they are "
-        f"{other}-first, import the file again with {flag} on the command line)"
+        f"{other}-first, read the file with {flag} on the command line) into the map as it "
+        "was before this import"
     )
 
 

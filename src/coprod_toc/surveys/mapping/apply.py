@@ -362,7 +362,7 @@ def _refuse_reimport(import_id: str, imported: set[str], table: SurveyTable) -> 
 
 class _ContentFingerprint:
     """A digest of a survey's responses that does not depend on their order: each
-    response's digest (when, and every answer; a blank and a missing answer alike) added
+    response's digest (when, as written, and every answer; a blank and a missing answer alike) added
     up modulo 2^128. Who answered is left out: where a file has no respondent column, the
     pseudonym comes from the row, which a reordering changes."""
 
@@ -370,7 +370,9 @@ class _ContentFingerprint:
         self.total = 0
 
     def add(self, response: SurveyResponse) -> None:
-        when = response.submitted_at.isoformat() if response.submitted_at else None
+        # The time as written, not as read: the same file read in the other date order is
+        # the same import.
+        when = (response.submitted_raw or "").strip()
         answers = tuple(v or "" for v in response.values)
         digest = hashlib.blake2b(repr((when, answers)).encode("utf-8"), digest_size=16).digest()
         self.total = (self.total + int.from_bytes(digest, "big")) % (1 << 128)
@@ -432,6 +434,10 @@ def apply_mapping(
     import_id = f"import-{content.hexdigest()}"
     if not allow_reimport:
         _refuse_reimport(import_id, imported, table)
+    again = 1
+    while import_id in imported or f"{import_id}-{again}" in imported:  # imported on purpose
+        again += 1
+        import_id = f"import-{content.hexdigest()}-{again}"
     run.finish(toc, import_id)
     if run.report.responses and not run.report.imported:
         run.report.warnings.append(

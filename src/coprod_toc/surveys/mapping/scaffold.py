@@ -50,12 +50,15 @@ def _fitting_scale(answers: Counter[str]) -> Scale | None:
 
 
 def _choices(answers: Counter[str]) -> bool:
-    """Whether a question's answers look like choices: few different ones, and most of the
-    answers given (four in five) ones that several people gave."""
+    """Whether a question's answers look like choices: few different ones, and either a
+    built-in scale's labels, at most two different ones (yes/no, a ticked box), or mostly
+    (four in five) ones that several people gave."""
     if len(answers) > CHOICES:
         return False
+    if len(answers) <= 2 or _fitting_scale(answers) is not None:
+        return True
     repeated = sum(n for n in answers.values() if n >= 2)
-    return repeated > 0 and repeated >= 0.8 * sum(answers.values())
+    return repeated >= 0.8 * sum(answers.values())
 
 
 def _describe(question: SurveyQuestion, answers: Counter[str]) -> list[str]:
@@ -68,14 +71,16 @@ def _describe(question: SurveyQuestion, answers: Counter[str]) -> list[str]:
         # Many answers, or most given once: people's own words or codes, not choices.
         lines.append(f"# free text: {len(answers)} different answers in the first responses")
     else:
-        # Only answers several people gave are shown: one given once may be personal.
-        shown = [(a, n) for a, n in answers.most_common() if n >= 2]
+        # Only answers several people gave, or a built-in scale's own labels, are shown: an
+        # answer one person gave may be personal.
+        scale = _fitting_scale(answers)
+        labels = {normalise_label(label) for label in scale.labels} if scale else set()
+        shown = [(a, n) for a, n in answers.most_common() if n >= 2 or normalise_label(a) in labels]
         seen = ", ".join(f"{_comment(a, 40)} ({n})" for a, n in shown)
         once = len(answers) - len(shown)
         lines.append(
             f"# answers seen: {seen}" + (f"; {once} more given once, not shown" if once else "")
         )
-        scale = _fitting_scale(answers)
         if scale is not None:
             lines.append(f'# the answers fit the scale "{scale.name}": scale = "{scale.name}"')
             if scale.name in INSTRUMENTS:

@@ -183,3 +183,17 @@ def test_a_damaged_header_stops_the_upgrade_and_changes_nothing(tmp_path: Path) 
         tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master")}
     assert "evidence" not in tables
     assert len(path.read_bytes()) == len(before)
+
+
+def test_a_damaged_header_is_named_by_its_map_and_version(tmp_path: Path) -> None:
+    """The upgrade's error names the map and the version whose evidence does not read."""
+    path = _release_store(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "UPDATE versions SET header = ? WHERE map = 'day-centre' AND version = 2",
+        ('{"title": "x", "evidence": {"items": [{"id": "q", "type": "rumour"}]}}',),
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(ct.StoreError, match=r"'day-centre'.*version 2"):
+        ct.open_store(f"sqlite:///{path}")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -383,3 +386,88 @@ def test_a_store_written_before_save_version_keeps_working() -> None:
     assert store.save("map", toc) == 1
     assert store.save("map", toc, if_changed=True) == 1
     assert store.save("map", toc) == 2
+
+
+def _save_elsewhere(path: str, toc_json: str) -> None:
+    """Another process saving the map (it remembers nothing of this one's)."""
+    with ct.open_store(f"sqlite:///{path}") as store:
+        store.save("m", ct.loads(toc_json))
+
+
+def test_a_database_restored_from_a_backup_is_never_mistaken_for_what_was_remembered(
+    tmp_path: Path,
+) -> None:
+    """This process remembers version 2; the file is restored to version 1 and another
+    process saves its own version 2. This process's next save is compared with what the
+    file holds, so its version 3 is exactly its map, and if_changed sees the difference."""
+    import multiprocessing
+
+    path = tmp_path / "maps.db"
+    backup = tmp_path / "backup.db"
+    url = f"sqlite:///{path}"
+    toc = ct.example()
+    with ct.open_store(url) as store:
+        store.save("m", toc)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    shutil.copyfile(path, backup)
+    with ct.open_store(url) as store:
+        mine = store.load("m")
+        mine.update("O5", statement="Mine.")
+        store.save("m", mine)  # version 2, remembered
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(backup, path)
+    theirs = ct.example()
+    theirs.update("O1", statement="Theirs.")
+    child = multiprocessing.get_context("spawn").Process(
+        target=_save_elsewhere, args=(str(path), ct.dumps(theirs))
+    )
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    with ct.open_store(url) as store:
+        assert store.save("m", mine, if_changed=True) == 3
+        assert store.load("m") == mine
+
+
+@pytest.mark.parametrize("url_of", [lambda p: f"sqlite:///{p / 'maps.db'}", lambda p: "memory://"])
+def test_a_score_of_4_changed_to_4_point_0_loads_as_saved(tmp_path: Path, url_of: Any) -> None:
+    """Equal records written differently (4 and 4.0) are a change to store: each version
+    loads exactly as it was saved, whatever the store remembers."""
+    toc = ct.example()
+    toc.evidence.add(ct.Benefit(id="b-1", recipient="individual", domain="confidence", score=4))
+    with ct.open_store(url_of(tmp_path)) as store:
+        store.save("m", toc)
+        toc.evidence.benefits[0] = attrs.evolve(toc.evidence.benefits[0], score=4.0)
+        store.save("m", toc)
+        assert ct.dumps(store.load("m", 2)) == ct.dumps(toc)
+
+
+def test_an_evidence_row_whose_key_does_not_name_its_record_is_named(tmp_path: Path) -> None:
+    """A key changed by hand would pair the row with the wrong record on the next save:
+    loading names it instead."""
+    path = tmp_path / "maps.db"
+    toc = ct.example()
+    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document"))
+    with ct.open_store(f"sqlite:///{path}") as store:
+        store.save("m", toc)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE evidence SET key = 'q-2'")
+    conn.commit()
+    conn.close()
+    with ct.open_store(f"sqlite:///{path}") as store, pytest.raises(ct.StoreError) as caught:
+        store.load("m")
+    assert "items record 'q-2': the row's key does not name its record ('q-1')" in str(caught.value)
+
+
+def test_reordered_evidence_is_a_change_the_diff_names() -> None:
+    """Records in another order: not unchanged, and the diff says which section."""
+    before = ct.example()
+    before.evidence.extend(ct.EvidenceItem(id=f"q-{n}", type="document") for n in range(3))
+    after = before.copy()
+    after.evidence.items.reverse()
+    change = ct.diff(before, after)
+    assert change and change.evidence_reordered == ("items",)
+    assert change.lines() == ["~ order of the items records"]

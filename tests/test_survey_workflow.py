@@ -470,3 +470,18 @@ def test_change_names_the_time_points_when_nobody_answered_at_both(tmp_path: Pat
 def test_a_text_key_is_refused_as_not_bytes() -> None:
     with pytest.raises(ct.ModelError, match="a pseudonym key is bytes"):
         ct.import_survey(EXAMPLES / "before.csv", pseudonym_key="k" * 32)  # type: ignore[arg-type]
+
+
+def test_a_participant_added_by_hand_is_erased_by_their_id(tmp_path: Path) -> None:
+    """With no key (nothing was imported), the id as given is the participant's: a
+    participant entered by hand as P02 is erased by P02."""
+    url = f"sqlite:///{tmp_path / 'maps.db'}"
+    toc = ct.example()
+    toc.evidence.add(ct.Participant(id="P02"))
+    with ct.open_store(url) as store:
+        store.save("day-centre", toc)
+    env = {"COPROD_TOC_PSEUDONYM_KEY": str(tmp_path / "no-key")}
+    code, _, err = run("erase-participant", "P02", "--into", url, "--yes", env=env)
+    assert code == 0, err
+    with ct.open_store(url) as store:
+        assert store.load("day-centre").evidence.participants == []

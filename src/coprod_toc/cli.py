@@ -885,22 +885,25 @@ def erase_participant(person: str, target: str, yes: bool, key_file: str | None)
     """Erase PERSON's data everywhere: their pseudonym (R-…), or the identifier they gave,
     which your key turns into it. In a store this rewrites every version of every map."""
     try:
-        pseudonym = (
-            person
-            if re.fullmatch(r"R-[0-9a-f]{16}", person)
-            else ct.pseudonym(person, ct.pseudonym_key(key_file, create=False))
-        )
+        if re.fullmatch(r"R-[0-9a-f]{16}", person):
+            pseudonym = person
+        elif ct.api.pseudonym_key_path(key_file).exists():
+            pseudonym = ct.pseudonym(person, ct.pseudonym_key(key_file, create=False))
+        else:
+            pseudonym = person  # no key: a participant id entered by hand, as it is
+        # The identifier as given too: a participant added by hand is known by it.
+        people = [pseudonym] if pseudonym == person else [pseudonym, person]
         if not yes:
             click.confirm(f"erase {pseudonym} from {target}?", abort=True)
         empty = False
         if "://" in target:
             with ct.open_store(target) as store:
-                changed = ct.erase_participant(store, pseudonym)
+                changed = max(ct.erase_participant(store, p) for p in people)
                 empty = not changed and not store.list()
             what = _plural(changed, "stored version")
         else:
             toc = _read_map(target, as_json=False)
-            changed = ct.erase_participant(toc, pseudonym)
+            changed = sum(ct.erase_participant(toc, p) for p in people)
             ct.export(toc, "json", target)
             what = _plural(changed, "record")
         if changed:

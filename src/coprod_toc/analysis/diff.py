@@ -71,6 +71,8 @@ class MapDiff:
     evidence_added: tuple[tuple[str, str], ...] = ()
     evidence_removed: tuple[tuple[str, str], ...] = ()
     evidence_changed: tuple[Change, ...] = ()
+    #: Evidence sections whose records (those in both maps) come in another order.
+    evidence_reordered: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in attrs.fields(type(self)))
@@ -114,6 +116,7 @@ class MapDiff:
                     )
         out += [f"+ {_EVIDENCE_NAMES[section]} {key}" for section, key in self.evidence_added]
         out += [f"- {_EVIDENCE_NAMES[section]} {key}" for section, key in self.evidence_removed]
+        out += [f"~ order of the {section} records" for section in self.evidence_reordered]
         for change in self.evidence_changed:
             section, key = change.key[0], change.key[1]
             for field, (before, after) in change.fields.items():
@@ -154,7 +157,8 @@ def diff(a: TheoryOfChange, b: TheoryOfChange) -> MapDiff:
     nodes = _compare(node_records_a, node_records_b)
     links = _compare(links_a, links_b)
     assumptions = _compare(assumptions_a, assumptions_b)
-    evidence = _compare(a.evidence.keyed(), b.evidence.keyed())
+    keyed_a, keyed_b = a.evidence.keyed(), b.evidence.keyed()
+    evidence = _compare(keyed_a, keyed_b)
     return MapDiff(
         title=None if a.title == b.title else (a.title, b.title),
         external_ref=(
@@ -172,7 +176,21 @@ def diff(a: TheoryOfChange, b: TheoryOfChange) -> MapDiff:
         evidence_added=evidence[0],
         evidence_removed=evidence[1],
         evidence_changed=evidence[2],
+        evidence_reordered=_reordered(keyed_a, keyed_b),
     )
+
+
+def _reordered(
+    before: dict[tuple[str, str], Any], after: dict[tuple[str, str], Any]
+) -> tuple[str, ...]:
+    """The sections whose records found in both maps are in another order."""
+    sections = []
+    for section in dict.fromkeys(key[0] for key in after):
+        kept_before = [k for k in before if k[0] == section and k in after]
+        kept_after = [k for k in after if k[0] == section and k in before]
+        if kept_before != kept_after:
+            sections.append(section)
+    return tuple(sections)
 
 
 def _compare(before: dict[Any, Any], after: dict[Any, Any]) -> tuple[Any, Any, Any]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format import dumps, loads
+from coprod_toc.format.rows import stored_text
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
 from coprod_toc.store import (
@@ -186,7 +187,19 @@ class JsonStore(Store):
                 rewritten += 1
         if rewritten:
             self._remember_erased(participant)
+        self._remove_leftovers(participant)
         return rewritten
+
+    def _remove_leftovers(self, participant: str) -> None:
+        """What a killed save or an interrupted delete left behind may hold the person too:
+        deleted maps' folders go, and temporary files that name them."""
+        needle = stored_text(participant).encode("utf-8")
+        for doomed in self.folder.glob(".deleted-*"):
+            shutil.rmtree(doomed, ignore_errors=True)
+        for leftover in self.folder.glob(f"*/{_TEMPORARY}*"):
+            with contextlib.suppress(OSError):
+                if needle in leftover.read_bytes():
+                    leftover.unlink()
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:
         versions = self._existing_versions(name)

@@ -14,6 +14,7 @@ every version stays loadable.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import datetime as dt
 import sqlite3
 import threading
@@ -29,15 +30,17 @@ from coprod_toc.format.rows import (
     CURRENT,
     RememberedMaps,
     Snapshot,
+    StoredEvidence,
+    StoredLink,
     collection_paused,
-    erase_evidence_row,
-    erase_link_row,
     erased_people_check,
     evidence_history,
     evidence_in_order,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
+    plan_erasure,
+    stored_text,
 )
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.hookspecs import hookimpl
@@ -156,6 +159,8 @@ class SQLiteStore(Store):
             )
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")
+            # Deleted content is overwritten, not left in free pages: erasure means gone.
+            self._db.execute("PRAGMA secure_delete = ON")
             self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"{url!r}: cannot open the database: {exc}") from None
@@ -178,7 +183,8 @@ class SQLiteStore(Store):
                 try:
                     yield conn
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:  # SQLite may have rolled back already
+                        conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
@@ -223,7 +229,10 @@ class SQLiteStore(Store):
             if expected_version is not None and expected_version != latest:
                 raise ConflictError(name, expected_version, latest)
             version = latest + 1
-            generation = uuid.uuid4().hex if row is None else row[0]
+            # Each version gets a stamp of its own: a remembered snapshot is trusted only
+            # while the database holds the very save it was taken from (not a restored
+            # backup's version of the same number, say).
+            generation = uuid.uuid4().hex
             previous = None if row is None else self._snapshot(conn, name, *row)
             changes = plan_changes(toc, previous, generation=generation, version=version)
             erased_people_check(changes, lambda digests: _erased_of(conn, digests), name)
@@ -236,9 +245,10 @@ class SQLiteStore(Store):
                 )
             else:
                 conn.execute(
-                    "UPDATE maps SET latest = ?, next_node_position = ?, next_link_position = ?, "
-                    "next_evidence_position = ? WHERE name = ? AND latest = ?",
-                    (version, *_positions(snapshot), name, latest),
+                    "UPDATE maps SET latest = ?, generation = ?, next_node_position = ?, "
+                    "next_link_position = ?, next_evidence_position = ? "
+                    "WHERE name = ? AND latest = ?",
+                    (version, generation, *_positions(snapshot), name, latest),
                 )
             conn.execute(
                 "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?)",
@@ -382,75 +392,91 @@ class SQLiteStore(Store):
                 "WHERE map = ? AND valid_to > ? AND valid_from <= ? ORDER BY position",
                 (name, version, version),
             ).fetchall()
-            evidence = evidence_in_order(
-                conn.execute(
-                    "SELECT section, key, body, position FROM evidence "
-                    "WHERE map = ? AND valid_to > ? AND valid_from <= ?",
-                    (name, version, version),
-                )
-            )
+            stored_evidence = conn.execute(
+                "SELECT section, key, body, position FROM evidence "
+                "WHERE map = ? AND valid_to > ? AND valid_from <= ?",
+                (name, version, version),
+            ).fetchall()
         try:
+            evidence = evidence_in_order(stored_evidence)
             toc = map_from_rows(header[0], nodes, links, evidence)
+            if version == latest:
+                snapshot = loaded_snapshot(toc, generation, latest, nodes, links, evidence)
         except (CoprodTocError, ValueError, KeyError, TypeError) as exc:
             raise StoreError(
                 f"{self.url!r}: version {version} of map {name!r} cannot be read: {exc}"
             ) from None
         if version == latest:
-            self._remembered.remember(
-                name,
-                loaded_snapshot(toc, generation, latest, nodes, links, evidence),
-            )
+            self._remembered.remember(name, snapshot)
         return toc
 
     def erase_participant(self, participant: str) -> int:
-        """Erase one person from every version (see :mod:`coprod_toc.format.rows`): the
-        evidence rows that mention them are rewritten or removed, then the link rows citing
-        what went. Each map touched gets a new generation, so no remembered copy of it is
-        trusted again. Returns how many versions changed."""
-        touched: dict[str, set[tuple[int, int]]] = {}
+        """Erase one person from every version (see :func:`plan_erasure`): the evidence
+        rows that name them are rewritten or removed, then the link rows citing what went,
+        in the versions it went from. Each map touched gets a new stamp, so no remembered
+        copy of it is trusted again, and the person's digest is kept so that they cannot be
+        saved back. Returns how many versions changed."""
         with self._transaction("IMMEDIATE") as conn:
-            gone: dict[str, set[str]] = {}
-            rows = conn.execute(
+            found = conn.execute(
                 "SELECT rowid, map, section, key, body, valid_from, valid_to FROM evidence "
                 "WHERE instr(body, ?) > 0",
-                (participant,),
+                (stored_text(participant),),
             ).fetchall()
-            for rowid, name, section, key, body, valid_from, valid_to in rows:
-                new_body, went = _erased(name, section, key, body, participant)
-                if new_body == body:
-                    continue
-                if new_body is None:
+            plan = plan_erasure(
+                participant,
+                (StoredEvidence(*row) for row in found),
+                lambda name: (
+                    StoredLink(*row)
+                    for row in conn.execute(
+                        "SELECT rowid, source, target, body, position, valid_from, valid_to "
+                        "FROM links WHERE map = ? AND instr(body, '\"evidence\"') > 0",
+                        (name,),
+                    ).fetchall()
+                ),
+                lambda name: int(
+                    conn.execute("SELECT latest FROM maps WHERE name = ?", (name,)).fetchone()[0]
+                ),
+            )
+            for rowid, body in plan.evidence.items():
+                if body is None:
                     conn.execute("DELETE FROM evidence WHERE rowid = ?", (rowid,))
-                    if went is not None:
-                        gone.setdefault(name, set()).add(went)
                 else:
-                    conn.execute("UPDATE evidence SET body = ? WHERE rowid = ?", (new_body, rowid))
-                touched.setdefault(name, set()).add((valid_from, valid_to))
-            for name, ids in gone.items():
-                for rowid, body, valid_from, valid_to in conn.execute(
-                    "SELECT rowid, body, valid_from, valid_to FROM links "
-                    "WHERE map = ? AND body != '{}'",
-                    (name,),
-                ).fetchall():
-                    new_body = erase_link_row(body, ids)
-                    if new_body is not None:
-                        conn.execute("UPDATE links SET body = ? WHERE rowid = ?", (new_body, rowid))
-                        touched[name].add((valid_from, valid_to))
-            if touched:  # kept so that their evidence is refused if it comes back
+                    conn.execute("UPDATE evidence SET body = ? WHERE rowid = ?", (body, rowid))
+            for rowid, segments in plan.links.items():
+                if len(segments) == 1:
+                    conn.execute(
+                        "UPDATE links SET body = ? WHERE rowid = ?", (segments[0][2], rowid)
+                    )
+                    continue
+                old = conn.execute(
+                    "SELECT map, source, target, position FROM links WHERE rowid = ?", (rowid,)
+                ).fetchone()
+                conn.execute("DELETE FROM links WHERE rowid = ?", (rowid,))
+                conn.executemany(
+                    "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ((*old[:3], body, old[3], start, end) for start, end, body in segments),
+                )
+            for name in plan.versions:
+                conn.execute(
+                    "UPDATE maps SET generation = ? WHERE name = ?", (uuid.uuid4().hex, name)
+                )
+            if plan.versions:  # kept so that their evidence is refused if it comes back
                 conn.execute(
                     "INSERT OR IGNORE INTO erased VALUES (?, ?)",
                     (erasure_digest(participant), _now()),
                 )
-            versions = 0
-            for name, ranges in touched.items():
-                conn.execute(
-                    "UPDATE maps SET generation = ? WHERE name = ?", (uuid.uuid4().hex, name)
-                )
-                latest = conn.execute("SELECT latest FROM maps WHERE name = ?", (name,)).fetchone()
-                versions += len(_versions_in(ranges, latest[0]))
-        for name in touched:
+        for name in plan.versions:
             self._remembered.forget(name)
-        return versions
+        if plan.versions:
+            self._purge_freed_pages()
+        return sum(len(versions) for versions in plan.versions.values())
+
+    def _purge_freed_pages(self) -> None:
+        """After an erasure: the write-ahead log holds the pages as they were, so it is
+        folded into the file and emptied (as far as readers allow); with secure_delete
+        the freed pages were zeroed."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def list(self) -> list[str]:
         with self._transaction() as conn:
@@ -503,26 +529,10 @@ _MAP_ROW = (
 )
 
 
-def _erased(
-    name: str, section: str, key: str, body: str, participant: str
-) -> tuple[str | None, str | None]:
-    try:
-        return erase_evidence_row(section, body, participant)
-    except CoprodTocError as exc:
-        raise StoreError(
-            f"map {name!r}: the stored {section} record {key!r} is damaged: {exc}"
-        ) from None
-
-
 def _erased_of(conn: sqlite3.Connection, digests: list[str]) -> set[str]:
     marks = ", ".join("?" * len(digests))
     found = conn.execute(f"SELECT digest FROM erased WHERE digest IN ({marks})", digests)
     return {digest for (digest,) in found}
-
-
-def _versions_in(ranges: set[tuple[int, int]], latest: int) -> set[int]:
-    """The versions that rows valid for these ranges belong to."""
-    return {v for start, end in ranges for v in range(start, min(end, latest + 1))}
 
 
 @hookimpl

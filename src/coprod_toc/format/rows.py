@@ -33,7 +33,7 @@ import attrs
 
 from coprod_toc._gc import collection_paused  # stores reading or writing many rows use it
 from coprod_toc.analysis.traversal import adjacency
-from coprod_toc.errors import ErasedPersonError, FormatError
+from coprod_toc.errors import ErasedPersonError, FormatError, StoreError
 from coprod_toc.evidence.records import (
     SECTIONS,
     Evidence,
@@ -60,12 +60,15 @@ from coprod_toc.model import Activity, Impact, Link, Node, NodeType, Outcome, Pr
 
 __all__ = [
     "CURRENT",
+    "ErasurePlan",
     "EvidenceRow",
     "LinkRow",
     "NodeRow",
     "RememberedMaps",
     "RowChanges",
     "Snapshot",
+    "StoredEvidence",
+    "StoredLink",
     "collection_paused",
     "erase_evidence_row",
     "erase_link_row",
@@ -78,6 +81,8 @@ __all__ = [
     "map_from_rows",
     "node_body",
     "plan_changes",
+    "plan_erasure",
+    "stored_text",
 ]
 
 #: ``valid_to`` of a row that is part of the latest version (fits a signed 64-bit column).
@@ -159,6 +164,12 @@ def header_body(toc: TheoryOfChange) -> str:
     return _json(map_header(toc, evidence=False))
 
 
+def stored_text(text: str) -> str:
+    """How a text appears inside a stored row's JSON (quotes, backslashes and control
+    characters escaped): what a store searches its rows for."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
 def erase_evidence_row(section: str, body: str, participant: str) -> tuple[str | None, str | None]:
     """One stored evidence record with a person erased (:func:`without_participant`):
     ``(new body, None)`` when it changed, ``(None, id)`` when it goes (the id for the links
@@ -166,7 +177,7 @@ def erase_evidence_row(section: str, body: str, participant: str) -> tuple[str |
 
     :raises FormatError: the body is not an evidence record of ``section``.
     """
-    if participant not in body:
+    if stored_text(participant) not in body:
         return body, None
     record = _evidence_records(section, [body], lambda _: f"{section} record")[0]
     erased = without_participant(record, participant)
@@ -175,6 +186,126 @@ def erase_evidence_row(section: str, body: str, participant: str) -> tuple[str |
     if erased is None:
         return None, None if section == "consents" else record.id
     return evidence_body(erased), None
+
+
+class StoredEvidence(NamedTuple):
+    """An evidence row as a store hands it to :func:`plan_erasure`; ``row`` is whatever
+    the store needs to find it again (a rowid, a primary key)."""
+
+    row: Any
+    map: str
+    section: str
+    key: str
+    body: str
+    valid_from: int
+    valid_to: int
+
+
+class StoredLink(NamedTuple):
+    """A link row as a store hands it to :func:`plan_erasure`."""
+
+    row: Any
+    source: str
+    target: str
+    body: str
+    position: int
+    valid_from: int
+    valid_to: int
+
+
+@attrs.frozen
+class ErasurePlan:
+    """What erasing one person does to a table store's rows, in every version.
+
+    ``evidence`` maps each evidence row that changes to its new body (``None``: the row
+    goes); ``links`` maps each link row that changes to the rows that replace it, as
+    ``(valid_from, valid_to, body)``: one when the row changes alike in all its versions,
+    more when a record it cites went in some of them only. ``versions`` are the versions
+    changed, by map.
+    """
+
+    evidence: dict[Any, str | None]
+    links: dict[Any, list[tuple[int, int, str]]]
+    versions: dict[str, set[int]]
+
+
+def plan_erasure(
+    participant: str,
+    evidence: Iterable[StoredEvidence],
+    links_of: Callable[[str], Iterable[StoredLink]],
+    latest_of: Callable[[str], int],
+) -> ErasurePlan:
+    """Erase ``participant`` from a table store's rows: the evidence rows that name them
+    (``evidence``: the rows whose body holds :func:`stored_text` of the name), then, per
+    map touched, the link rows citing a record that went (``links_of(map)``: the rows
+    that carry evidence), each in just the versions the record went from.
+
+    :raises StoreError: a row that does not hold a valid record, naming its map and key.
+    """
+    changed: dict[Any, str | None] = {}
+    gone: dict[str, list[tuple[str, int, int]]] = {}
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for row in evidence:
+        try:
+            body, went = erase_evidence_row(row.section, row.body, participant)
+        except FormatError as exc:
+            raise StoreError(
+                f"map {row.map!r}: the stored {row.section} record {row.key!r} "
+                f"(versions {row.valid_from}-) cannot be read: {exc.problem}"
+            ) from None
+        if body == row.body:
+            continue
+        changed[row.row] = body
+        ranges.setdefault(row.map, []).append((row.valid_from, row.valid_to))
+        if went is not None:
+            gone.setdefault(row.map, []).append((went, row.valid_from, row.valid_to))
+    links: dict[Any, list[tuple[int, int, str]]] = {}
+    for name, records_gone in gone.items():
+        ids = {evidence_id for evidence_id, _, _ in records_gone}
+        for link in links_of(name):
+            segments = _erased_link(link, ids, records_gone)
+            if segments is not None:
+                links[link.row] = segments
+                ranges[name].extend(
+                    (start, end) for start, end, body in segments if body != link.body
+                )
+    versions = {
+        name: {v for start, end in spans for v in range(start, min(end, latest_of(name) + 1))}
+        for name, spans in ranges.items()
+    }
+    return ErasurePlan(changed, links, versions)
+
+
+def _erased_link(
+    link: StoredLink, ids: set[str], went: list[tuple[str, int, int]]
+) -> list[tuple[int, int, str]] | None:
+    """The rows replacing one link row after records it cites went (``None``: unchanged)."""
+    if '"evidence"' not in link.body:
+        return None
+    cited = set(json.loads(link.body).get("evidence", ())) & ids
+    if not cited:
+        return None
+    relevant = [(i, start, end) for i, start, end in went if i in cited]
+    # The versions where the set of records gone changes: the row splits there.
+    cuts = sorted(
+        {link.valid_from}
+        | {edge for _, start, end in relevant for edge in (start, end)
+           if link.valid_from < edge < link.valid_to}
+    )  # fmt: skip
+    segments = []
+    for n, start in enumerate(cuts):
+        end = cuts[n + 1] if n + 1 < len(cuts) else link.valid_to
+        removed = {i for i, gone_from, gone_to in relevant if gone_from <= start < gone_to}
+        segments.append((start, end, erase_link_row(link.body, removed) or link.body))
+    merged: list[tuple[int, int, str]] = []
+    for start, end, body in segments:  # neighbours alike are one row
+        if merged and merged[-1][2] == body:
+            merged[-1] = (merged[-1][0], end, body)
+        else:
+            merged.append((start, end, body))
+    if len(merged) == 1 and merged[0][2] == link.body:
+        return None
+    return merged
 
 
 def erased_people_check(
@@ -201,7 +332,7 @@ def erased_people_check(
 def erase_link_row(body: str, gone: set[str]) -> str | None:
     """A stored link's body without its references to evidence that went, or ``None`` when
     it cites none of them."""
-    if body == "{}" or not any(evidence_id in body for evidence_id in gone):
+    if not gone or '"evidence"' not in body:
         return None
     record = json.loads(body)
     cited = tuple(record.get("evidence", ()))
@@ -307,13 +438,20 @@ def _evidence_from_rows(rows: Sequence[Sequence[Any]]) -> Evidence:
             raise FormatError(f"unknown evidence section {row[0]!r}", path=f"evidence {row[1]!r}")
         by_section.setdefault(row[0], []).append(row)
     for section, section_rows in by_section.items():
-        getattr(evidence, section).extend(
-            _evidence_records(
-                section,
-                [row[2] for row in section_rows],
-                lambda i: f"{section} record {section_rows[i][1]!r}",  # noqa: B023  # used at once
-            )
+        records = _evidence_records(
+            section,
+            [row[2] for row in section_rows],
+            lambda i: f"{section} record {section_rows[i][1]!r}",  # noqa: B023  # used at once
         )
+        # A row's key is what its record is named by: a row whose key says otherwise was
+        # changed by hand, and would be compared with the wrong record on the next save.
+        for row, (key, _) in zip(section_rows, record_keys(records), strict=True):
+            if row[1] != key:
+                raise FormatError(
+                    f"the row's key does not name its record ({key!r})",
+                    path=f"{section} record {row[1]!r}",
+                )
+        getattr(evidence, section).extend(records)
     return evidence
 
 
@@ -377,8 +515,9 @@ class Snapshot:
     ``nodes`` maps a node id, ``links`` a ``(source, target)`` pair, to what is stored — the
     record itself when the store still has it from the last save or load (compared by
     identity first, then equality), or the stored JSON body — and its position.
-    ``generation`` tells apart a map from one deleted and made again under the same name
-    (or rewritten by an erasure).
+    ``generation`` is the stamp of the save (or erasure) that made the stored version: it
+    tells apart that version from another of the same number (a map deleted and made again,
+    a database restored from a backup and saved since, a version rewritten by an erasure).
     ``owner`` (a weak reference) is the map object last saved or loaded, and ``mark`` the
     point in its changes at that moment: saving that same object again needs to look only
     at what it says changed since.
@@ -691,7 +830,11 @@ def _tail(ordered: dict[Any, Any], keys: set[Any]) -> list[Any] | None:
 def _same(stored: Any, record: Any, body_of: Callable[[Any], str]) -> bool:
     if stored is record:
         return True
-    return bool(stored == body_of(record)) if isinstance(stored, str) else bool(stored == record)
+    if isinstance(stored, str):
+        return stored == body_of(record)
+    # Equal records may still be written differently (a score of 4 and of 4.0): what is
+    # stored must load as it was saved.
+    return bool(stored == record) and body_of(stored) == body_of(record)
 
 
 def _plan_changes(
@@ -831,7 +974,10 @@ def evidence_history(headers: Iterable[tuple[int, str]]) -> EvidenceHistory:
         where = f"the header of version {version}"
         parsed = _parse_all([header], lambda _: where)[0]  # noqa: B023  # called at once
         head = _expect(parsed, dict, where, "an object")
-        evidence = Evidence.from_document(head.pop("evidence", {}))
+        try:
+            evidence = Evidence.from_document(head.pop("evidence", {}))
+        except FormatError as exc:
+            raise FormatError(exc.problem, path=f"version {version}: {exc.path}") from None
         kept: set[tuple[str, str]] = set()
         for section in SECTIONS:
             last = -1

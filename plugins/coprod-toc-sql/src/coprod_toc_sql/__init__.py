@@ -32,15 +32,17 @@ from coprod_toc.format.rows import (
     CURRENT,
     RememberedMaps,
     Snapshot,
+    StoredEvidence,
+    StoredLink,
     collection_paused,
-    erase_evidence_row,
-    erase_link_row,
     erased_people_check,
     evidence_history,
     evidence_in_order,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
+    plan_erasure,
+    stored_text,
 )
 from coprod_toc.store import VersionInfo, check_save
 
@@ -278,7 +280,7 @@ class SQLStore(ct.Store):
             if expected is not None and expected != latest:
                 raise ct.ConflictError(name, expected, latest)
             version = latest + 1
-            generation = uuid.uuid4().hex if row is None else row.generation
+            generation = uuid.uuid4().hex  # each version's own stamp (see the SQLite store)
             previous = None if row is None else self._snapshot(conn, name, row)
             changes = plan_changes(toc, previous, generation=generation, version=version)
             erased_people_check(changes, lambda digests: _erased_of(conn, digests), name)
@@ -299,7 +301,7 @@ class SQLStore(ct.Store):
                     done = conn.execute(
                         maps.update()
                         .where(maps.c.name == name, maps.c.latest == latest)
-                        .values(latest=version, **positions)
+                        .values(latest=version, generation=generation, **positions)
                     )
                     if done.rowcount != 1:
                         raise _LostRace(latest + 1)
@@ -409,19 +411,19 @@ class SQLStore(ct.Store):
                 raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
             node_rows = _rows_of_version(conn, nodes, ("id", "type"), name, wanted)
             link_rows = _rows_of_version(conn, links, ("source", "target"), name, wanted)
-            evidence_rows = evidence_in_order(
-                _rows_of_version(conn, evidence, ("section", "key"), name, wanted)
-            )
+            stored_evidence = _rows_of_version(conn, evidence, ("section", "key"), name, wanted)
         try:
+            evidence_rows = evidence_in_order(stored_evidence)
             toc = map_from_rows(header, node_rows, link_rows, evidence_rows)
+            if wanted == row.latest:
+                snapshot = loaded_snapshot(
+                    toc, row.generation, row.latest, node_rows, link_rows, evidence_rows
+                )
         except (ct.CoprodTocError, ValueError, KeyError, TypeError) as exc:
             raise ct.StoreError(
                 f"{self.url!r}: version {wanted} of map {name!r} cannot be read: {exc}"
             ) from None
         if wanted == row.latest:
-            snapshot = loaded_snapshot(
-                toc, row.generation, row.latest, node_rows, link_rows, evidence_rows
-            )
             self._remembered.remember(name, snapshot)
         return toc
 
@@ -458,57 +460,76 @@ class SQLStore(ct.Store):
         self._remembered.forget(name)
 
     def erase_participant(self, participant: str) -> int:
-        """Erase one person from every version, as the SQLite store does: the evidence rows
-        that mention them are rewritten or removed, then the link rows citing what went;
-        each map touched gets a new generation. Returns how many versions changed."""
-        touched: dict[str, set[tuple[int, int]]] = {}
+        """Erase one person from every version, as the SQLite store does (see
+        :func:`coprod_toc.format.rows.plan_erasure`). Returns how many versions changed."""
         with self._failures(), self.engine.begin() as conn:
-            gone: dict[str, set[str]] = {}
             found = conn.execute(
-                sa.select(evidence).where(evidence.c.body.contains(participant, autoescape=True))
+                sa.select(evidence).where(
+                    evidence.c.body.contains(stored_text(participant), autoescape=True)
+                )
             ).all()
-            for row in found:
-                try:
-                    body, went = erase_evidence_row(row.section, row.body, participant)
-                except ct.CoprodTocError as exc:
-                    raise ct.StoreError(
-                        f"map {row.map!r}: the stored {row.section} record {row.key!r} is "
-                        f"damaged: {exc}"
-                    ) from None
-                if body == row.body:
-                    continue
+
+            def links_of(name: str) -> list[StoredLink]:
+                rows = conn.execute(
+                    sa.select(links).where(links.c.map == name, links.c.body.contains('"evidence"'))
+                ).all()
+                return [
+                    StoredLink(
+                        (name, r.source, r.target, r.valid_to, r.position),
+                        *(r.source, r.target, r.body, r.position, r.valid_from, r.valid_to),
+                    )
+                    for r in rows
+                ]
+
+            plan = plan_erasure(
+                participant,
+                (
+                    StoredEvidence(
+                        (r.map, r.section, r.key, r.valid_to),
+                        *(r.map, r.section, r.key, r.body, r.valid_from, r.valid_to),
+                    )
+                    for r in found
+                ),
+                links_of,
+                lambda name: int(
+                    conn.execute(sa.select(maps.c.latest).where(maps.c.name == name)).scalar() or 0
+                ),
+            )
+            for (name, section, key, valid_to), body in plan.evidence.items():
                 where = (
-                    evidence.c.map == row.map,
-                    evidence.c.section == row.section,
-                    evidence.c.key == row.key,
-                    evidence.c.valid_to == row.valid_to,
+                    evidence.c.map == name,
+                    evidence.c.section == section,
+                    evidence.c.key == key,
+                    evidence.c.valid_to == valid_to,
                 )
                 if body is None:
                     conn.execute(evidence.delete().where(*where))
-                    if went is not None:
-                        gone.setdefault(row.map, set()).add(went)
                 else:
                     conn.execute(evidence.update().where(*where).values(body=body))
-                touched.setdefault(row.map, set()).add((row.valid_from, row.valid_to))
-            for name, ids in gone.items():
-                cited = conn.execute(
-                    sa.select(links).where(links.c.map == name, links.c.body != "{}")
-                ).all()
-                for link in cited:
-                    body = erase_link_row(link.body, ids)
-                    if body is not None:
-                        conn.execute(
-                            links.update()
-                            .where(
-                                links.c.map == name,
-                                links.c.source == link.source,
-                                links.c.target == link.target,
-                                links.c.valid_to == link.valid_to,
-                            )
-                            .values(body=body)
-                        )
-                        touched[name].add((link.valid_from, link.valid_to))
-            if touched:  # kept so that their evidence is refused if it comes back
+            for (name, source, target, valid_to, position), segments in plan.links.items():
+                where = (
+                    links.c.map == name,
+                    links.c.source == source,
+                    links.c.target == target,
+                    links.c.valid_to == valid_to,
+                )
+                conn.execute(links.delete().where(*where))
+                conn.execute(
+                    links.insert(),
+                    [
+                        {
+                            "map": name, "source": source, "target": target,
+                            "valid_from": start, "valid_to": end, "body": body,
+                            "position": position,
+                        }
+                        for start, end, body in segments
+                    ],
+                )  # fmt: skip
+            for name in plan.versions:
+                conn.execute(
+                    maps.update().where(maps.c.name == name).values(generation=uuid.uuid4().hex)
+                )
+            if plan.versions:  # kept so that their evidence is refused if it comes back
                 digest = erasure_digest(participant)
                 known = conn.execute(
                     sa.select(erased.c.digest).where(erased.c.digest == digest)
@@ -519,18 +540,9 @@ class SQLStore(ct.Store):
                             digest=digest, erased_at=dt.datetime.now(dt.UTC).isoformat()
                         )
                     )
-            versions_changed = 0
-            for name, ranges in touched.items():
-                conn.execute(
-                    maps.update().where(maps.c.name == name).values(generation=uuid.uuid4().hex)
-                )
-                latest = conn.execute(sa.select(maps.c.latest).where(maps.c.name == name)).scalar()
-                versions_changed += len(
-                    {v for start, end in ranges for v in range(start, min(end, (latest or 0) + 1))}
-                )
-        for name in touched:
+        for name in plan.versions:
             self._remembered.forget(name)
-        return versions_changed
+        return sum(len(versions) for versions in plan.versions.values())
 
     def close(self) -> None:
         with self._lock:

@@ -56,8 +56,8 @@ class ImportReport:
         }
 
     def write_rejections(self, path: str | os.PathLike[str]) -> Path:
-        """Every rejection as CSV (row, column, reason), written whole or not at all and
-        readable by its owner only (reasons quote answers).
+        """Every rejection as CSV (row, column, reason, participant), written whole or not
+        at all and readable by its owner only (reasons quote answers).
 
         :raises OutputError: the file cannot be written there.
         """
@@ -92,9 +92,12 @@ class ImportReport:
             raise OutputError(f"{str(target)!r}: cannot write: {exc.strerror}") from None
         with handle:
             writer = csv.writer(handle)
-            writer.writerow(["row", "column", "reason"])
+            # Whose each line is, so that a person erased from the store can be found here.
+            writer.writerow(["row", "column", "reason", "participant"])
             for r in self.rejected:
-                writer.writerow([r.row, _safe_cell(r.column), _safe_cell(r.reason)])
+                writer.writerow(
+                    [r.row, _safe_cell(r.column), _safe_cell(r.reason), r.participant or ""]
+                )
         return Path(handle.name)
 
 

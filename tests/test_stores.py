@@ -21,7 +21,7 @@ import coprod_toc as ct
 from coprod_toc.backends.sqlite import MIGRATIONS
 from coprod_toc.format.rows import Snapshot, plan_changes
 from coprod_toc.testing import StoreContract
-from tests.strategies import maps
+from tests.strategies import TEXT, maps
 
 
 class TestSQLiteStore(StoreContract):
@@ -304,11 +304,7 @@ def _random_edit(toc: ct.TheoryOfChange, data: st.DataObject) -> None:
         node = data.draw(st.sampled_from(nodes))
         toc.update(
             node.id,
-            **{
-                "description" if isinstance(node, ct.Activity) else "statement": data.draw(
-                    st.text(min_size=1).filter(str.strip)
-                )
-            },
+            **{"description" if isinstance(node, ct.Activity) else "statement": data.draw(TEXT)},
         )
     elif choice == 1 and nodes:
         toc.remove(data.draw(st.sampled_from(nodes)).id)
@@ -471,3 +467,23 @@ def test_reordered_evidence_is_a_change_the_diff_names() -> None:
     change = ct.diff(before, after)
     assert change and change.evidence_reordered == ("items",)
     assert change.lines() == ["~ order of the items records"]
+
+
+def test_a_store_opened_afresh_saves_an_edit_without_reading_every_row(tmp_path: Path) -> None:
+    """A map loaded through one store object, edited and saved through another opened on
+    the same file (the next web request): the save reads no stored node rows to compare,
+    and writes only the edited node."""
+    url = f"sqlite:///{tmp_path / 'maps.db'}"
+    with ct.open_store(url) as store:
+        store.save("m", ct.example())
+        toc = store.load("m")
+        toc.update("O5", statement="Staff recruited.  ")
+        store.save("m", toc, expected_version=1)
+    toc.update("O5", statement="Staff recruited and trained.")
+    with ct.open_store(url) as fresh:
+        statements: list[str] = []
+        fresh._conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        assert fresh.save("m", toc, expected_version=2) == 3
+    assert not [s for s in statements if s.startswith("SELECT id, body, position FROM nodes")]
+    with ct.open_store(url) as store:
+        assert store.load("m") == toc

@@ -682,7 +682,7 @@ def plan_changes(
             assert previous.mark is not None
             changes = toc.changed_since(previous.mark)
             if changes is not None:
-                planned = _plan_from_changes(toc, previous, changes, version)
+                planned = _plan_from_changes(toc, previous, changes, generation, version)
         if planned is None:
             planned = _plan_changes(toc, previous, generation, version)
         planned = _with_evidence(planned, toc, previous)
@@ -738,14 +738,14 @@ def _same_objects(
 
 
 def _plan_from_changes(
-    toc: TheoryOfChange, previous: Snapshot, changes: Changes, version: int
+    toc: TheoryOfChange, previous: Snapshot, changes: Changes, generation: str, version: int
 ) -> RowChanges | None:
     """The rows to write, looking only at what the map says changed since the last save or
     load: a one-node edit costs one row, however large the map. ``None`` if the changes do
     not fit what is stored (then the whole map is compared)."""
     succ, _, node_data = adjacency(toc.graph)
     snapshot = Snapshot(
-        previous.generation,
+        generation,
         version,
         dict(previous.nodes),
         dict(previous.links),

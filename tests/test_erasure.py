@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
-from tests.strategies import PEOPLE, maps_with_evidence
+from tests.strategies import PEOPLE, TEXT, maps_with_evidence
 
 
 def _urls(folder: Path) -> list[str]:
@@ -33,7 +33,7 @@ def test_erasing_through_any_store_equals_erasing_in_memory(
     second = first.copy()
     if second.evidence.items:
         item = second.evidence.items[0]
-        second.evidence.items[0] = attrs.evolve(item, content=data.draw(st.text(max_size=5)))
+        second.evidence.items[0] = attrs.evolve(item, content=data.draw(TEXT))
     second.evidence.add(ct.Participant(id=data.draw(st.sampled_from(PEOPLE))))
     expected = [first.copy(), second.copy()]
     for toc in expected:

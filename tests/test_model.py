@@ -110,3 +110,40 @@ def test_short_outcomes_are_achievements() -> None:
     """Short-term outcomes are what SCIE calls co-production achievements."""
     assert ct.Outcome(id="O1", statement="x", kind="project").is_achievement
     assert not ct.Outcome(id="O1", statement="x", kind="project", horizon="long").is_achievement
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("nul\x00byte", "a control character"),
+        ("bell\x07", "a control character"),
+        ("escape\x1b[31m", "a control character"),
+        ("lone \ud800 surrogate", "a lone surrogate"),
+    ],
+)
+def test_a_text_no_store_or_file_could_hold_is_refused(text: str, what: str) -> None:
+    """Control characters (but tab and line feed) and lone surrogates are refused in every
+    text field, naming it, so every store, file and renderer meets the same text."""
+    toc = ct.TheoryOfChange()
+    with pytest.raises(ct.ModelError, match=f"statement holds {what}"):
+        toc.add_impact(text, kind="project")
+    with pytest.raises(ct.ModelError, match="title holds"):
+        ct.TheoryOfChange(title=text)
+    with pytest.raises(ct.ModelError, match="content holds"):
+        ct.EvidenceItem(id="q", type="document", content=text)
+
+
+def test_line_breaks_are_line_feeds() -> None:
+    """CR LF and a lone CR become LF; tabs stay."""
+    toc = ct.TheoryOfChange()
+    impact = toc.add_impact("one\r\ntwo\rthree\tfour", kind="project")
+    assert toc.get(impact).statement == "one\ntwo\nthree\tfour"
+
+
+def test_a_number_too_long_to_read_is_a_format_error_naming_where() -> None:
+    """More digits than Python converts: FormatError with line and column, JSON and TOML."""
+    digits = "1" + "0" * 5000
+    with pytest.raises(ct.FormatError, match=r"5001 digits \(line 1, column"):
+        ct.loads('{"format": "coprod-toc", "version": 1, "title": ' + digits + "}")
+    with pytest.raises(ct.FormatError, match=r"5001 digits \(line 2, column 7\)"):
+        ct.loads('title = "x"\nlevel=' + digits + "\n", format="toml")

@@ -346,3 +346,11 @@ def test_a_small_files_scale_answers_are_shown_with_their_scale() -> None:
     text = ct.scaffold_mapping(ct.import_survey(Path("examples/survey/after.csv")))
     assert 'measure = "ucla3"' in text
     assert "Hardly ever or never (1)" in text
+
+
+def test_a_stray_control_character_in_an_answer_does_not_refuse_the_file() -> None:
+    """No map text may hold a control character; an answer with one (a vertical tab Excel
+    left) is kept with a space there, rather than the import failing."""
+    survey = SURVEY.replace(b"good", b"go\x0bod")
+    done = _import(survey, MAPPING)
+    assert any(i.content == "go od" for i in done.toc.evidence.items)

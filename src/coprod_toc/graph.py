@@ -28,6 +28,7 @@ from coprod_toc.model import (
     NodeType,
     Outcome,
     Problem,
+    clean_text,
 )
 
 __all__ = ["ALLOWED_LINKS", "ChangeMark", "Changes", "TheoryOfChange", "reach"]
@@ -133,8 +134,10 @@ class TheoryOfChange:
             raise ModelError(f"title must be a non-empty string, not {title!r}")
         if external_ref is not None and not isinstance(external_ref, str):
             raise ModelError(f"external_ref must be a string, not {external_ref!r}")
-        self.title = title
-        self.external_ref = external_ref
+        self.title = clean_text(title, "title")
+        self.external_ref = (
+            None if external_ref is None else clean_text(external_ref, "external_ref")
+        )
         self._graph: Any = nx.DiGraph()
         self._problem_id: str | None = None
         self._assumptions: dict[str, Assumption] = {}

@@ -171,19 +171,52 @@ def _enum(cls: type[_E], field_name: str) -> Callable[[object], _E]:
     return convert
 
 
+#: What no text of a map may hold: C0 control characters other than tab and line feed,
+#: and lone surrogates (no encoding can write them). Line breaks are made line feeds.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def clean_text(value: str, field_name: str) -> str:
+    """``value`` with its line breaks as line feeds, if it holds nothing a text may not
+    (every store, file and renderer then meets the same text).
+
+    :raises ModelError: a control character or a lone surrogate, naming the field.
+    """
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _NOT_TEXT.search(value)
+    if bad is not None:
+        what = "a lone surrogate" if bad.group() >= "\ud800" else "a control character"
+        raise ModelError(
+            f"{field_name} holds {what} ({bad.group()!r} at {bad.start()}), which no text may"
+        )
+    return value
+
+
+def printable_text(value: str) -> str:
+    """``value`` made fit for a map: line breaks as line feeds, and each character no text
+    may hold (a control character, a lone surrogate) a space. For text from outside, such
+    as a survey's answers, where refusing the text would refuse the file."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_TEXT.sub(" ", value)
+
+
 def _text(field_name: str) -> Callable[[object], str]:
     def convert(value: object) -> str:
         if not isinstance(value, str) or not value.strip():
             raise ModelError(f"{field_name} must be a non-empty string, not {value!r}")
-        return value
+        return clean_text(value, field_name)
 
     return convert
 
 
 def _optional_text(field_name: str) -> Callable[[object], str | None]:
     def convert(value: object) -> str | None:
-        if value is None or isinstance(value, str):
+        if value is None:
             return value
+        if isinstance(value, str):
+            return clean_text(value, field_name)
         raise ModelError(f"{field_name} must be a string, not {value!r}")
 
     return convert
@@ -199,7 +232,7 @@ def _strings(field_name: str) -> Callable[[object], tuple[str, ...]]:
         for item in items:
             if not isinstance(item, str):
                 raise ModelError(f"{field_name} must be a list of strings, not {value!r}")
-        return items
+        return tuple(clean_text(item, field_name) for item in items)
 
     return convert
 

@@ -88,7 +88,7 @@ HOSTILE_LABELS: tuple[str, ...] = (
     "@cmd",
     "\ttab\tseparated\tvalues",
     "carriage\rreturn",
-    "nul\x00byte and bell\x07 and escape\x1b[31m red",
+    "\x7fdelete and \x85next line, the controls a text may hold",
     "\u202eright-to-left override\u202c and \u2066isolate\u2069",
     "שלום עולם — Hebrew",
     "مرحبا بالعالم",

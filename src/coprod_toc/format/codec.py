@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -70,6 +72,25 @@ def _parse_json(text: str) -> object:
         ) from None
     except RecursionError:
         raise FormatError("not valid JSON: nested too deeply") from None
+    except FormatError:
+        raise
+    except ValueError:  # a whole number of more digits than Python reads
+        raise too_many_digits(text, "JSON") from None
+
+
+def too_many_digits(text: str, what: str) -> FormatError:
+    """The error for a number longer than Python converts (4,300 digits), with where it is.
+    Without its line and column, the message would give the reader nothing to look for."""
+    longest = sys.get_int_max_str_digits()
+    found = re.search(rf"\d{{{longest + 1},}}", text)
+    if found is None:
+        return FormatError(f"not valid {what}: a number is too long to read")
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - text.rfind("\n", 0, found.start())
+    return FormatError(
+        f"not valid {what}: a number of {len(found.group())} digits (line {line}, column "
+        f"{column}) is too long to read"
+    )
 
 
 def _reject_constant(name: str) -> object:
@@ -83,6 +104,8 @@ def _parse_toml(text: str) -> object:
         raise FormatError(f"not valid TOML: {exc}") from None
     except RecursionError:
         raise FormatError("not valid TOML: nested too deeply") from None
+    except ValueError:  # a whole number of more digits than Python reads
+        raise too_many_digits(text, "TOML") from None
 
 
 def load(path: str | os.PathLike[str]) -> TheoryOfChange:

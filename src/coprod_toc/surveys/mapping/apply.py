@@ -30,7 +30,7 @@ from coprod_toc.evidence.records import (
     RejectedAnswer,
 )
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.model import Actual, Outcome
+from coprod_toc.model import Actual, Outcome, printable_text
 from coprod_toc.surveys.kit.layout import slug
 from coprod_toc.surveys.mapping.file import QuestionMap, SurveyMapping
 from coprod_toc.surveys.mapping.report import ImportReport, Rejection
@@ -223,7 +223,16 @@ class _Run:
             question.use.missing(response.row, scored.missing or "missing", self)
             return False
         added = question.use.apply(
-            Answer(response.row, asked.key, asked.text, label, scored, person, when, timepoint),
+            Answer(
+                response.row,
+                asked.key,
+                None if asked.text is None else printable_text(asked.text),
+                printable_text(label),  # a stray control character must not refuse the file
+                scored,
+                person,
+                when,
+                timepoint,
+            ),
             self,
         )
         self.links.update(question.links)  # the answer was used: its links have evidence

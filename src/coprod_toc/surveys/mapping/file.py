@@ -29,6 +29,7 @@ from coprod_toc.evidence.measures import (
     normalise_label,
 )
 from coprod_toc.evidence.records import ConsentMethod
+from coprod_toc.format.codec import too_many_digits
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.surveys.mapping.spec import SpecReader
 from coprod_toc.surveys.mapping.uses import MeasureUse, Use, read_use
@@ -158,6 +159,8 @@ def _toml(data: bytes | str, source: str) -> dict[str, Any]:
         raise FormatError(f"not valid TOML: {exc}", source=source) from None
     except RecursionError:
         raise FormatError("nested too deeply to be a mapping", source=source) from None
+    except ValueError:  # a whole number of more digits than Python reads
+        raise too_many_digits(text, "TOML").with_source(source) from None
     _check_keys(parsed, source)
     return parsed
 

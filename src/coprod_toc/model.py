@@ -182,6 +182,8 @@ def clean_text(value: str, field_name: str) -> str:
 
     :raises ModelError: a control character or a lone surrogate, naming the field.
     """
+    if value.isprintable():  # the commonest case, told in one pass
+        return value
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     bad = _NOT_TEXT.search(value)

@@ -177,3 +177,25 @@ def test_rendering_page_links_the_screenshots() -> None:
     for name in ("report.png", "easy-read.png"):
         assert f"(images/{name})" in text
         assert (ROOT / "docs" / "images" / name).is_file()
+
+
+def test_the_core_and_its_plugins_are_one_version() -> None:
+    """The version is written once, in coprod_toc/__init__.py (the core's package reads it
+    from there); each plugin in this repository carries the same."""
+    import tomllib
+
+    core = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert core["dynamic"] == ["version"] and "version" not in core
+    for plugin in sorted((ROOT / "plugins").iterdir()):
+        project = tomllib.loads((plugin / "pyproject.toml").read_text())["project"]
+        assert project["version"] == ct.__version__, plugin.name
+        assert (plugin / "LICENSE").read_text() == (ROOT / "LICENSE").read_text()
+
+
+def test_classifiers_name_only_the_python_ci_runs() -> None:
+    import sys
+    import tomllib
+
+    core = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    versions = [c.rsplit(":: ", 1)[1] for c in core["classifiers"] if ":: Python :: 3." in c]
+    assert versions == [f"{sys.version_info.major}.{sys.version_info.minor}"]

@@ -105,3 +105,19 @@ def test_erasing_through_the_server_equals_erasing_in_memory(
             store.erase_participant(person)
             for version, erased in enumerate(expected, start=1):
                 assert store.load("map", version) == erased, (url, version)
+
+
+def test_loading_the_plugin_does_not_import_sqlalchemy() -> None:
+    """Every coprod-toc command loads the installed plugins: this one imports SQLAlchemy
+    only when a database URL is opened, so commands that use no database do not pay for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, coprod_toc as ct; ct.get_plugin_manager(); "
+        "assert 'coprod_toc_sql' in sys.modules; print('sqlalchemy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,725 @@
+"""The SQL store: maps in PostgreSQL or MariaDB/MySQL through SQLAlchemy 2 (imported only
+when a database URL is opened; see the package's hooks).
+
+    store = ct.open_store("postgresql+psycopg://user@host/dbname")
+    store = ct.open_store("mysql+pymysql://user@host/dbname")
+
+The tables (all named ``coprod_toc_…``, so they sit beside your application's own) hold the
+same rows as the built-in SQLite store: one per node, per link and per evidence record,
+valid for a range of versions, so a small edit writes a few rows and every version stays
+loadable.
+
+Conflicts are settled by the database: a save locks the map's row (``SELECT … FOR UPDATE``)
+and the version row's primary key refuses a second version N, so two writers can never both
+succeed from the same starting version.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+import coprod_toc as ct
+from coprod_toc.evidence.records import erasure_digest
+from coprod_toc.format.rows import (
+    CURRENT,
+    RememberedMaps,
+    Snapshot,
+    StoredEvidence,
+    StoredLink,
+    collection_paused,
+    erased_people_check,
+    evidence_history,
+    evidence_in_order,
+    loaded_snapshot,
+    map_from_rows,
+    plan_changes,
+    plan_erasure,
+    stored_text,
+)
+from coprod_toc.store import VersionInfo, check_save
+
+__all__ = ["MIGRATIONS", "SQLStore", "metadata", "open_sql_store"]
+
+_PREFIX = "coprod_toc_"
+
+
+def _key(length: int) -> sa.types.TypeEngine[str]:
+    # Ids and names are case-sensitive: MariaDB/MySQL compare text case-blind by default.
+    return sa.String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
+
+
+def _text() -> sa.types.TypeEngine[str]:
+    return sa.Text().with_variant(mysql.LONGTEXT(charset="utf8mb4"), "mysql", "mariadb")
+
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    f"{_PREFIX}schema", metadata, sa.Column("version", sa.Integer, nullable=False)
+)
+maps = sa.Table(
+    f"{_PREFIX}maps",
+    metadata,
+    sa.Column("name", _key(128), primary_key=True),
+    sa.Column("generation", sa.String(32), nullable=False),
+    sa.Column("latest", sa.Integer, nullable=False),
+    sa.Column("next_node_position", sa.BigInteger, nullable=False),
+    sa.Column("next_link_position", sa.BigInteger, nullable=False),
+    sa.Column("next_evidence_position", sa.BigInteger, nullable=False, server_default="0"),
+)
+versions = sa.Table(
+    f"{_PREFIX}versions",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("title", _text(), nullable=False),
+    sa.Column("message", _text()),
+    sa.Column("header", _text(), nullable=False),
+)
+# Rows are valid for versions valid_from <= v < valid_to; the rows of one node never overlap,
+# so (map, id, valid_to) finds a row, and valid_to = CURRENT its latest one.
+nodes = sa.Table(
+    f"{_PREFIX}nodes",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("id", _key(64), primary_key=True),
+    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("valid_from", sa.BigInteger, nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("body", _text(), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Index(f"{_PREFIX}nodes_by_version", "map", "valid_to", "position"),
+)
+links = sa.Table(
+    f"{_PREFIX}links",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("source", _key(64), primary_key=True),
+    sa.Column("target", _key(64), primary_key=True),
+    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("valid_from", sa.BigInteger, nullable=False),
+    sa.Column("body", _text(), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Index(f"{_PREFIX}links_by_version", "map", "valid_to", "position"),
+)
+
+
+evidence = sa.Table(
+    f"{_PREFIX}evidence",
+    metadata,
+    sa.Column("map", _key(128), primary_key=True),
+    sa.Column("section", sa.String(16), primary_key=True),
+    sa.Column("key", _key(80), primary_key=True),
+    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("valid_from", sa.BigInteger, nullable=False),
+    sa.Column("body", _text(), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Index(f"{_PREFIX}evidence_by_version", "map", "valid_to", "position"),
+)
+
+
+erased = sa.Table(
+    f"{_PREFIX}erased",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("erased_at", sa.String(40), nullable=False),
+)
+
+
+def _create_tables(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[maps, versions, nodes, links])
+
+
+def _evidence_rows(conn: sa.Connection) -> None:
+    """Schema 2: each map's evidence moves from its version headers into evidence rows.
+
+    MariaDB commits at each change of a table's shape, so the table and the column are made
+    only if missing: a run cut short after them simply runs again. Moving the rows, cutting
+    the headers and recording the new schema version commit together.
+    """
+    evidence.create(conn, checkfirst=True)
+    erased.create(conn, checkfirst=True)
+    columns = {column["name"] for column in sa.inspect(conn).get_columns(maps.name)}
+    if "next_evidence_position" not in columns:
+        conn.execute(
+            sa.text(
+                f"ALTER TABLE {maps.name} ADD COLUMN next_evidence_position "
+                "BIGINT NOT NULL DEFAULT 0"
+            )
+        )
+    conn.execute(evidence.delete())  # what an earlier, rolled-back run may have left
+    for name in conn.execute(sa.select(maps.c.name)).scalars().all():
+        headers = conn.execute(
+            sa.select(versions.c.version, versions.c.header)
+            .where(versions.c.map == name)
+            .order_by(versions.c.version)
+        ).all()
+        try:
+            moved = evidence_history((row.version, row.header) for row in headers)
+        except ct.CoprodTocError as exc:
+            raise ct.StoreError(f"cannot upgrade map {name!r}: {exc}") from None
+        for version, header in moved.headers:
+            conn.execute(
+                versions.update()
+                .where(versions.c.map == name, versions.c.version == version)
+                .values(header=header)
+            )
+        if moved.rows:
+            conn.execute(
+                evidence.insert(),
+                [dict(zip(_EVIDENCE_COLUMNS, (name, *row), strict=True)) for row in moved.rows],
+            )
+        conn.execute(
+            maps.update()
+            .where(maps.c.name == name)
+            .values(next_evidence_position=moved.next_position)
+        )
+
+
+_EVIDENCE_COLUMNS = ("map", "section", "key", "body", "position", "valid_from", "valid_to")
+
+#: Schema changes in order; the database records how many it has had. Never edit one that
+#: has shipped: add the next.
+MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_create_tables, _evidence_rows)
+
+_RETRIES = 20  # saves with no expected version retry this often when another writer wins
+
+
+class SQLStore(ct.Store):
+    def __init__(self, url: str, engine: sa.Engine) -> None:
+        self.url = url
+        self._engine: sa.Engine | None = engine
+        self._lock = threading.RLock()
+        # Store objects on one database share what they remember (see RememberedMaps).
+        self._remembered = RememberedMaps.for_database(url)
+        with self._failures():
+            self._migrate()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            raise ct.StoreError(f"the store {self.url!r} is closed")
+        return self._engine
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """Database errors become StoreError, naming the store (never its password)."""
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise ct.StoreError(f"{self.url!r}: {type(exc).__name__}: {detail}") from None
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as conn, _schema_lock(conn):
+            schema_version.create(conn, checkfirst=True)
+            done = conn.execute(sa.select(schema_version.c.version)).scalar()
+            if done is not None and done > len(MIGRATIONS):
+                raise ct.StoreError(
+                    f"{self.url!r} was written by a newer coprod-toc-sql (schema {done}, this "
+                    f"one knows {len(MIGRATIONS)}); upgrade coprod-toc-sql"
+                )
+            for migration in MIGRATIONS[done or 0 :]:
+                migration(conn)
+            if done is None:
+                conn.execute(schema_version.insert().values(version=len(MIGRATIONS)))
+            elif done < len(MIGRATIONS):
+                conn.execute(schema_version.update().values(version=len(MIGRATIONS)))
+
+    # ------------------------------------------------------------------ the interface
+
+    def save_version(
+        self,
+        name: str,
+        toc: ct.TheoryOfChange,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        check_save(name, toc)
+        for _ in range(_RETRIES):
+            try:
+                with self._failures(), collection_paused():
+                    try:
+                        return self._save_once(name, toc, expected_version, message)
+                    except sa.exc.OperationalError as exc:
+                        if not _is_lock_conflict(exc):
+                            raise
+                        # The database broke a lock cycle by rolling this save back.
+                        raise _LostRace(self._latest(name)) from None
+            except _LostRace as race:
+                if expected_version is not None:
+                    raise ct.ConflictError(name, expected_version, race.latest) from None
+        raise ct.StoreError(f"{self.url!r}: map {name!r} is being saved by too many at once")
+
+    def _save_once(
+        self, name: str, toc: ct.TheoryOfChange, expected: int | None, message: str | None
+    ) -> int:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(*_MAP_COLUMNS).where(maps.c.name == name).with_for_update()
+            ).first()
+            latest = 0 if row is None else row.latest
+            if expected is not None and expected != latest:
+                raise ct.ConflictError(name, expected, latest)
+            version = latest + 1
+            generation = uuid.uuid4().hex  # each version's own stamp (see the SQLite store)
+            previous = None if row is None else self._snapshot(conn, name, row)
+            changes = plan_changes(toc, previous, generation=generation, version=version)
+            erased_people_check(changes, lambda digests: _erased_of(conn, digests), name)
+            snapshot = changes.snapshot
+            positions = {
+                "next_node_position": snapshot.next_node_position,
+                "next_link_position": snapshot.next_link_position,
+                "next_evidence_position": snapshot.next_evidence_position,
+            }
+            try:
+                if row is None:
+                    conn.execute(
+                        maps.insert().values(
+                            name=name, generation=generation, latest=version, **positions
+                        )
+                    )
+                else:
+                    done = conn.execute(
+                        maps.update()
+                        .where(maps.c.name == name, maps.c.latest == latest)
+                        .values(latest=version, generation=generation, **positions)
+                    )
+                    if done.rowcount != 1:
+                        raise _LostRace(latest + 1)
+                conn.execute(
+                    versions.insert().values(
+                        map=name,
+                        version=version,
+                        saved_at=dt.datetime.now(dt.UTC).isoformat(),
+                        title=toc.title,
+                        message=message,
+                        header=changes.header,
+                    )
+                )
+            except sa.exc.IntegrityError:
+                raise _LostRace(latest + 1) from None  # another writer made this version
+            _write_rows(conn, name, version, changes)
+            _write_evidence(conn, name, version, changes)
+        self._remembered.remember(name, snapshot)
+        return version
+
+    def _latest(self, name: str) -> int:
+        with self.engine.connect() as conn:
+            latest = conn.execute(sa.select(maps.c.latest).where(maps.c.name == name)).scalar()
+        return latest or 0
+
+    def _snapshot(self, conn: sa.Connection, name: str, row: Any) -> Snapshot:
+        """The latest version as stored: remembered from the last save or load, or read."""
+
+        def read() -> tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]:
+            stored_nodes = conn.execute(
+                sa.select(nodes.c.id, nodes.c.body, nodes.c.position).where(
+                    nodes.c.map == name, nodes.c.valid_to == CURRENT
+                )
+            )
+            stored_links = conn.execute(
+                sa.select(links.c.source, links.c.target, links.c.body, links.c.position).where(
+                    links.c.map == name, links.c.valid_to == CURRENT
+                )
+            )
+            stored_evidence = conn.execute(
+                sa.select(
+                    evidence.c.section, evidence.c.key, evidence.c.body, evidence.c.position
+                ).where(evidence.c.map == name, evidence.c.valid_to == CURRENT)
+            )
+            return (
+                {r.id: (r.body, r.position) for r in stored_nodes},
+                {(r.source, r.target): (r.body, r.position) for r in stored_links},
+                {(r.section, r.key): (r.body, r.position) for r in stored_evidence},
+            )
+
+        positions = (row.next_node_position, row.next_link_position, row.next_evidence_position)
+        return self._remembered.latest(name, row.generation, row.latest, positions, read)
+
+    def unchanged_version(self, name: str, toc: ct.TheoryOfChange) -> int | None:
+        check_save(name, toc)
+        with self._failures(), collection_paused(), self.engine.connect() as conn, conn.begin():
+            row = conn.execute(sa.select(*_MAP_COLUMNS).where(maps.c.name == name)).first()
+            if row is None:
+                return None
+            stored = conn.execute(
+                sa.select(versions.c.header, versions.c.title).where(
+                    versions.c.map == name, versions.c.version == row.latest
+                )
+            ).first()
+            changes = plan_changes(
+                toc,
+                self._snapshot(conn, name, row),
+                generation=row.generation,
+                version=row.latest + 1,
+                follow=False,
+            )
+        unchanged = (
+            stored is not None
+            and (changes.header, toc.title) == (stored.header, stored.title)
+            and not changes.closed_nodes
+            and not changes.new_nodes
+            and not changes.closed_links
+            and not changes.new_links
+            and not changes.closed_evidence
+            and not changes.new_evidence
+        )
+        return int(row.latest) if unchanged else None
+
+    def load(self, name: str, version: int | None = None) -> ct.TheoryOfChange:
+        with collection_paused():  # hundreds of thousands of rows come in at once
+            return self._load(name, version)
+
+    def _load(self, name: str, version: int | None) -> ct.TheoryOfChange:
+        if not isinstance(name, str):
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
+        # One transaction, so the header and the rows belong to one version.
+        with self._failures(), self.engine.connect() as conn, conn.begin():
+            row = conn.execute(
+                sa.select(maps.c.generation, maps.c.latest).where(maps.c.name == name)
+            ).first()
+            if row is None:
+                raise ct.MapNotFoundError(f"no map named {name!r}")
+            wanted = row.latest if version is None else version
+            header = conn.execute(
+                sa.select(versions.c.header).where(
+                    versions.c.map == name, versions.c.version == wanted
+                )
+            ).scalar()
+            if header is None:
+                raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
+            node_rows = _rows_of_version(conn, nodes, ("id", "type"), name, wanted)
+            link_rows = _rows_of_version(conn, links, ("source", "target"), name, wanted)
+            stored_evidence = _rows_of_version(conn, evidence, ("section", "key"), name, wanted)
+        try:
+            evidence_rows = evidence_in_order(stored_evidence)
+            toc = map_from_rows(header, node_rows, link_rows, evidence_rows)
+            if wanted == row.latest:
+                snapshot = loaded_snapshot(
+                    toc, row.generation, row.latest, node_rows, link_rows, evidence_rows
+                )
+        except (ct.CoprodTocError, ValueError, KeyError, TypeError) as exc:
+            raise ct.StoreError(
+                f"{self.url!r}: version {wanted} of map {name!r} cannot be read: {exc}"
+            ) from None
+        if wanted == row.latest:
+            self._remembered.remember(name, snapshot)
+        return toc
+
+    def list(self) -> list[str]:
+        with self._failures(), self.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(maps.c.name)).scalars())
+
+    def history(self, name: str) -> builtins.list[VersionInfo]:
+        if not isinstance(name, str):
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        with self._failures(), self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    versions.c.version, versions.c.saved_at, versions.c.title, versions.c.message
+                )
+                .where(versions.c.map == name)
+                .order_by(versions.c.version)
+            ).all()
+        if not rows:
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        return [
+            VersionInfo(name, r.version, dt.datetime.fromisoformat(r.saved_at), r.title, r.message)
+            for r in rows
+        ]
+
+    def delete(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise ct.MapNotFoundError(f"no map named {name!r}")
+        with self._failures(), self.engine.begin() as conn:
+            if conn.execute(maps.delete().where(maps.c.name == name)).rowcount == 0:
+                raise ct.MapNotFoundError(f"no map named {name!r}")
+            for table in (versions, nodes, links, evidence):
+                conn.execute(table.delete().where(table.c.map == name))
+        self._remembered.forget(name)
+
+    def erase_participant(self, participant: str) -> int:
+        """Erase one person from every version, as the SQLite store does (see
+        :func:`coprod_toc.format.rows.plan_erasure`). Returns how many versions changed."""
+        with self._failures(), self.engine.begin() as conn:
+            found = conn.execute(
+                sa.select(evidence).where(
+                    evidence.c.body.contains(stored_text(participant), autoescape=True)
+                )
+            ).all()
+
+            def links_of(name: str) -> list[StoredLink]:
+                rows = conn.execute(
+                    sa.select(links).where(links.c.map == name, links.c.body.contains('"evidence"'))
+                ).all()
+                return [
+                    StoredLink(
+                        (name, r.source, r.target, r.valid_to, r.position),
+                        *(r.source, r.target, r.body, r.position, r.valid_from, r.valid_to),
+                    )
+                    for r in rows
+                ]
+
+            plan = plan_erasure(
+                participant,
+                (
+                    StoredEvidence(
+                        (r.map, r.section, r.key, r.valid_to),
+                        *(r.map, r.section, r.key, r.body, r.valid_from, r.valid_to),
+                    )
+                    for r in found
+                ),
+                links_of,
+                lambda name: int(
+                    conn.execute(sa.select(maps.c.latest).where(maps.c.name == name)).scalar() or 0
+                ),
+            )
+            for (name, section, key, valid_to), body in plan.evidence.items():
+                where = (
+                    evidence.c.map == name,
+                    evidence.c.section == section,
+                    evidence.c.key == key,
+                    evidence.c.valid_to == valid_to,
+                )
+                if body is None:
+                    conn.execute(evidence.delete().where(*where))
+                else:
+                    conn.execute(evidence.update().where(*where).values(body=body))
+            for (name, source, target, valid_to, position), segments in plan.links.items():
+                where = (
+                    links.c.map == name,
+                    links.c.source == source,
+                    links.c.target == target,
+                    links.c.valid_to == valid_to,
+                )
+                conn.execute(links.delete().where(*where))
+                conn.execute(
+                    links.insert(),
+                    [
+                        {
+                            "map": name, "source": source, "target": target,
+                            "valid_from": start, "valid_to": end, "body": body,
+                            "position": position,
+                        }
+                        for start, end, body in segments
+                    ],
+                )  # fmt: skip
+            for name in plan.versions:
+                conn.execute(
+                    maps.update().where(maps.c.name == name).values(generation=uuid.uuid4().hex)
+                )
+            if plan.versions:  # kept so that their evidence is refused if it comes back
+                digest = erasure_digest(participant)
+                known = conn.execute(
+                    sa.select(erased.c.digest).where(erased.c.digest == digest)
+                ).first()
+                if known is None:
+                    conn.execute(
+                        erased.insert().values(
+                            digest=digest, erased_at=dt.datetime.now(dt.UTC).isoformat()
+                        )
+                    )
+        for name in plan.versions:
+            self._remembered.forget(name)
+        return sum(len(versions) for versions in plan.versions.values())
+
+    def close(self) -> None:
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+
+def _erased_of(conn: sa.Connection, digests: list[str]) -> set[str]:
+    found = conn.execute(sa.select(erased.c.digest).where(erased.c.digest.in_(digests)))
+    return set(found.scalars())
+
+
+_MAP_COLUMNS = (
+    maps.c.generation,
+    maps.c.latest,
+    maps.c.next_node_position,
+    maps.c.next_link_position,
+    maps.c.next_evidence_position,
+)
+
+
+def _rows_of_version(
+    conn: sa.Connection, table: sa.Table, keys: tuple[str, str], name: str, version: int
+) -> Sequence[Any]:
+    """The rows of ``table`` that make up ``version`` of a map, in position order:
+    ``keys`` (id and type, source and target, or section and key), then body and position."""
+    columns = [table.c[k] for k in keys] + [table.c.body, table.c.position]
+    return conn.execute(
+        sa.select(*columns)
+        .where(table.c.map == name, table.c.valid_to > version, table.c.valid_from <= version)
+        .order_by(table.c.position)
+    ).all()
+
+
+class _LostRace(Exception):
+    """Another writer saved between our read and our write; ``latest`` is at least this."""
+
+    def __init__(self, latest: int) -> None:
+        super().__init__(latest)
+        self.latest = latest
+
+
+def _is_lock_conflict(exc: sa.exc.OperationalError) -> bool:
+    """A deadlock or lock wait the database broke (MariaDB 1205/1213, PostgreSQL 40P01)."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "args", [None])[0] if orig is not None else None
+    sqlstate = getattr(orig, "sqlstate", None)
+    return code in (1205, 1213) or sqlstate in ("40P01", "40001")
+
+
+def _write_rows(conn: sa.Connection, name: str, version: int, changes: Any) -> None:
+    if changes.closed_nodes:
+        conn.execute(
+            nodes.update()
+            .where(
+                nodes.c.map == name,
+                nodes.c.id == sa.bindparam("node_id"),
+                nodes.c.valid_to == CURRENT,
+            )
+            .values(valid_to=version),
+            [{"node_id": node_id} for node_id in changes.closed_nodes],
+        )
+    if changes.new_nodes:
+        conn.execute(
+            nodes.insert(),
+            [
+                {
+                    "map": name,
+                    "id": r.id,
+                    "valid_to": CURRENT,
+                    "valid_from": version,
+                    "type": r.type,
+                    "body": r.body,
+                    "position": r.position,
+                }
+                for r in changes.new_nodes
+            ],
+        )
+    if changes.closed_links:
+        conn.execute(
+            links.update()
+            .where(
+                links.c.map == name,
+                links.c.source == sa.bindparam("link_source"),
+                links.c.target == sa.bindparam("link_target"),
+                links.c.valid_to == CURRENT,
+            )
+            .values(valid_to=version),
+            [{"link_source": s, "link_target": t} for s, t in changes.closed_links],
+        )
+    if changes.new_links:
+        conn.execute(
+            links.insert(),
+            [
+                {
+                    "map": name,
+                    "source": r.source,
+                    "target": r.target,
+                    "valid_to": CURRENT,
+                    "valid_from": version,
+                    "body": r.body,
+                    "position": r.position,
+                }
+                for r in changes.new_links
+            ],
+        )
+
+
+def _write_evidence(conn: sa.Connection, name: str, version: int, changes: Any) -> None:
+    if changes.closed_evidence:
+        conn.execute(
+            evidence.update()
+            .where(
+                evidence.c.map == name,
+                evidence.c.section == sa.bindparam("evidence_section"),
+                evidence.c.key == sa.bindparam("evidence_key"),
+                evidence.c.valid_to == CURRENT,
+            )
+            .values(valid_to=version),
+            [{"evidence_section": s, "evidence_key": k} for s, k in changes.closed_evidence],
+        )
+    if changes.new_evidence:
+        conn.execute(
+            evidence.insert(),
+            [
+                {
+                    "map": name,
+                    "section": r.section,
+                    "key": r.key,
+                    "valid_to": CURRENT,
+                    "valid_from": version,
+                    "body": r.body,
+                    "position": r.position,
+                }
+                for r in changes.new_evidence
+            ],
+        )
+
+
+@contextmanager
+def _schema_lock(conn: sa.Connection) -> Iterator[None]:
+    """Only one process creates or migrates the tables at a time."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(741100)"))  # released at commit
+        yield
+    elif dialect in ("mysql", "mariadb"):
+        conn.execute(sa.text("SELECT GET_LOCK('coprod_toc_schema', 60)"))
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT RELEASE_LOCK('coprod_toc_schema')"))
+    else:
+        yield
+
+
+# --------------------------------------------------------------------------- hooks
+
+
+def open_sql_store(url: str, scheme: str) -> ct.Store:
+    """A store on the database at ``url`` (its scheme already known to be this plugin's)."""
+    try:
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        extra = "postgresql" if scheme.startswith("postgresql") else "mysql"
+        raise ct.StoreError(
+            f"the database driver for {scheme}:// is not installed ({exc.name}); "
+            f"pip install 'coprod-toc-sql[{extra}]'"
+        ) from None
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
+        raise ct.StoreError(
+            f"{_safe(url)!r} is not a database URL SQLAlchemy knows: {exc}"
+        ) from None
+    return SQLStore(_safe(url), engine)
+
+
+def _safe(url: str) -> str:
+    """The URL with any password hidden, for messages and ``store.url``."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url.split("://", 1)[0] + "://…"

@@ -365,19 +365,102 @@ def test_plugins_command_without_plugins_points_at_all(monkeypatch: pytest.Monke
     assert result.output.strip() == "No plugins installed. (--all lists the built-ins)"
 
 
-def test_a_crashing_rule_is_a_plugin_error(fresh_plugin_manager: ct.PluginManager) -> None:
-    """A plugin rule that raises is reported as that plugin's error."""
+def test_a_crashing_rule_is_an_error_finding_and_the_others_run(
+    fresh_plugin_manager: ct.PluginManager,
+) -> None:
+    """A plugin rule that raises becomes an error finding naming the rule and its plugin;
+    the built-in rules and the plugin's other rules still run."""
 
     def crash(facts: ct.MapFacts) -> Any:
         raise KeyError("oops")
+
+    def fine(facts: ct.MapFacts) -> Any:
+        yield (), "the fine rule ran"
 
     class Rules:
         @hookspecs.hookimpl
         def register_validation_rules(self, register: Callable[[ct.Rule], None]) -> None:
             register(ct.Rule("myorg-crash", "warning", "Crashes.", crash))
+            register(ct.Rule("myorg-fine", "warning", "Runs.", fine))
 
     fresh_plugin_manager.register(Rules(), name="myorg")
-    with pytest.raises(
-        ct.PluginError, match=r"validation rule 'myorg-crash' \(myorg\) failed: KeyError"
-    ):
-        ct.validate(ct.example())
+    toc = ct.example()
+    toc.add_outcome("Alone", kind="project", id="O99")  # a built-in rule finds this
+    report = ct.validate(toc)
+    failed = [f for f in report.findings if f.code == "rule-failed"]
+    assert [(f.severity.value, f.message) for f in failed] == [
+        ("error", "validation rule 'myorg-crash' (myorg) failed and was skipped: KeyError: 'oops'")
+    ]
+    assert "myorg-fine" in {f.code for f in report.findings}
+    assert any("O99" in f.nodes for f in report.findings)
+
+
+def test_a_plugin_that_exits_on_import_is_reported_and_the_host_lives(
+    install_plugin: PluginMaker,
+) -> None:
+    """SystemExit (or any BaseException but KeyboardInterrupt) raised by a plugin's import
+    is a load error like any other; the host and its built-ins carry on."""
+    install_plugin("raise SystemExit(3)", name="exits", version="0.1")
+    manager = ct.make_plugin_manager()
+    assert [(p.plugin, p.error) for p in manager.load_errors] == [("exits", "SystemExit: 3")]
+    with use_plugin_manager(manager):
+        assert ct.render(ct.example(), "json") == ct.dumps(ct.example())
+        result = CliRunner().invoke(main, ["plugins", "--json"])
+    assert result.exit_code == 0 and '"exits"' in result.output
+
+
+def test_a_store_hook_that_raises_does_not_stop_the_matching_store(
+    install_plugin: PluginMaker, tmp_path: Path
+) -> None:
+    """A storage plugin that crashes on every URL: the built-in store for the URL still
+    opens; a URL only it could have taken names it as the plugin that failed."""
+    install_plugin(
+        """
+        from coprod_toc import hookimpl
+
+        @hookimpl
+        def open_store(url):
+            raise RuntimeError("broken store plugin")
+
+        @hookimpl
+        def store_schemes():
+            return ["broken"]
+        """,
+        name="brokenstore",
+    )
+    with use_plugin_manager(ct.make_plugin_manager()):
+        with ct.open_store(f"sqlite:///{tmp_path / 'maps.db'}") as store:
+            assert store.save("m", ct.example()) == 1
+        with pytest.raises(ct.PluginError, match="broken store plugin") as caught:
+            ct.open_store("broken://x")
+    assert caught.value.plugin == "brokenstore"
+
+
+def test_an_importer_whose_detect_raises_is_skipped_and_named(
+    install_plugin: PluginMaker,
+) -> None:
+    """A survey importer whose detect crashes is passed over during detection, and the
+    table's notes name it."""
+    install_plugin(
+        """
+        from coprod_toc import hookimpl
+
+        class Crashes:
+            description = "crashes"
+            def detect(self, source, head):
+                raise ValueError("detect is broken")
+            def read(self, source, **options):
+                raise ValueError("never")
+
+        @hookimpl
+        def register_survey_importers(register):
+            register("crashes", Crashes)
+        """,
+        name="crashimport",
+    )
+    with use_plugin_manager(ct.make_plugin_manager()):
+        table = ct.import_survey(b"ID,Q\n1,a\n2,b\n", name="s.csv")
+    assert table.format == "generic"
+    assert any(
+        "'crashes' was skipped" in note and "detect is broken" in note for note in table.notes
+    )

@@ -101,18 +101,29 @@ def open_store(url: str | None = None) -> Store:
         raise StoreError(f"{url!r} is not a store URL: expected SCHEME://…, e.g. 'memory://'")
     manager = get_plugin_manager()
     scheme = match.group(1)
-    try:
-        store: Store | None = manager.hook.open_store(url=url)
-    except CoprodTocError:
-        raise
-    except Exception as exc:
-        plugin = manager.extensions.schemes.get(scheme, "a storage plugin")
-        problem = f"{type(exc).__name__}: {exc}"
-        raise PluginError(f"opening {url!r} failed in {plugin}: {problem}", plugin=plugin) from exc
-    if store is None:
-        available = [f"{scheme}://" for scheme in sorted(manager.extensions.schemes)]
-        raise PluginNotFoundError("store for the URL scheme", scheme, available)
-    return store
+    # Each plugin is asked in turn (first result wins, as pluggy would), so that one that
+    # crashes is named and skipped instead of keeping the store that matches from opening.
+    crashed: list[tuple[str, Exception]] = []
+    for impl in reversed(manager.hook.open_store.get_hookimpls()):
+        try:
+            store = impl.function(url=url)
+        except CoprodTocError:
+            raise  # the plugin's own answer: this URL is its, and wrong
+        except Exception as exc:
+            crashed.append((impl.plugin_name, exc))
+            continue
+        if isinstance(store, Store):
+            return store
+        if store is not None:
+            crashed.append((impl.plugin_name, TypeError(f"it returned {type(store).__name__}")))
+    if crashed:
+        plugin, error = crashed[0]
+        problem = f"{type(error).__name__}: {error}"
+        raise PluginError(
+            f"opening {url!r} failed in {plugin}: {problem}", plugin=plugin
+        ) from error
+    available = [f"{scheme}://" for scheme in sorted(manager.extensions.schemes)]
+    raise PluginNotFoundError("store for the URL scheme", scheme, available)
 
 
 def _make_folder(folder: Path) -> None:
@@ -232,15 +243,20 @@ def import_survey(
     file = SurveyFile.of(source, name=name)
     importers = get_plugin_manager().extensions.importers
     head = file.head()
+    skipped: list[str] = []  # importers whose detect failed
     if format == "auto":
         # Importers that read any table (``fallback = True``) are asked last.
         ordered = sorted(
             importers.values(), key=lambda e: bool(getattr(e.implementation, "fallback", False))
         )
-        entry = next(
-            (e for e in ordered if _call(e, "survey importer", "detect", file, head)),
-            None,
-        )
+        entry = None
+        for candidate in ordered:
+            try:
+                if _call(candidate, "survey importer", "detect", file, head):
+                    entry = candidate
+                    break
+            except PluginError as exc:  # a broken importer is skipped, and said so
+                skipped.append(f"the survey importer {candidate.name!r} was skipped: {exc}")
         if entry is None:
             if not head.strip():
                 raise FormatError("the file is empty", source=file.name)
@@ -267,6 +283,8 @@ def import_survey(
         )
     if table.origin is None:
         table = attrs.evolve(table, origin=file)
+    if skipped:
+        table = attrs.evolve(table, notes=(*table.notes, *skipped))
     if not table.scrubbed and not options.get("keep_personal"):
         table = protect(table)  # an importer that did not use the kit: the same rule
     if missing is not None:

@@ -16,7 +16,7 @@ import importlib
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from typing import Any
 
@@ -24,8 +24,7 @@ import attrs
 import pluggy
 
 from coprod_toc import hookspecs
-from coprod_toc.analysis.validation import Check, MapFacts, Rule, RuleRegistry
-from coprod_toc.errors import CoprodTocError, PluginError
+from coprod_toc.analysis.validation import Finding, MapFacts, Rule, RuleRegistry, Severity
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -131,7 +130,7 @@ class Extensions:
             if rule.code in self.rules:
                 owner = self.rule_plugins[rule.code]
                 raise ValueError(f"rule code {rule.code!r} is already registered by {owner}")
-            self.rules.add(attrs.evolve(rule, check=_attributed(rule, plugin)))
+            self.rules.add(PluginRule(rule.code, rule.severity, rule.summary, rule.check, plugin))
             self.rule_plugins[rule.code] = plugin
 
         return register
@@ -166,20 +165,28 @@ class Extensions:
             self.problems.append(PluginProblem(plugin, version, f"{type(exc).__name__}: {exc}"))
 
 
-def _attributed(rule: Rule, plugin: str) -> Check:
-    """The rule's check, with a failure reported as the plugin's error."""
+@attrs.frozen
+class PluginRule(Rule):
+    """A plugin's validation rule: a check that fails is reported as an error finding
+    naming the rule and its plugin (``rule-failed``), and the other rules still run."""
 
-    def check(facts: MapFacts) -> Iterator[tuple[Sequence[str], str]]:
+    plugin: str = ""
+
+    def run(self, facts: MapFacts) -> Iterator[Finding]:
+        found: list[Finding] = []
         try:
-            yield from rule.check(facts)
-        except CoprodTocError:
-            raise
-        except Exception as exc:
+            found.extend(super().run(facts))
+        except Exception as exc:  # a broken rule must not stop the others
             problem = f"{type(exc).__name__}: {exc}"
-            message = f"validation rule {rule.code!r} ({plugin}) failed: {problem}"
-            raise PluginError(message, plugin=plugin) from exc
+            message = (
+                f"validation rule {self.code!r} ({self.plugin}) failed and was skipped: {problem}"
+            )
+            return iter([Finding(RULE_FAILED, Severity.ERROR, (), message)])
+        return iter(found)
 
-    return check
+
+#: The code of the finding that says a plugin's rule failed.
+RULE_FAILED = "rule-failed"
 
 
 def _impls(manager: PluginManager, hook: str) -> Iterator[tuple[str, Callable[..., Any]]]:
@@ -260,7 +267,9 @@ class PluginManager(pluggy.PluginManager):
                 except pluggy.PluginValidationError:
                     self.unregister(name=point.name)
                     raise
-            except Exception as exc:  # one broken plugin is reported, never fatal
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit too: never fatal
                 error = f"{type(exc).__name__}: {exc}"
                 self.load_errors.append(PluginProblem(point.name, version, error))
                 continue

@@ -487,3 +487,35 @@ def test_a_store_opened_afresh_saves_an_edit_without_reading_every_row(tmp_path:
     assert not [s for s in statements if s.startswith("SELECT id, body, position FROM nodes")]
     with ct.open_store(url) as store:
         assert store.load("m") == toc
+
+
+def test_the_collector_stays_on_for_every_other_thread(tmp_path: Path) -> None:
+    """While another thread runs, loads and saves of a large map never switch Python's
+    garbage collector off: a watcher thread looking all the while never sees it off."""
+    import gc
+    import threading
+
+    from benchmarks.common import build_map
+
+    toc = build_map(6000)
+    seen_off = threading.Event()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if not gc.isenabled():
+                seen_off.set()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with ct.open_store(f"sqlite:///{tmp_path / 'maps.db'}") as store:
+            for _ in range(3):
+                store.save("m", toc)
+                toc = store.load("m")
+        ct.loads(ct.dumps(toc))
+    finally:
+        done.set()
+        watcher.join()
+    assert gc.isenabled()
+    assert not seen_off.is_set()

@@ -12,11 +12,16 @@ alive. Moving is done by freezing and unfreezing everything, which also moves th
 own few young objects; so it is done only after large blocks, never for small maps, and
 never when the program has frozen objects of its own (``gc.freeze()``, as pre-forking
 servers do).
+
+The collector belongs to the whole process, so it is paused only while the calling thread
+is the process's only thread: no other thread can then see it off. In a threaded host (a
+web server's workers) nothing is paused, and a large load or save costs more instead.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,6 +34,9 @@ LARGE_BLOCK = 50_000
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
+    if threading.active_count() > 1:  # another thread would see the collector off
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -161,3 +161,16 @@ def test_circles_exit_one_with_the_reason(runner: CliRunner, tmp_path: Path, com
     result = runner.invoke(main, [command, write(tmp_path, LOOP)])
     assert result.exit_code == 1
     assert "links go round in a circle through O1, O2" in result.stderr
+
+
+def test_verbose_says_what_the_library_decides() -> None:
+    """-v logs the library's decisions (plugins loaded, how a file was read) to standard
+    error; without it nothing is logged; -q keeps even warnings back."""
+    survey = str(Path(__file__).parent.parent / "examples" / "survey" / "before.csv")
+    loud = CliRunner().invoke(main, ["-v", "survey", "inspect", survey])
+    assert loud.exit_code == 0
+    assert "coprod-toc: " in loud.stderr and "read by the google-sheets importer" in loud.stderr
+    plain = CliRunner().invoke(main, ["survey", "inspect", survey])
+    assert "read by the" not in plain.stderr
+    quiet = CliRunner().invoke(main, ["-q", "survey", "inspect", survey])
+    assert quiet.exit_code == 0 and "read by the" not in quiet.stderr

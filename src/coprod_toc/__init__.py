@@ -8,6 +8,8 @@ Importing this package loads no plugin and touches no file: the plugin manager i
 on first use (``get_plugin_manager()``).
 """
 
+import logging
+
 from coprod_toc.analysis import (
     BUILTIN_RULES,
     CAVEAT,
@@ -264,3 +266,7 @@ __all__ = [
     "validate",
     "wilcoxon",
 ]
+
+# The library speaks through the standard logging module, under "coprod_toc"; it prints
+# nothing unless the host (or the CLI's -v) gives that logger a handler.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -4,6 +4,7 @@ manager and says what is available when the name is unknown."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -40,6 +41,8 @@ from coprod_toc.surveys.mapping import (
 from coprod_toc.surveys.privacy import protect
 from coprod_toc.surveys.source import SurveyFile, SurveySource
 from coprod_toc.surveys.table import SurveyTable, pseudonymise
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "STORE_ENV",
@@ -113,6 +116,7 @@ def open_store(url: str | None = None) -> Store:
             crashed.append((impl.plugin_name, exc))
             continue
         if isinstance(store, Store):
+            _log.info("opened the store %s (plugin %s)", store.url, impl.plugin_name)
             return store
         if store is not None:
             crashed.append((impl.plugin_name, TypeError(f"it returned {type(store).__name__}")))
@@ -285,6 +289,14 @@ def import_survey(
         table = attrs.evolve(table, origin=file)
     if skipped:
         table = attrs.evolve(table, notes=(*table.notes, *skipped))
+    _log.info(
+        "%s: read by the %s importer (%s)",
+        file.name,
+        entry.name,
+        "detected" if format == "auto" else "as asked",
+    )
+    for note in table.notes:
+        _log.debug("%s: %s", file.name, note)
     if not table.scrubbed and not options.get("keep_personal"):
         table = protect(table)  # an importer that did not use the kit: the same rule
     if missing is not None:

@@ -6,6 +6,7 @@ Exit codes: 0 done (the map may have warnings), 1 validation found errors, 2 bad
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from pathlib import Path
@@ -21,8 +22,30 @@ EXIT_BAD_INPUT = 2
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(ct.__version__, prog_name="coprod-toc")
-def main() -> None:
+@click.option("-v", "--verbose", count=True,
+              help="Say what the library decides (plugins, stores, how a file is read); "
+              "-vv for more.")  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing but errors.")
+def main(verbose: int, quiet: bool) -> None:
     """Build, check and share a co-production Theory of Change."""
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logger = logging.getLogger("coprod_toc")
+    logger.setLevel(level)
+    logger.removeHandler(_TO_STDERR)
+    if verbose or quiet:
+        logger.addHandler(_TO_STDERR)
+
+
+class _ToStderr(logging.Handler):
+    """The library's log on standard error, as the command's own notes are."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"coprod-toc: {record.getMessage()}", err=True)
+
+
+_TO_STDERR = _ToStderr()
 
 
 def _read_map(path: str, as_json: bool) -> ct.TheoryOfChange:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import os
 import re
 import threading
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 ENTRY_POINT_GROUP = "coprod_toc"
+
+_log = logging.getLogger(__name__)
 
 #: The built-in backends, registered first and always: they are plugins like any other.
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -269,10 +272,12 @@ class PluginManager(pluggy.PluginManager):
                     raise
             except KeyboardInterrupt:
                 raise
-            except BaseException as exc:  # SystemExit too: never fatal
+            except BaseException as exc:  # SystemExit too: a plugin never ends the host
                 error = f"{type(exc).__name__}: {exc}"
                 self.load_errors.append(PluginProblem(point.name, version, error))
+                _log.warning("plugin %s %s was not loaded: %s", point.name, version, error)
                 continue
+            _log.info("loaded plugin %s %s", point.name, version)
             self.versions[point.name] = version
             self.distributions[point.name] = dist.name if dist is not None else None
 

@@ -519,3 +519,27 @@ def test_the_collector_stays_on_for_every_other_thread(tmp_path: Path) -> None:
         watcher.join()
     assert gc.isenabled()
     assert not seen_off.is_set()
+
+
+def test_the_collectors_settings_come_back_after_blocks_in_several_threads() -> None:
+    """Blocks that collect less often while another thread runs, overlapping in two
+    threads, leave the collector's thresholds as they found them."""
+    import gc
+    import threading
+
+    from coprod_toc._gc import collection_paused
+
+    before = gc.get_threshold()
+    inside = threading.Barrier(2)
+
+    def block() -> None:
+        with collection_paused():
+            inside.wait(5)
+            assert gc.isenabled()
+
+    threads = [threading.Thread(target=block) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert gc.get_threshold() == before and gc.isenabled()

@@ -415,3 +415,17 @@ def test_label_length_must_be_sensible(name: str) -> None:
     """label_length below 20 or not a whole number is refused."""
     with pytest.raises(ct.RenderError, match="label_length"):
         ct.render(ct.example(), name, label_length=5)
+
+
+@NEEDS_DOT
+def test_a_very_long_title_still_makes_a_diagram_graphviz_reads() -> None:
+    """A 20,000-character title with quotes and braces: the DOT caption is wrapped and cut
+    like a box's label, escaped, and Graphviz draws it (it refuses quoted strings over
+    16,384 characters)."""
+    toc = ct.example()
+    toc.title = "x" * 20_000 + ' " } digraph { evil'
+    text = ct.render(toc, "dot")
+    caption = text.splitlines()[1]
+    assert len(caption) < 400 and "evil" not in caption
+    drawn = subprocess.run(["dot", "-Tsvg"], input=text.encode(), capture_output=True, check=False)
+    assert drawn.returncode == 0, drawn.stderr

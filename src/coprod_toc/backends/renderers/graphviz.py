@@ -72,9 +72,12 @@ class DotRenderer:
 def _dot(toc: TheoryOfChange, limit: int) -> str:
     view = MapView.of(toc)
     keys = view.keys
+    # The title as the diagram's caption: wrapped and cut like a box's label, as Graphviz
+    # refuses a quoted string of over 16,384 characters.
+    title = "\\n".join(dot_string(line) for line in wrap(view.title, 80, 3))
     lines = [
         "digraph coprod_toc {",
-        f'    graph [rankdir=RL, label="{dot_string(view.title)}", labelloc=t, '
+        f'    graph [rankdir=RL, label="{title}", labelloc=t, '
         'fontname="Helvetica", fontsize=20, nodesep=0.25, ranksep=1.2];',
         '    node [style=filled, fontname="Helvetica", fontsize=11, fontcolor="#111111"];',
         '    edge [color="#444444", fontname="Helvetica", fontsize=9];',

@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
@@ -375,3 +375,23 @@ def test_stored_rows_refuse_what_json_cannot_hold() -> None:
             _json(value)
     with pytest.raises(TypeError):
         _json({"a": object()})
+
+
+@settings(max_examples=300)
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        DOCUMENTS.map(lambda d: json.dumps(d)),
+        st.integers(min_value=4301, max_value=6000).map(
+            lambda digits: '{"format": "coprod-toc", "version": 1, "title": ' + "9" * digits + "}"
+        ),
+    ),
+    st.sampled_from(["json", "toml"]),
+)
+def test_any_text_is_a_map_or_the_librarys_own_error(text: str, fmt: str) -> None:
+    """Arbitrary JSON or TOML text (control characters, surrogates, numbers of thousands of
+    digits included): loads gives a map or raises one of the library's own errors."""
+    try:
+        ct.loads(text, format=fmt)  # type: ignore[arg-type]
+    except ct.CoprodTocError as exc:
+        assert str(exc)

@@ -180,7 +180,7 @@ def test_rendering_page_links_the_screenshots() -> None:
 
 
 def test_the_core_and_its_plugins_are_one_version() -> None:
-    """The version is written once, in coprod_toc/__init__.py (the core's package reads it
+    """The version is written once, in coprod_toc/_version.py (the core's package reads it
     from there); each plugin in this repository carries the same."""
     import tomllib
 

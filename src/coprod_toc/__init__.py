@@ -10,6 +10,7 @@ on first use (``get_plugin_manager()``).
 
 import logging
 
+from coprod_toc._version import __version__
 from coprod_toc.analysis import (
     BUILTIN_RULES,
     CAVEAT,
@@ -140,8 +141,6 @@ from coprod_toc.surveys import (
     pseudonymise,
     scaffold_mapping,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ALLOWED_LINKS",

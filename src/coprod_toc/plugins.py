@@ -25,6 +25,7 @@ import attrs
 import pluggy
 
 from coprod_toc import hookspecs
+from coprod_toc._version import __version__
 from coprod_toc.analysis.validation import Finding, MapFacts, Rule, RuleRegistry, Severity
 
 __all__ = [
@@ -311,8 +312,6 @@ def make_plugin_manager(
         ``COPROD_TOC_PLUGINS`` when it is set.
     :param builtins: the built-in plugin modules to register (all of them unless told).
     """
-    from coprod_toc import __version__
-
     manager = PluginManager()
     for module_name in builtins:
         manager.register(importlib.import_module(module_name), name=module_name)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import attrs
 
 from coprod_toc.analysis import ProgressReport, SplitResult, ValidationReport, progress, split
-from coprod_toc.api import validate
+from coprod_toc.analysis.validation import validate
 from coprod_toc.backends.renderers._view import MapView
 from coprod_toc.errors import CycleError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import ActivityStatus, Assumption, Kind, Link, Node, Outcome
+from coprod_toc.plugins import get_plugin_manager  # the rules plugins add, too
 
 __all__ = ["Narrative", "percent"]
 
@@ -60,7 +61,7 @@ class Narrative:
         return cls(
             toc=toc,
             view=view,
-            validation=validate(toc),
+            validation=validate(toc, get_plugin_manager().extensions.rules),
             split=result,
             split_missing=missing,
             progress=report,

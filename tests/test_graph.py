@@ -370,3 +370,18 @@ def test_add_many_is_tracked_like_add(small_map: ct.TheoryOfChange) -> None:
     small_map.add_many([ct.Outcome(id="O9", statement="New", kind="project")])
     changes = small_map.changed_since(mark)
     assert changes is not None and changes.nodes == {"O9": "moved"}
+
+
+def test_only_the_graph_module_reaches_into_networkx() -> None:
+    """networkx's private dicts are read in graph.py alone; every other module asks it."""
+    import re
+
+    from tests.conftest import ROOT
+
+    private = re.compile(r"\._(succ|pred|node|adj)\b")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "src" / "coprod_toc").rglob("*.py")
+        if path.name != "graph.py" and private.search(path.read_text("utf-8"))
+    ]
+    assert offenders == []

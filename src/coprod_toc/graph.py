@@ -149,6 +149,11 @@ class TheoryOfChange:
 
     # ------------------------------------------------------------------ reading
 
+    def adjacency(self) -> tuple[Any, Any, dict[str, dict[str, Any]]]:
+        """The map's successor, predecessor and node-data dicts, for analyses that touch
+        every link (see :func:`adjacency_of`). Read them; never write to them."""
+        return adjacency_of(self._graph)
+
     @property
     def graph(self) -> Any:
         """A read-only view of the underlying ``networkx.DiGraph``.
@@ -749,3 +754,15 @@ def _count(number: int, noun: str) -> str:
 
 def _edge_map(graph: Any) -> dict[tuple[str, str], Link]:
     return {(s, t): link for s, t, link in graph.edges(data="link")}
+
+
+def adjacency_of(graph: Any) -> tuple[Any, Any, dict[str, dict[str, Any]]]:
+    """networkx's own successor, predecessor and node-data dicts of ``graph`` (a map's
+    graph or a view of it), read-only by convention.
+
+    The public views (``graph.succ``) wrap every access in a Python-level object; the
+    analyses that touch every link read the dicts underneath, which networkx has kept as
+    ``_succ``, ``_pred`` and ``_node`` since 2.0. This module is the one place that reaches
+    into networkx's internals.
+    """
+    return graph._succ, graph._pred, graph._node

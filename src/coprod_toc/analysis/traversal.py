@@ -14,7 +14,7 @@ import attrs
 import networkx as nx
 
 from coprod_toc.errors import CycleError
-from coprod_toc.graph import reach
+from coprod_toc.graph import adjacency_of, reach
 
 __all__ = [
     "ForwardSweep",
@@ -31,13 +31,10 @@ Adjacency = dict[str, dict[str, Any]]
 
 
 def adjacency(graph: Any) -> tuple[Adjacency, Adjacency, dict[str, dict[str, Any]]]:
-    """networkx's own successor, predecessor and node-data dicts, read-only by convention.
-
-    The public views (``graph.succ``) wrap every access in a Python-level object; the
-    analyses that touch every link read the dicts underneath, which networkx has kept as
-    ``_succ``, ``_pred`` and ``_node`` since 2.0. Never write to them: the map owns its graph.
-    """
-    return graph._succ, graph._pred, graph._node
+    """The successor, predecessor and node-data dicts of a map's graph, read-only by
+    convention (:func:`coprod_toc.graph.adjacency_of`). Never write to them: the map owns
+    its graph."""
+    return adjacency_of(graph)
 
 
 @attrs.frozen

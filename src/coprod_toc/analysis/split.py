@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -199,14 +199,24 @@ _FROM_COPRODUCTION: _Weights = {level: _scenario_weights(value, True) for level,
 _FROM_PROBLEM: _Weights = {level: (0.0, 0.0, 0.0) for level, _ in _LEVELS}
 _FROM = (_FROM_PROJECT, _FROM_COPRODUCTION)
 
-# A node's state once settled: in each scenario its project and co-production shares packed
-# as one complex number (project + co-production·j, other is the rest), so one multiply-add
-# carries both along a link; then the unevidenced part, the route counts, and the weights its
-# links carry.
-_State = tuple[complex, complex, complex, float, int, int, _Weights]
-_PROJECT_ACTIVITY: _State = (1 + 0j, 1 + 0j, 1 + 0j, 0.0, 1, 0, _FROM_PROJECT)
-_COPRODUCTION_ACTIVITY: _State = (1j, 1j, 1j, 0.0, 1, 1, _FROM_COPRODUCTION)
-_PROBLEM: _State = (0j, 0j, 0j, 0.0, 0, 0, _FROM_PROBLEM)
+
+class _State(NamedTuple):
+    """A node's state once settled. In each scenario its project and co-production shares
+    are packed as one complex number (project + co-production·j, other is the rest), so one
+    multiply-add carries both along a link."""
+
+    as_set: complex
+    towards_coproduction: complex
+    towards_project: complex
+    unevidenced: float  # the share reached through links that cite no evidence
+    routes: int  # routes from activities to the node
+    through_coproduction: int  # those passing through a co-production outcome
+    weights: _Weights  # what the links leaving the node carry
+
+
+_PROJECT_ACTIVITY = _State(1 + 0j, 1 + 0j, 1 + 0j, 0.0, 1, 0, _FROM_PROJECT)
+_COPRODUCTION_ACTIVITY = _State(1j, 1j, 1j, 0.0, 1, 1, _FROM_COPRODUCTION)
+_PROBLEM = _State(0j, 0j, 0j, 0.0, 0, 0, _FROM_PROBLEM)
 
 
 @attrs.define
@@ -302,7 +312,9 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
         w_other = LEVEL_WEIGHTS[node.other_factors_level or 0]
         d0, d1, d2 = t0 + w_other, t1 + w_other, t2 + w_other
         if d0 == 0:
-            has_inputs = any(states[source][6] is not _FROM_PROBLEM for source in pred[node_id])
+            has_inputs = any(
+                states[source].weights is not _FROM_PROBLEM for source in pred[node_id]
+            )
             findings.append(_no_inputs_finding(node, has_inputs=has_inputs))
             d0 = 1.0  # nothing comes in: every share stays 0, so all is other
         # A scenario moves levels by one step, so it can leave a node with no weight where
@@ -315,7 +327,9 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
                 through = routes  # every route into a co-production outcome passes through it
         else:
             impacts.append(node)
-        states[node_id] = (z0 / d0, z1 / d1, z2 / d2, loose / d0, routes, through, _FROM[is_cp])
+        states[node_id] = _State(
+            z0 / d0, z1 / d1, z2 / d2, loose / d0, routes, through, _FROM[is_cp]
+        )
         order.append(node_id)
     if len(order) < len(node_data):
         topological_order(graph)  # raises CycleError naming one circle
@@ -386,9 +400,13 @@ def split(toc: TheoryOfChange) -> SplitResult:
             activities=_count_share(cp_acts[i], acts[i], "activities", "that lead to this impact"),
             outcomes=_count_share(cp_outs[i], outs[i], "outcomes", "that lead to this impact"),
             effort=_effort_share(cp_effort[i], effort[i], with_effort[i], acts[i]),
-            routes=_route_share(*sweep.states[impact.id][4:6]),
+            routes=_route_share(
+                sweep.states[impact.id].routes, sweep.states[impact.id].through_coproduction
+            ),
             contribution=_contribution(
-                _scenarios(sweep.states[impact.id]), sweep.states[impact.id][3], "this impact"
+                _scenarios(sweep.states[impact.id]),
+                sweep.states[impact.id].unevidenced,
+                "this impact",
             ),
         )
         for i, impact in enumerate(impacts)
@@ -400,7 +418,7 @@ def split(toc: TheoryOfChange) -> SplitResult:
         for k in range(_SCENARIOS):
             p, c, o = (sum(item[k][part] for item in each) / n for part in range(3))
             scenarios.append((p, c, o))
-        loose = sum(sweep.states[i][3] for i in impact_ids) / n
+        loose = sum(sweep.states[i].unevidenced for i in impact_ids) / n
         overall = _contribution(scenarios, loose, "the impacts taken together")
     return SplitResult(
         activities=_count_share(cp_activity_count, activity_count, "activities", "in the map"),

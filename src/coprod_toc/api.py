@@ -244,6 +244,8 @@ def import_survey(
     :raises PluginNotFoundError: no importer of that name.
     :raises FormatError: the file cannot be read, or its format cannot be told.
     """
+    # Why this is long: its docstring is the reference for every option; the body is detection,
+    # the call, and the checks every importer's table gets.
     file = SurveyFile.of(source, name=name)
     importers = get_plugin_manager().extensions.importers
     head = file.head()
@@ -360,6 +362,8 @@ def import_survey_evidence(
         file imported before without ``allow_reimport``), naming the file and what is wrong.
     :raises ConflictError: the stored map changed while the survey was imported.
     """
+    # Why this is long: the whole documented workflow in one place (load, read, import, apply,
+    # save, rejections), so that nothing is saved unless every step succeeded.
     key = pseudonym_key if pseudonym_key is not None else _key_from_file()
     store: Store | None = None
     opened = False

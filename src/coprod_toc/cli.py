@@ -722,6 +722,8 @@ def import_survey(
     evidence is (so erasure reaches it); --rejected-csv writes a copy. Look at a file first
     with `coprod-toc survey inspect FILE`. Exits 2 for bad input, leaving the map as it was.
     """
+    # Why this is long: one command read top to bottom: its options, the old names it still takes,
+    # the one call, and the report it prints.
     if old_rejected is not None:
         click.echo(
             "coprod-toc: warning: --rejected is deprecated: rejected answers are kept with the "

@@ -242,6 +242,8 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
 
     :raises CycleError: links go round in a circle.
     """
+    # Why this is long: the loop runs once per node of maps of hundreds of thousands, with local
+    # names; split into functions it would call one per node.
     graph = toc.graph
     succ, pred, node_data = adjacency(graph)
     order: list[str] = []

@@ -197,6 +197,8 @@ def build_table(
     ``keep_personal`` the personal columns become questions too and nothing is scrubbed
     (the caller asked for names or e-mail addresses).
     """
+    # Why this is long: the importer kit's one table builder, and the hot path of every import:
+    # its closures share local names that a split into functions would turn into lookups per row.
     columns = _classified(columns)
     by_role: dict[Role, list[Column]] = {role: [] for role in Role}
     for column in columns:

@@ -184,8 +184,7 @@ def clean_text(value: str, field_name: str) -> str:
     """
     if value.isprintable():  # the commonest case, told in one pass
         return value
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _line_feeds(value)
     bad = _NOT_TEXT.search(value)
     if bad is not None:
         what = "a lone surrogate" if bad.group() >= "\ud800" else "a control character"
@@ -199,9 +198,14 @@ def printable_text(value: str) -> str:
     """``value`` made fit for a map: line breaks as line feeds, and each character no text
     may hold (a control character, a lone surrogate) a space. For text from outside, such
     as a survey's answers, where refusing the text would refuse the file."""
+    return _NOT_TEXT.sub(" ", _line_feeds(value))
+
+
+def _line_feeds(value: str) -> str:
+    """CR LF and a lone CR as LF: one way of breaking a line in every text."""
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _NOT_TEXT.sub(" ", value)
+    return value
 
 
 def _text(field_name: str) -> Callable[[object], str]:

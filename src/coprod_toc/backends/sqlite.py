@@ -350,15 +350,7 @@ class SQLiteStore(Store):
                 version=row[1] + 1,
                 follow=False,
             )
-        unchanged = (
-            (changes.header, toc.title) == tuple(header)
-            and not changes.closed_nodes
-            and not changes.new_nodes
-            and not changes.closed_links
-            and not changes.new_links
-            and not changes.closed_evidence
-            and not changes.new_evidence
-        )
+        unchanged = (changes.header, toc.title) == tuple(header) and changes.writes_no_rows
         return int(row[1]) if unchanged else None
 
     def load(self, name: str, version: int | None = None) -> TheoryOfChange:

@@ -661,6 +661,18 @@ class RowChanges:
     closed_evidence: list[tuple[str, str]] = attrs.field(factory=list)
     new_evidence: list[EvidenceRow] = attrs.field(factory=list)
 
+    @property
+    def writes_no_rows(self) -> bool:
+        """Whether no node, link or evidence row ends or begins (the header aside)."""
+        return not (
+            self.closed_nodes
+            or self.new_nodes
+            or self.closed_links
+            or self.new_links
+            or self.closed_evidence
+            or self.new_evidence
+        )
+
 
 def plan_changes(
     toc: TheoryOfChange,

@@ -373,12 +373,7 @@ class SQLStore(ct.Store):
         unchanged = (
             stored is not None
             and (changes.header, toc.title) == (stored.header, stored.title)
-            and not changes.closed_nodes
-            and not changes.new_nodes
-            and not changes.closed_links
-            and not changes.new_links
-            and not changes.closed_evidence
-            and not changes.new_evidence
+            and changes.writes_no_rows
         )
         return int(row.latest) if unchanged else None
 

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import coprod_toc as ct
 from common import arguments, best_of_each, portfolio
-from coprod_toc.backends.sqlite import MIGRATIONS
-from coprod_toc.format.rows import CURRENT, RememberedMaps, plan_changes
+from coprod_toc.backends.stores.sqlite import MIGRATIONS
+from coprod_toc.storage.rows import CURRENT, RememberedMaps, plan_changes
 
 
 def floor(folder: Path, rows: ct.format.rows.RowChanges, run: int) -> float:

@@ -354,7 +354,9 @@ def test_plugins_command_lists_json(install_plugin: PluginMaker) -> None:
         "provides": ["renderer upper"],
     }
     assert data["errors"] == []
-    memory = next(p for p in everything["plugins"] if p["name"] == "coprod_toc.backends.memory")
+    memory = next(
+        p for p in everything["plugins"] if p["name"] == "coprod_toc.backends.stores.memory"
+    )
     assert memory["builtin"] and memory["provides"] == ["store memory://"]
 
 

@@ -150,7 +150,7 @@ class _DiesAfterNodes(sqlite3.Connection):
 
 def _save_and_die(url: str, fault: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _forked()
-    from coprod_toc.backends import json_files, sqlite
+    from coprod_toc.backends.stores import json_files, sqlite
 
     if fault == "json-half-written":
         monkeypatch.setattr(json_files, "open", _HalfWriter, raising=False)

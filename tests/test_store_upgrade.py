@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import coprod_toc as ct
-from coprod_toc.backends.sqlite import MIGRATIONS
+from coprod_toc.backends.stores.sqlite import MIGRATIONS
 from coprod_toc.format.document import map_header
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stores"

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
-from coprod_toc.backends.sqlite import MIGRATIONS
-from coprod_toc.format.rows import Snapshot, plan_changes
+from coprod_toc.backends.stores.sqlite import MIGRATIONS
+from coprod_toc.storage.rows import Snapshot, plan_changes
 from coprod_toc.testing import StoreContract
 from tests.strategies import TEXT, maps
 
@@ -360,7 +360,7 @@ def test_level_only_link_body_is_the_canonical_json(level: int) -> None:
 def test_a_store_written_before_save_version_keeps_working() -> None:
     """A third-party store that defines save() itself (as before save_version) is told to
     rename it, and still saves, with if_changed offered by the base class."""
-    from coprod_toc.backends.memory import MemoryStore
+    from coprod_toc.backends.stores.memory import MemoryStore
 
     with pytest.warns(DeprecationWarning, match="save_version"):
 

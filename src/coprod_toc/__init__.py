@@ -126,7 +126,7 @@ from coprod_toc.model import (
     Problem,
 )
 from coprod_toc.plugins import PluginManager, get_plugin_manager, make_plugin_manager
-from coprod_toc.store import Store, VersionInfo
+from coprod_toc.storage import Store, VersionInfo
 from coprod_toc.surveys import (
     ImportReport,
     Rejection,

@@ -29,7 +29,7 @@ from coprod_toc.errors import (
 from coprod_toc.format import load, loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins import Registered, get_plugin_manager
-from coprod_toc.store import Store
+from coprod_toc.storage import Store
 from coprod_toc.surveys.kit.rows import is_xlsx, open_rows
 from coprod_toc.surveys.mapping import (
     ImportReport,

@@ -34,7 +34,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from coprod_toc.analysis.validation import Rule
-    from coprod_toc.store import Store
+    from coprod_toc.storage import Store
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -55,7 +55,7 @@ def open_store(url: str) -> Store | None:
 
     Called by ``ct.open_store(url)``. Look at the scheme (``url.split("://")[0]``) and return
     ``None`` at once when it is not yours, so the next plugin gets its turn. For your own
-    scheme, return an opened :class:`coprod_toc.store.Store`, or raise
+    scheme, return an opened :class:`coprod_toc.storage.Store`, or raise
     :class:`coprod_toc.errors.StoreError` saying what is wrong with the URL.
 
     Stops at first non-None result.

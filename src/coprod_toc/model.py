@@ -20,6 +20,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from coprod_toc.errors import ModelError
+from coprod_toc.plain import ALWAYS_WRITTEN
 
 __all__ = [
     "LADDER",
@@ -392,8 +393,12 @@ class Indicator:
 
     id: str = _id_field()
     description: str = attrs.field(converter=_text("description"))
-    measure: Measure = attrs.field(default=Measure.UNIT, converter=_enum(Measure, "measure"))
-    ascending: bool = attrs.field(default=True, converter=_flag("ascending"))
+    measure: Measure = attrs.field(
+        default=Measure.UNIT, converter=_enum(Measure, "measure"), metadata=ALWAYS_WRITTEN
+    )
+    ascending: bool = attrs.field(
+        default=True, converter=_flag("ascending"), metadata=ALWAYS_WRITTEN
+    )
     baseline: float | int | str | None = attrs.field(default=None, converter=_value("baseline"))
     target: float | int | str | None = attrs.field(default=None, converter=_value("target"))
     actuals: tuple[Actual, ...] = attrs.field(default=(), converter=_records(Actual, "actuals"))
@@ -443,7 +448,9 @@ class Outcome:
     id: str = _id_field()
     statement: str = attrs.field(converter=_text("statement"))
     kind: Kind = attrs.field(converter=_enum(Kind, "kind"))
-    horizon: Horizon = attrs.field(default=Horizon.SHORT, converter=_enum(Horizon, "horizon"))
+    horizon: Horizon = attrs.field(
+        default=Horizon.SHORT, converter=_enum(Horizon, "horizon"), metadata=ALWAYS_WRITTEN
+    )
     indicators: tuple[Indicator, ...] = attrs.field(
         default=(), converter=_records(Indicator, "indicators")
     )
@@ -497,7 +504,9 @@ class Activity:
     description: str = attrs.field(converter=_text("description"))
     kind: Kind = attrs.field(converter=_enum(Kind, "kind"))
     status: ActivityStatus = attrs.field(
-        default=ActivityStatus.PLANNED, converter=_enum(ActivityStatus, "status")
+        default=ActivityStatus.PLANNED,
+        converter=_enum(ActivityStatus, "status"),
+        metadata=ALWAYS_WRITTEN,
     )
     start: dt.date | None = attrs.field(default=None, converter=_date("start"))
     end: dt.date | None = attrs.field(default=None, converter=_date("end"))
@@ -558,10 +567,14 @@ class Assumption:
     text: str = attrs.field(converter=_text("text"))
     attached_to: tuple[str, ...] = attrs.field(converter=_strings("attached_to"))
     type: AssumptionType = attrs.field(
-        default=AssumptionType.ASSUMPTION, converter=_enum(AssumptionType, "type")
+        default=AssumptionType.ASSUMPTION,
+        converter=_enum(AssumptionType, "type"),
+        metadata=ALWAYS_WRITTEN,
     )
     status: AssumptionStatus = attrs.field(
-        default=AssumptionStatus.UNTESTED, converter=_enum(AssumptionStatus, "status")
+        default=AssumptionStatus.UNTESTED,
+        converter=_enum(AssumptionStatus, "status"),
+        metadata=ALWAYS_WRITTEN,
     )
 
     @attached_to.validator

@@ -48,9 +48,9 @@ _log = logging.getLogger(__name__)
 #: The built-in backends, registered first and always: they are plugins like any other.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "coprod_toc.backends.rules",
-    "coprod_toc.backends.memory",
-    "coprod_toc.backends.sqlite",
-    "coprod_toc.backends.json_files",
+    "coprod_toc.backends.stores.memory",
+    "coprod_toc.backends.stores.sqlite",
+    "coprod_toc.backends.stores.json_files",
     "coprod_toc.backends.json_output",
     "coprod_toc.backends.renderers.mermaid",
     "coprod_toc.backends.renderers.graphviz",

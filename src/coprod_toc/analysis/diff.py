@@ -6,29 +6,15 @@ One pass over each map: records are compared field by field only where they diff
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 from typing import Any
 
 import attrs
 
 from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.graph import TheoryOfChange
+from coprod_toc.plain import plain_value
 
 __all__ = ["Change", "MapDiff", "diff"]
-
-
-def _plain(value: Any) -> Any:
-    """A field value as JSON-ready data."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if attrs.has(type(value)):
-        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
-    return value
 
 
 @attrs.frozen
@@ -46,7 +32,7 @@ class Change:
         return {
             "key": key,
             "fields": {
-                name: {"before": _plain(before), "after": _plain(after)}
+                name: {"before": plain_value(before), "after": plain_value(after)}
                 for name, (before, after) in self.fields.items()
             },
         }
@@ -112,7 +98,7 @@ class MapDiff:
                 for field, (before, after) in change.fields.items():
                     out.append(
                         f"~ {what} {_name(change.key)}: {field} "
-                        f"{_plain(before)!r} -> {_plain(after)!r}"
+                        f"{plain_value(before)!r} -> {plain_value(after)!r}"
                     )
         out += [f"+ {_EVIDENCE_NAMES[section]} {key}" for section, key in self.evidence_added]
         out += [f"- {_EVIDENCE_NAMES[section]} {key}" for section, key in self.evidence_removed]
@@ -122,7 +108,7 @@ class MapDiff:
             for field, (before, after) in change.fields.items():
                 out.append(
                     f"~ {_EVIDENCE_NAMES[section]} {key}: {field} "
-                    f"{_plain(before)!r} -> {_plain(after)!r}"
+                    f"{plain_value(before)!r} -> {plain_value(after)!r}"
                 )
         return out
 

@@ -1,106 +1,11 @@
-"""Built-in plugin: ``memory://``, a store that lives as long as the object.
+"""Moved to :mod:`coprod_toc.backends.stores.memory`.
 
-Each ``open_store("memory://")`` gives a new, empty store: for tests, previews and scripts.
-Maps are kept as canonical documents, so what you load is a copy, never the object you saved.
-"""
+This module keeps the old name working for one release."""
 
-from __future__ import annotations
-
-import builtins
-import datetime as dt
-import threading
 from typing import Any
 
-from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
-from coprod_toc.evidence.records import erasure_digest
-from coprod_toc.format import from_document, to_document
-from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import hookimpl
-from coprod_toc.store import Store, VersionInfo, check_save, refuse_erased_people
-
-SCHEME = "memory"
-
-# Each saved version with its canonical document, oldest first.
-_Versions = list[tuple[VersionInfo, dict[str, Any]]]
+from coprod_toc._moved import moved_attribute
 
 
-class MemoryStore(Store):
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._maps: dict[str, _Versions] = {}
-        self._erased: set[str] = set()  # digests of the people erased (see erasure_digest)
-        self._lock = threading.Lock()
-
-    def save_version(
-        self,
-        name: str,
-        toc: TheoryOfChange,
-        *,
-        expected_version: int | None = None,
-        message: str | None = None,
-    ) -> int:
-        check_save(name, toc)
-        document = to_document(toc)
-        with self._lock:
-            refuse_erased_people(name, toc, self._erased)
-            versions = self._maps.get(name, [])
-            latest = len(versions)
-            if expected_version is not None and expected_version != latest:
-                raise ConflictError(name, expected_version, latest)
-            info = VersionInfo(name, latest + 1, dt.datetime.now(dt.UTC), toc.title, message)
-            self._maps[name] = [*versions, (info, document)]
-            return info.version
-
-    def load(self, name: str, version: int | None = None) -> TheoryOfChange:
-        versions = self._versions(name)
-        if version is None:
-            return from_document(versions[-1][1])
-        if not isinstance(version, int) or not 1 <= version <= len(versions):
-            raise MapNotFoundError(f"map {name!r} has no version {version!r}")
-        return from_document(versions[version - 1][1])
-
-    def list(self) -> list[str]:
-        with self._lock:
-            return sorted(self._maps)
-
-    def history(self, name: str) -> builtins.list[VersionInfo]:
-        return [info for info, _ in self._versions(name)]
-
-    def delete(self, name: str) -> None:
-        with self._lock:
-            if self._maps.pop(name, None) is None:
-                raise MapNotFoundError(f"no map named {name!r}")
-
-    def erase_participant(self, participant: str) -> int:
-        rewritten = 0
-        with self._lock:
-            for versions in self._maps.values():
-                for i, (info, document) in enumerate(versions):
-                    toc = from_document(document)
-                    if toc.erase_participant(participant):
-                        versions[i] = (info, to_document(toc))
-                        rewritten += 1
-            if rewritten:
-                self._erased.add(erasure_digest(participant))
-        return rewritten
-
-    def _versions(self, name: str) -> _Versions:
-        with self._lock:
-            try:
-                return self._maps[name]
-            except (KeyError, TypeError):
-                raise MapNotFoundError(f"no map named {name!r}") from None
-
-
-@hookimpl
-def open_store(url: str) -> Store | None:
-    if not url.startswith(f"{SCHEME}://"):
-        return None
-    if url != f"{SCHEME}://":
-        raise StoreError(f"{url!r}: a memory store takes no path; use 'memory://'")
-    return MemoryStore(url)
-
-
-@hookimpl
-def store_schemes() -> list[str]:
-    return [SCHEME]
+def __getattr__(name: str) -> Any:
+    return moved_attribute(__name__, "coprod_toc.backends.stores.memory", name)

@@ -31,6 +31,7 @@ from coprod_toc.model import (
     _strings,
     _text,
 )
+from coprod_toc.plain import plain_record
 
 __all__ = [
     "Benefit",
@@ -317,31 +318,9 @@ SECTIONS: dict[str, type[Any]] = {
 }
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if attrs.has(type(value)):
-        return _as_dict(value)
-    return value
-
-
-def _as_dict(record: Any) -> dict[str, Any]:
-    out = {}
-    for field in attrs.fields(type(record)):
-        value = getattr(record, field.name)
-        if value == field.default or (value is None and field.default is attrs.NOTHING):
-            continue  # a default read back is the same value: leaving it out loses nothing
-        out[field.name] = _plain(value)  # a None where the default is not None stays null
-    return out
-
-
 def record_document(record: Any) -> dict[str, Any]:
     """One evidence record as it appears in a document (fields at their default left out)."""
-    return _as_dict(record)
+    return plain_record(record)
 
 
 def _mentions(record: Any, person: str) -> bool:

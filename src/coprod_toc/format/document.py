@@ -3,8 +3,8 @@
 The model does not know the file format; this module is the one place that does. The shape
 is described by ``schema/coprod-toc-1.schema.json`` and in ``docs/format.md``:
 
-* fields equal to their default (``None``, empty lists) are left out, except the ones that
-  say what a node *is* (``kind``, ``horizon``, ``status``);
+* records are written by :mod:`coprod_toc.plain`'s one rule: fields equal to their default
+  are left out, except the ones that say what a record *is* (``horizon``, ``status``);
 * links are written on their source node (``problem.addresses``, ``outcomes[].leads_to``,
   ``activities[].contributes_to``), as a bare id, or as an object when the link carries a
   level, rationale or evidence.
@@ -15,8 +15,6 @@ e.g. ``outcomes[3].leads_to[0]: unknown node 'o9'``.
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
@@ -39,14 +37,26 @@ from coprod_toc.model import (
     Outcome,
     Problem,
 )
+from coprod_toc.plain import plain_record
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "from_document", "to_document"]
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "NO_PAYLOAD",
+    "add_records",
+    "build_record",
+    "expect_type",
+    "finish_map",
+    "from_document",
+    "link_records",
+    "map_header",
+    "start_map",
+    "to_document",
+]
 
 FORMAT_NAME = "coprod-toc"
 FORMAT_VERSION = 1
 
-# Fields written even when they hold their default: they say what the record is.
-_ALWAYS = frozenset({"kind", "horizon", "status", "measure", "ascending", "type"})
 _LINK_FIELDS = {"problem": "addresses", "outcomes": "leads_to", "activities": "contributes_to"}
 _SECTIONS: dict[str, type[Any]] = {
     "impacts": Impact,
@@ -61,53 +71,13 @@ _TOP_KEYS = frozenset(
 # --------------------------------------------------------------------------- writing
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def _encode(value: Any) -> Any:
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, enum.Enum):
-        return value._value_  # the plain attribute behind the .value property
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [_encode(item) for item in value]
-    if attrs.has(type(value)):
-        return _record(value)
-    return value
-
-
-_WRITE_PLANS: dict[type[Any], tuple[tuple[str, Any, bool], ...]] = {}
-
-
-def _write_plan(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:
-    """Per field of ``cls``: its name, its default, and whether it is written even then."""
-    plan = _WRITE_PLANS.get(cls)
-    if plan is None:
-        plan = _WRITE_PLANS[cls] = tuple(
-            (field.name, field.default, field.name in _ALWAYS or field.default is attrs.NOTHING)
-            for field in attrs.fields(cls)
-        )
-    return plan
-
-
-def _record(record: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, default, always in _write_plan(type(record)):
-        value = getattr(record, name)
-        if always or value != default:
-            out[name] = value if type(value) in _PLAIN else _encode(value)
-    return out
-
-
 def _links_from(succ: Mapping[str, Any], node_id: str) -> list[Any]:
     entries: list[Any] = []
     for target, edge in succ[node_id].items():
         link = edge["link"]
         if link.has_payload:
             entry = {"to": target} | {
-                k: v for k, v in _record(link).items() if k not in ("source", "target")
+                k: v for k, v in plain_record(link).items() if k not in ("source", "target")
             }
             entries.append(entry)
         else:
@@ -136,7 +106,7 @@ def _before_nodes(toc: TheoryOfChange) -> dict[str, Any]:
 
 
 def _after_nodes(toc: TheoryOfChange, *, evidence: bool = True) -> dict[str, Any]:
-    tail: dict[str, Any] = {"assumptions": [_record(a) for a in toc.assumptions()]}
+    tail: dict[str, Any] = {"assumptions": [plain_record(a) for a in toc.assumptions()]}
     if evidence and toc.evidence:
         tail["evidence"] = toc.evidence.to_document()
     return tail
@@ -148,12 +118,12 @@ def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
     succ = adjacency(toc.graph)[0]
     problem = toc.problem
     if problem is not None:
-        doc["problem"] = _record(problem) | {"addresses": _links_from(succ, problem.id)}
+        doc["problem"] = plain_record(problem) | {"addresses": _links_from(succ, problem.id)}
     for section, cls in _SECTIONS.items():
         link_key = _LINK_FIELDS.get(section)
         entries = []
         for node in toc.nodes(cls.node_type):
-            entry = _record(node)
+            entry = plain_record(node)
             if link_key:
                 entry[link_key] = _links_from(succ, node.id)
             entries.append(entry)
@@ -170,7 +140,8 @@ def _describe_type(value: Any) -> str:
     )
 
 
-def _expect(value: Any, kind: type, path: str, what: str) -> Any:
+def expect_type(value: Any, kind: type, path: str, what: str) -> Any:
+    """``value`` if it is a ``kind``; else a FormatError at ``path`` saying what was expected."""
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise FormatError(f"expected {what}, found {_describe_type(value)}", path=path)
     return value
@@ -196,10 +167,10 @@ def _read_plan(cls: type[Any]) -> tuple[dict[str, Any], frozenset[str], tuple[An
     return plan
 
 
-def _build(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozenset()) -> Any:
+def build_record(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozenset()) -> Any:
     """Build one attrs record from a mapping, reporting the first bad field by its path."""
     if type(data) is not dict:
-        _expect(data, dict, path, "an object")
+        expect_type(data, dict, path, "an object")
     fields, required, nested = _read_plan(cls)
     keys = data.keys()
     if not (keys <= fields.keys() if not extra else keys - extra <= fields.keys()):
@@ -220,8 +191,8 @@ def _build(cls: type[Any], data: Any, path: str, extra: frozenset[str] = frozens
                 kwargs = dict(data)  # the caller's mapping is never changed
             items_path = _join(path, name)
             kwargs[name] = tuple(
-                _build(record_type, item, _join(items_path, i))
-                for i, item in enumerate(_expect(kwargs[name], list, items_path, "a list"))
+                build_record(record_type, item, _join(items_path, i))
+                for i, item in enumerate(expect_type(kwargs[name], list, items_path, "a list"))
             )
     try:
         return cls(**kwargs)
@@ -268,9 +239,11 @@ def _link_entries(data: Mapping[str, Any], list_path: str) -> list[tuple[str, di
     """The links listed at ``list_path`` (a list of ids or objects with 'to')."""
     out: list[tuple[str, dict[str, Any]]] = []
     key = list_path.rsplit(".", 1)[1]
-    for i, entry in enumerate(_expect(data.get(key, []), list, list_path, "a list of node ids")):
+    for i, entry in enumerate(
+        expect_type(data.get(key, []), list, list_path, "a list of node ids")
+    ):
         if type(entry) is str:
-            out.append((entry, _NO_PAYLOAD))
+            out.append((entry, NO_PAYLOAD))
         elif (
             type(entry) is dict
             and type(entry.get("to")) is str
@@ -285,10 +258,10 @@ def _link_entries(data: Mapping[str, Any], list_path: str) -> list[tuple[str, di
 
 def _bad_link_entry(entry: Any, entry_path: str) -> NoReturn:
     """Raise the FormatError that says what is wrong with one entry of a link list."""
-    _expect(entry, dict, entry_path, "a node id or an object with 'to'")
+    expect_type(entry, dict, entry_path, "a node id or an object with 'to'")
     if "to" not in entry:
         raise FormatError("missing required field 'to'", path=entry_path)
-    _expect(entry["to"], str, _join(entry_path, "to"), "a node id")
+    expect_type(entry["to"], str, _join(entry_path, "to"), "a node id")
     name = next(name for name in entry if name not in _LINK_ENTRY_FIELDS)
     raise FormatError(
         f"unknown field {name!r} (expected one of: evidence, level, rationale, to)",
@@ -296,7 +269,8 @@ def _bad_link_entry(entry: Any, entry_path: str) -> NoReturn:
     )
 
 
-_NO_PAYLOAD: dict[str, Any] = {}
+#: What a link without level, rationale or evidence carries.
+NO_PAYLOAD: dict[str, Any] = {}
 
 
 def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
@@ -311,8 +285,8 @@ def from_document(data: Any, *, require_header: bool = True) -> TheoryOfChange:
 
 
 def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
-    _expect(data, dict, "", "a document object")
-    toc = _start_map(data, require_header)
+    expect_type(data, dict, "", "a document object")
+    toc = start_map(data, require_header)
     reserved = _explicit_ids(data)
     pending: list[_Pending] = []
     records: list[Any] = []
@@ -320,7 +294,7 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
     problem_data = data.get("problem")
     if problem_data is not None:
         problem_data = _with_id(problem_data, toc, NodeType.PROBLEM, reserved)
-        problem = _build(Problem, problem_data, "problem", frozenset({"addresses"}))
+        problem = build_record(Problem, problem_data, "problem", frozenset({"addresses"}))
         records.append(problem)
         paths.append("problem")
         if "addresses" in problem_data:
@@ -329,20 +303,20 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
     for section, cls in _SECTIONS.items():
         link_key = _LINK_FIELDS.get(section)
         extra = frozenset({link_key}) if link_key else frozenset()
-        for i, item in enumerate(_expect(data.get(section, []), list, section, "a list")):
+        for i, item in enumerate(expect_type(data.get(section, []), list, section, "a list")):
             path = f"{section}[{i}]"
             item = _with_id(item, toc, cls.node_type, reserved)
-            node = _build(cls, item, path, extra)
+            node = build_record(cls, item, path, extra)
             records.append(node)
             paths.append(path)
             if link_key:
                 listed = f"{path}.{link_key}"
                 pending.append((node.id, listed, _link_entries(item, listed)))
-    _add_all(toc, records, lambda i: _join(paths[i], "id"))
+    add_records(toc, records, lambda i: _join(paths[i], "id"))
     if problem_data is not None and "addresses" not in problem_data:
         # Authoring shorthand: a problem with no 'addresses' is addressed by every impact.
         assert toc.problem is not None
-        addressed = [(i.id, _NO_PAYLOAD) for i in toc.impacts()]
+        addressed = [(i.id, NO_PAYLOAD) for i in toc.impacts()]
         pending.insert(0, (toc.problem.id, None, addressed))
 
     def where(index: int) -> str:
@@ -353,7 +327,7 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
         ]
         return link_paths[index]
 
-    _link_all(
+    link_records(
         toc,
         [
             (source, target, payload)
@@ -362,11 +336,11 @@ def _from_document(data: Any, require_header: bool) -> TheoryOfChange:
         ],
         where,
     )
-    _finish_map(toc, data, reserved)
+    finish_map(toc, data, reserved)
     return toc
 
 
-def _start_map(data: dict[str, Any], require_header: bool) -> TheoryOfChange:
+def start_map(data: dict[str, Any], require_header: bool) -> TheoryOfChange:
     """A new, empty map with the document's title and reference (its header checked)."""
     for key in data:
         if key not in _TOP_KEYS:
@@ -375,17 +349,17 @@ def _start_map(data: dict[str, Any], require_header: bool) -> TheoryOfChange:
     _check_header(data, require_header)
     external_ref = data.get("external_ref")
     if external_ref is not None:
-        _expect(external_ref, str, "external_ref", "a text")
+        expect_type(external_ref, str, "external_ref", "a text")
     try:
         return TheoryOfChange(
-            _expect(data.get("title", "Untitled map"), str, "title", "a text"),
+            expect_type(data.get("title", "Untitled map"), str, "title", "a text"),
             external_ref=external_ref,
         )
     except ModelError as exc:
         raise FormatError(exc.message, path="title") from None
 
 
-def _link_all(
+def link_records(
     toc: TheoryOfChange,
     links: list[tuple[str, str, Mapping[str, Any]]],
     where: Callable[[int], str],
@@ -413,7 +387,7 @@ def _link_all(
 
 def _check_payload(payload: Any) -> None:
     """What a link says beyond its ends must be an object of link fields."""
-    _expect(payload, dict, "", "an object")
+    expect_type(payload, dict, "", "an object")
     for name in payload:
         if name not in _LINK_ENTRY_FIELDS - {"to"}:
             raise FormatError(
@@ -422,12 +396,14 @@ def _check_payload(payload: Any) -> None:
             )
 
 
-def _finish_map(toc: TheoryOfChange, data: Mapping[str, Any], reserved: set[Any]) -> None:
+def finish_map(toc: TheoryOfChange, data: Mapping[str, Any], reserved: set[Any]) -> None:
     """Add what comes after the nodes and links: assumptions (on them) and evidence."""
-    for i, item in enumerate(_expect(data.get("assumptions", []), list, "assumptions", "a list")):
+    for i, item in enumerate(
+        expect_type(data.get("assumptions", []), list, "assumptions", "a list")
+    ):
         path = _join("assumptions", i)
         item = _with_id(item, toc, "S", reserved)
-        assumption = _build(Assumption, item, path)
+        assumption = build_record(Assumption, item, path)
         try:
             toc.add_assumption_record(assumption)
         except CoprodTocError as exc:
@@ -473,7 +449,7 @@ def _check_header(data: Mapping[str, Any], required: bool) -> None:
         if required:
             raise FormatError("missing required field 'version'")
         return
-    version = _expect(data["version"], int, "version", "a whole number")
+    version = expect_type(data["version"], int, "version", "a whole number")
     if version > FORMAT_VERSION:
         raise FormatError(
             f"document version {version} is newer than this library reads "
@@ -484,7 +460,7 @@ def _check_header(data: Mapping[str, Any], required: bool) -> None:
         raise FormatError(f"unknown document version {version}", path="version")
 
 
-def _add_all(toc: TheoryOfChange, records: list[Any], where: Callable[[int], str]) -> None:
+def add_records(toc: TheoryOfChange, records: list[Any], where: Callable[[int], str]) -> None:
     """Add every node, or none and raise a FormatError at ``where(i)`` of the first refused."""
     try:
         toc.add_many(records)

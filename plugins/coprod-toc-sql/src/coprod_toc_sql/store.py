@@ -29,7 +29,8 @@ from sqlalchemy.dialects import mysql
 
 import coprod_toc as ct
 from coprod_toc.evidence.records import erasure_digest
-from coprod_toc.format.rows import (
+from coprod_toc.storage import VersionInfo, check_save
+from coprod_toc.storage.rows import (
     CURRENT,
     RememberedMaps,
     Snapshot,
@@ -45,7 +46,6 @@ from coprod_toc.format.rows import (
     plan_erasure,
     stored_text,
 )
-from coprod_toc.store import VersionInfo, check_save
 
 __all__ = ["MIGRATIONS", "SQLStore", "metadata", "open_sql_store"]
 
@@ -453,7 +453,7 @@ class SQLStore(ct.Store):
 
     def erase_participant(self, participant: str) -> int:
         """Erase one person from every version, as the SQLite store does (see
-        :func:`coprod_toc.format.rows.plan_erasure`). Returns how many versions changed."""
+        :func:`coprod_toc.storage.rows.plan_erasure`). Returns how many versions changed."""
         with self._failures(), self.engine.begin() as conn:
             found = conn.execute(
                 sa.select(evidence).where(

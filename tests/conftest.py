@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import coprod_toc as ct
-from coprod_toc.plugins import use_plugin_manager
+from coprod_toc.plugins import PluginManager, make_plugin_manager, use_plugin_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "day-centre.toml"
@@ -19,11 +19,11 @@ settings.load_profile("default")
 
 
 @pytest.fixture(autouse=True)
-def fresh_plugin_manager() -> Iterator[ct.PluginManager]:
+def fresh_plugin_manager() -> Iterator[PluginManager]:
     """Each test gets its own plugin manager with the built-ins only, so no registration
     leaks into the next and installed plugins do not change what the core tests see.
     Tests of entry-point loading build their own manager."""
-    with use_plugin_manager(ct.make_plugin_manager(autoload=False)) as manager:
+    with use_plugin_manager(make_plugin_manager(autoload=False)) as manager:
         yield manager
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.evidence import Benefit, ConsentRecord, EvidenceItem, LogbookEntry, Participant
+from coprod_toc.model import AchievementStatus, Assessment, AssumptionType, BreakdownItem, Measure
 
 KINDS = st.sampled_from(["project", "coproduction"])
 HORIZONS = st.sampled_from(["short", "medium", "long"])
@@ -48,7 +50,7 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
                 ct.Indicator(
                     id="N1",
                     description=draw(TEXT),
-                    measure=draw(st.sampled_from(list(ct.Measure))),
+                    measure=draw(st.sampled_from(list(Measure))),
                     ascending=draw(st.booleans()),
                     baseline=draw(VALUES),
                     target=draw(VALUES),
@@ -86,12 +88,12 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
     shorts = [o for o in outcomes if toc.get(o).horizon is ct.Horizon.SHORT]  # type: ignore[union-attr]
     if shorts and draw(st.booleans()):
         cited = draw(st.lists(st.sampled_from(activities), max_size=2)) if activities else []
-        assessment = ct.Assessment(
+        assessment = Assessment(
             date=draw(st.dates()),
-            status=draw(st.sampled_from(list(ct.AchievementStatus))),
+            status=draw(st.sampled_from(list(AchievementStatus))),
             note=draw(OPTIONAL_TEXT),
             breakdown=[
-                ct.BreakdownItem(activity=a, role=draw(OPTIONAL_TEXT), level=draw(LEVELS))
+                BreakdownItem(activity=a, role=draw(OPTIONAL_TEXT), level=draw(LEVELS))
                 for a in cited
             ],
             evidence=draw(st.lists(TEXT, max_size=1)),
@@ -122,7 +124,7 @@ def maps(draw: st.DrawFn, max_nodes: int = 6, with_details: bool = True) -> ct.T
             toc.link(source, target)
     if with_details and len(toc) and draw(st.booleans()):
         node = draw(st.sampled_from([n.id for n in toc.nodes()]))
-        toc.add_assumption(draw(TEXT), node, type=draw(st.sampled_from(list(ct.AssumptionType))))
+        toc.add_assumption(draw(TEXT), node, type=draw(st.sampled_from(list(AssumptionType))))
     return toc
 
 
@@ -137,21 +139,21 @@ def maps_with_evidence(draw: st.DrawFn) -> ct.TheoryOfChange:
     people = draw(st.lists(st.sampled_from(PEOPLE), unique=True, max_size=3))
     some = st.lists(st.sampled_from(PEOPLE), unique=True, max_size=3)
     for person in people:
-        toc.evidence.add(ct.Participant(id=person))
+        toc.evidence.add(Participant(id=person))
         if draw(st.booleans()):
             toc.evidence.add(
-                ct.ConsentRecord(participant=person, given_at=draw(st.dates()), purposes=["x"])
+                ConsentRecord(participant=person, given_at=draw(st.dates()), purposes=["x"])
             )
         if draw(st.booleans()):
             toc.evidence.add(
-                ct.Benefit(
+                Benefit(
                     id=f"b-{person[-1]}", recipient="individual", domain="confidence",
                     participant=person, score=draw(st.integers(1, 5)),
                 )
             )  # fmt: skip
         if draw(st.booleans()):
             toc.evidence.add(
-                ct.LogbookEntry(
+                LogbookEntry(
                     id=f"l-{person[-1]}", date="2026-01-01", subject="s", note=draw(TEXT),
                     participant=person,
                 )
@@ -160,7 +162,7 @@ def maps_with_evidence(draw: st.DrawFn) -> ct.TheoryOfChange:
     for i in range(draw(st.integers(0, 4))):
         items.append(f"q-{i}")
         toc.evidence.add(
-            ct.EvidenceItem(
+            EvidenceItem(
                 id=f"q-{i}", type="form_questionnaire", participants=draw(some),
                 content=draw(OPTIONAL_TEXT),
             )

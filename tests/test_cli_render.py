@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import coprod_toc as ct
+from coprod_toc.analysis import CAVEAT
 from coprod_toc.cli import main
+from coprod_toc.evidence import EvidenceItem
 from tests.conftest import EXAMPLE
 
 
@@ -53,7 +55,7 @@ def test_report_writes_the_report_and_saves_the_map(workdir: Path, default_store
     assert "wrote report.html" in result.output
     assert f"saved 'day-centre' as version 1 in {default_store}" in result.output
     html = (workdir / "report.html").read_text()
-    assert html.startswith("<!DOCTYPE html>") and ct.CAVEAT in html
+    assert html.startswith("<!DOCTYPE html>") and CAVEAT in html
     with ct.open_store() as store:
         assert store.load("day-centre") == ct.load(EXAMPLE)
 
@@ -74,7 +76,7 @@ def test_report_saves_a_map_whose_only_change_is_its_evidence(workdir: Path) -> 
     """Evidence is part of the map: an evidence-only change is a new version."""
     run("report", str(EXAMPLE))
     toc = ct.load(EXAMPLE)
-    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document", content="minutes"))
+    toc.evidence.add(EvidenceItem(id="q-1", type="document", content="minutes"))
     ct.dump(toc, workdir / "day-centre.json")
     assert "saved 'day-centre' as version 2" in run("report", "day-centre.json").output
 

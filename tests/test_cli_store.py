@@ -10,6 +10,7 @@ from click.testing import CliRunner, Result
 
 import coprod_toc as ct
 from coprod_toc.cli import main
+from coprod_toc.evidence import EvidenceItem
 from tests.conftest import EXAMPLE
 
 
@@ -132,7 +133,7 @@ def test_an_evidence_only_change_is_saved_and_shown_in_the_diff(url: str, tmp_pa
     """A map whose only change is its evidence is a new version, and diff names the record."""
     run("save", "m", str(EXAMPLE), "--store", url)
     toc = ct.load(EXAMPLE)
-    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document", content="minutes"))
+    toc.evidence.add(EvidenceItem(id="q-1", type="document", content="minutes"))
     path = tmp_path / "with-evidence.json"
     ct.dump(toc, path)
     assert run("save", "m", str(path), "--store", url).output.startswith("saved 'm' as version 2")

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 import coprod_toc as ct
-from coprod_toc import hookspecs
+from coprod_toc.plugins import PluginManager, hookspecs
+from coprod_toc.surveys import SurveyAnswer, SurveyTable
 from coprod_toc.testing import (
     ExporterContract,
     RendererContract,
@@ -52,12 +53,12 @@ class TestPluginExporter(ExporterContract):
     exporter_name = "ids"
 
     @pytest.fixture(autouse=True)
-    def _plugin(self, fresh_plugin_manager: ct.PluginManager) -> None:
+    def _plugin(self, fresh_plugin_manager: PluginManager) -> None:
         fresh_plugin_manager.register(ExporterPlugin(), name="ids-plugin")
 
 
 def test_exporters_win_over_renderers_of_the_same_name(
-    fresh_plugin_manager: ct.PluginManager, tmp_path: Path
+    fresh_plugin_manager: PluginManager, tmp_path: Path
 ) -> None:
     """ct.export prefers a real exporter; renderers are the fallback."""
 
@@ -85,7 +86,7 @@ class SimpleCsvImporter:
     def detect(self, path: Path, head: bytes) -> bool:
         return head.lstrip(b"\xef\xbb\xbf").startswith(HEADER)
 
-    def read(self, path: Path) -> ct.SurveyTable:
+    def read(self, path: Path) -> SurveyTable:
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -100,9 +101,9 @@ class SimpleCsvImporter:
                     f"row {number}: expected 3 columns, found {len(row)}", source=str(path)
                 )
             answers.append(
-                ct.SurveyAnswer(respondent_key=row[0], question_key=row[1], value_raw=row[2])
+                SurveyAnswer(respondent_key=row[0], question_key=row[1], value_raw=row[2])
             )
-        return ct.SurveyTable.from_answers(answers, source=str(path), format="simple-csv")
+        return SurveyTable.from_answers(answers, source=str(path), format="simple-csv")
 
     def write_example(self, path: Path, questions: list[str], answers: list[list[str]]) -> Path:
         """One row per answer: the layout this tool writes."""
@@ -126,7 +127,7 @@ class TestPluginImporter(SurveyImporterContract):
     respondents = ("alice@example.org", "bob")
 
     @pytest.fixture(autouse=True)
-    def _plugin(self, fresh_plugin_manager: ct.PluginManager) -> None:
+    def _plugin(self, fresh_plugin_manager: PluginManager) -> None:
         fresh_plugin_manager.register(ImporterPlugin(), name="simple-csv-plugin")
 
     @pytest.fixture
@@ -140,7 +141,7 @@ class TestPluginImporter(SurveyImporterContract):
 
 
 @pytest.fixture
-def answers_file(tmp_path: Path, fresh_plugin_manager: ct.PluginManager) -> Iterator[Path]:
+def answers_file(tmp_path: Path, fresh_plugin_manager: PluginManager) -> Iterator[Path]:
     fresh_plugin_manager.register(ImporterPlugin(), name="simple-csv-plugin")
     path = tmp_path / "answers.csv"
     path.write_text("respondent,question,answer\nalice,q1,4\nbob,q1,2\nalice,q2,5\n")
@@ -172,7 +173,7 @@ def test_unrecognised_file_names_the_formats(answers_file: Path, tmp_path: Path)
 
 
 def test_importer_returning_the_wrong_type_is_a_plugin_error(
-    fresh_plugin_manager: ct.PluginManager, tmp_path: Path
+    fresh_plugin_manager: PluginManager, tmp_path: Path
 ) -> None:
     """An importer must return a SurveyTable; anything else is the plugin's error."""
 

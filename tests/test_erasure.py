@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.evidence import Benefit, EvidenceItem, Participant
 from tests.strategies import PEOPLE, TEXT, maps_with_evidence
 
 
@@ -34,7 +35,7 @@ def test_erasing_through_any_store_equals_erasing_in_memory(
     if second.evidence.items:
         item = second.evidence.items[0]
         second.evidence.items[0] = attrs.evolve(item, content=data.draw(TEXT))
-    second.evidence.add(ct.Participant(id=data.draw(st.sampled_from(PEOPLE))))
+    second.evidence.add(Participant(id=data.draw(st.sampled_from(PEOPLE))))
     expected = [first.copy(), second.copy()]
     for toc in expected:
         toc.erase_participant(person)
@@ -56,9 +57,9 @@ def test_erasing_a_map_in_memory_removes_links_to_what_went() -> None:
     toc = ct.example()
     toc.evidence.extend(
         [
-            ct.Participant(id=PEOPLE[0]),
-            ct.EvidenceItem(id="q-1", type="document", participants=[PEOPLE[0]]),
-            ct.EvidenceItem(id="g-1", type="group_conversation", participants=list(PEOPLE[:2])),
+            Participant(id=PEOPLE[0]),
+            EvidenceItem(id="q-1", type="document", participants=[PEOPLE[0]]),
+            EvidenceItem(id="g-1", type="group_conversation", participants=list(PEOPLE[:2])),
         ]
     )
     source, target = next(iter(toc.graph.edges))
@@ -79,7 +80,7 @@ def test_a_record_of_one_person_in_one_version_keeps_its_citation_in_the_others(
     A drops the citation from version 1 only (a table store splits the link's row)."""
     a, b = PEOPLE[0], PEOPLE[1]
     first = ct.example()
-    first.evidence.add(ct.EvidenceItem(id="q-1", type="document", participants=[a]))
+    first.evidence.add(EvidenceItem(id="q-1", type="document", participants=[a]))
     source, target = next(iter(first.graph.edges))
     first.update_link(source, target, evidence=("q-1",))
     second = first.copy()
@@ -99,7 +100,7 @@ def test_a_name_written_with_quotes_and_backslashes_is_erased(tmp_path: Path) ->
     odd = 'Jo "JJ" Smith\\2\t'
     toc = ct.example()
     toc.evidence.add(
-        ct.Benefit(id="b-1", recipient="individual", domain="confidence", participant=odd)
+        Benefit(id="b-1", recipient="individual", domain="confidence", participant=odd)
     )
     for url in _stores(tmp_path):
         with ct.open_store(url) as store:
@@ -113,7 +114,7 @@ def test_a_json_store_erases_leftovers_of_killed_saves_and_deletes(tmp_path: Pat
     goes with the erasure."""
     folder = tmp_path / "maps"
     toc = ct.example()
-    toc.evidence.add(ct.Participant(id=PEOPLE[0]))
+    toc.evidence.add(Participant(id=PEOPLE[0]))
     with ct.open_store(f"json://{folder}") as store:
         store.save("map", toc)
         store.save("gone", toc)

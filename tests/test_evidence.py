@@ -16,6 +16,18 @@ from hypothesis import strategies as st
 
 import coprod_toc as ct
 from coprod_toc.cli import main
+from coprod_toc.evidence import (
+    INSTRUMENTS,
+    SCALES,
+    ConsentRecord,
+    Evidence,
+    LogbookEntry,
+    MeasureAdministration,
+    licensed_instrument,
+    paired_change,
+    wilcoxon,
+)
+from coprod_toc.surveys import ImportReport, apply_mapping, pseudonym
 from coprod_toc.testing import sample_maps
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "survey"
@@ -31,7 +43,7 @@ KEY = b"k" * 32
     [("Strongly agree", 5), ("  strongly AGREE ", 5), ("4 - Agree", 4), ("3", 3)],
 )
 def test_agreement_labels_and_numbers_score(answer: str, score: int) -> None:
-    assert ct.SCALES["agreement5"].read(answer).score == score
+    assert SCALES["agreement5"].read(answer).score == score
 
 
 @pytest.mark.parametrize(
@@ -43,30 +55,30 @@ def test_agreement_labels_and_numbers_score(answer: str, score: int) -> None:
     ],
 )
 def test_missing_answers_keep_their_reason_and_never_score(answer: str, reason: str) -> None:
-    read = ct.SCALES["agreement5"].read(answer)
+    read = SCALES["agreement5"].read(answer)
     assert (read.score, read.missing) == (None, reason)
 
 
 def test_an_answer_off_the_scale_is_an_error_naming_the_scale() -> None:
     with pytest.raises(ct.ModelError, match=r"'Sometimes' is not an answer on the scale quality5"):
-        ct.SCALES["quality5"].read("Sometimes")
+        SCALES["quality5"].read("Sometimes")
     with pytest.raises(ct.ModelError, match="outside the scale zero_to_ten"):
-        ct.SCALES["zero_to_ten"].read("11")
+        SCALES["zero_to_ten"].read("11")
 
 
 def test_instrument_scores_only_when_every_item_is_answered() -> None:
-    ucla = ct.INSTRUMENTS["ucla3"]
+    ucla = INSTRUMENTS["ucla3"]
     assert ucla.total({"companionship": 2, "left_out": 3, "isolated": 1}) == 6
     assert ucla.total({"companionship": 2, "left_out": None, "isolated": 1}) is None
 
 
 def test_swemwbs_needs_the_users_own_table() -> None:
     """SWEMWBS is licensed: no table ships, and scoring without one is refused."""
-    assert "swemwbs" not in ct.INSTRUMENTS
+    assert "swemwbs" not in INSTRUMENTS
     with pytest.raises(ct.ModelError, match="no metric score for raw scores"):
-        ct.licensed_instrument("swemwbs", {7: 7.0})
+        licensed_instrument("swemwbs", {7: 7.0})
     table = {raw: raw + 0.5 for raw in range(7, 36)}
-    swemwbs = ct.licensed_instrument("swemwbs", table)
+    swemwbs = licensed_instrument("swemwbs", table)
     assert swemwbs.total({f"item{n}": 3 for n in range(1, 8)}) == 21.5
 
 
@@ -75,7 +87,7 @@ def test_swemwbs_needs_the_users_own_table() -> None:
 
 def test_wilcoxon_matches_scipy_on_a_worked_example() -> None:
     differences = [1.5, -0.5, 2.0, 3.0, 2.5, -1.0, 4.0, 3.5]
-    ours = ct.wilcoxon(differences)
+    ours = wilcoxon(differences)
     theirs = scipy.stats.wilcoxon(differences)
     assert ours is not None
     assert ours.statistic == theirs.statistic
@@ -92,7 +104,7 @@ def test_wilcoxon_agrees_with_scipy(differences: list[int]) -> None:
     zeros up to 13 values, and its normal approximation with the continuity correction
     beyond 50 changes (zeros dropped first). With ties between 14 and 50 changes SciPy has
     no exact test; tests/test_wilcoxon.py checks ours there by enumeration."""
-    ours = ct.wilcoxon(differences)
+    ours = wilcoxon(differences)
     nonzero = [d for d in differences if d]
     if not nonzero:
         assert ours is None
@@ -115,12 +127,12 @@ def test_wilcoxon_agrees_with_scipy(differences: list[int]) -> None:
     assert ours.p_value == pytest.approx(theirs.pvalue, rel=1e-6, abs=1e-9)
 
 
-def _measures(people: int) -> ct.Evidence:
-    evidence = ct.Evidence()
+def _measures(people: int) -> Evidence:
+    evidence = Evidence()
     for n in range(people):
         for timepoint, value in (("baseline", 3), ("follow_up", 3 if n % 3 == 0 else 1)):
             evidence.add(
-                ct.MeasureAdministration(
+                MeasureAdministration(
                     id=f"m-{timepoint}-{n}",
                     participant=f"R-{n:016x}",
                     instrument="ucla3",
@@ -136,7 +148,7 @@ def _measures(people: int) -> ct.Evidence:
 
 
 def test_fewer_than_ten_people_withholds_percentages_and_statistics() -> None:
-    result = ct.paired_change(_measures(6), "ucla3")[0]
+    result = paired_change(_measures(6), "ucla3")[0]
     out = result.to_dict()
     assert (out["n_paired"], out["improved"], out["same"], out["worse"]) == (6, 4, 2, 0)
     assert not {"improved_percent", "mean_change", "wilcoxon"} & set(out)
@@ -144,13 +156,13 @@ def test_fewer_than_ten_people_withholds_percentages_and_statistics() -> None:
 
 
 def test_ten_to_thirty_people_is_indicative() -> None:
-    out = ct.paired_change(_measures(12), "ucla3")[0].to_dict()
+    out = paired_change(_measures(12), "ucla3")[0].to_dict()
     assert out["label"] == "indicative: fewer than 30 people"
     assert out["improved_percent"] == pytest.approx(66.7) and "wilcoxon" in out
 
 
 def test_thirty_people_is_reported_and_loneliness_falling_is_improvement() -> None:
-    result = ct.paired_change(_measures(30), "ucla3")[0]
+    result = paired_change(_measures(30), "ucla3")[0]
     assert result.label == "reported"
     assert result.mean_change is not None and result.mean_change < 0  # scores fell …
     assert result.improved == 20  # … which for loneliness is better
@@ -163,16 +175,16 @@ def test_only_people_with_both_time_points_are_paired() -> None:
         for m in evidence.measures
         if not (m.timepoint == "follow_up" and m.participant.endswith("1"))
     ]
-    assert ct.paired_change(evidence, "ucla3")[0].n_paired == 11
+    assert paired_change(evidence, "ucla3")[0].n_paired == 11
 
 
 # --------------------------------------------------------------------------- mapping
 
 
-def _import(toc: ct.TheoryOfChange, name: str) -> ct.ImportReport:
+def _import(toc: ct.TheoryOfChange, name: str) -> ImportReport:
     mapping = ct.load_mapping(EXAMPLES / f"{name}.toml", toc)
     read = ct.import_survey(EXAMPLES / f"{name}.csv", pseudonym_key=KEY, **mapping.importer)
-    return ct.apply_mapping(toc, read, mapping)
+    return apply_mapping(toc, read, mapping)
 
 
 def test_example_import_pairs_people_across_files_and_reports_what_it_did() -> None:
@@ -185,7 +197,7 @@ def test_example_import_pairs_people_across_files_and_reports_what_it_did() -> N
     assert sum(before.missing.values()) == 1
     after = _import(toc, "after")
     assert after.rejected[0].reason.startswith("'Sometimes' is not an answer on the scale quality5")
-    change = ct.paired_change(toc.evidence, "ucla3")[0]
+    change = paired_change(toc.evidence, "ucla3")[0]
     assert (change.n_paired, change.improved, change.same, change.worse) == (4, 3, 1, 0)
     assert len(toc.evidence.consents) == 4
     assert all(r.retain_until is not None for _, r in toc.evidence.records())
@@ -235,7 +247,7 @@ count = ["Agree", "Strongly agree"]
     )
     mapping = ct.load_mapping(mapping_file, toc)
     before = ct.split(toc).to_dict()
-    report = ct.apply_mapping(toc, ct.import_survey(FIXTURES / "generic.csv"), mapping)
+    report = apply_mapping(toc, ct.import_survey(FIXTURES / "generic.csv"), mapping)
     indicators = {i.id: i for i in toc["C1"].indicators}  # type: ignore[union-attr]
     assert indicators["valued"].actuals[0].value == "withheld: fewer than 10 answers"
     assert indicators["agree"].actuals[0].value == "withheld: fewer than 10 answers"
@@ -298,7 +310,7 @@ def test_unpseudonymised_tables_are_refused() -> None:
     mapping = ct.load_mapping(EXAMPLES / "before.toml", toc)
     raw = ct.import_survey(EXAMPLES / "before.csv", pseudonymise_respondents=False)
     with pytest.raises(ct.FormatError, match="must be pseudonymised"):
-        ct.apply_mapping(toc, raw, mapping)
+        apply_mapping(toc, raw, mapping)
 
 
 # --------------------------------------------------------------------------- evidence records
@@ -308,7 +320,7 @@ def test_evidence_round_trips_through_json() -> None:
     toc = ct.example()
     _import(toc, "before")
     toc.evidence.add(
-        ct.LogbookEntry(
+        LogbookEntry(
             id="log-1",
             date="2026-02-01",
             subject="Planning day",
@@ -327,11 +339,9 @@ def test_evidence_round_trips_through_json() -> None:
 
 def test_logbook_confirmation_needs_when_and_by_whom() -> None:
     with pytest.raises(ct.ModelError, match="says when"):
-        ct.LogbookEntry(
-            id="l", date="2026-02-01", subject="s", note="n", confirmed_with_person=True
-        )
+        LogbookEntry(id="l", date="2026-02-01", subject="s", note="n", confirmed_with_person=True)
     with pytest.raises(ct.ModelError, match="before the entry's date"):
-        ct.LogbookEntry(id="l", date="2026-02-01", subject="s", note="n", confirmed_with_person=True,
+        LogbookEntry(id="l", date="2026-02-01", subject="s", note="n", confirmed_with_person=True,
                         confirmed_at="2026-01-01", confirmed_by="R-1")  # fmt: skip
 
 
@@ -340,7 +350,7 @@ def test_consent_keeps_unknown_details_unknown_and_validation_says_so() -> None:
     named, and validation warns once per kind of gap with the count of people."""
     toc = ct.example()
     for person in ("R-1", "R-2"):
-        toc.evidence.add(ct.ConsentRecord(participant=person, given_at="2026-01-01", method=None))
+        toc.evidence.add(ConsentRecord(participant=person, given_at="2026-01-01", method=None))
     assert toc.evidence.consents[0].gaps == ("purposes", "Article 9 condition", "method")
     findings = [f for f in ct.validate(toc) if f.code == "consent-incomplete"]
     assert [f.message.split(":")[0] for f in findings] == [
@@ -354,7 +364,7 @@ def test_consent_keeps_unknown_details_unknown_and_validation_says_so() -> None:
 def test_erasing_a_person_removes_them_everywhere_in_a_map() -> None:
     toc = ct.example()
     _import(toc, "before")
-    person = ct.pseudonym("P01", KEY)
+    person = pseudonym("P01", KEY)
     assert person in ct.dumps(toc)
     assert ct.erase_participant(toc, person) > 0
     assert person not in ct.dumps(toc)
@@ -478,7 +488,7 @@ def test_indicator_actuals_of_ten_answers_or_more_are_the_mean_and_the_share(
         },
         toc,
     )  # fmt: skip
-    ct.apply_mapping(toc, ct.import_survey(path), mapping)
+    apply_mapping(toc, ct.import_survey(path), mapping)
     indicators = {i.id: i for i in toc["C1"].indicators}  # type: ignore[union-attr]
     assert [(a.period, a.value) for a in indicators["valued"].actuals] == [("2026-01", 3.5)]
     assert [(a.period, a.value) for a in indicators["agree"].actuals] == [("2026-01", 66.7)]

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.format import from_document, to_document
 from tests.strategies import maps
 
 VALIDATOR = jsonschema.Draft202012Validator(
@@ -71,7 +72,7 @@ def test_every_written_document_validates_against_the_schema(toc: ct.TheoryOfCha
 def test_links_with_a_payload_are_written_as_objects(small_map: ct.TheoryOfChange) -> None:
     """A bare id for a plain link; an object when it carries level, rationale or evidence."""
     small_map.update_link("K1", "C1", level=3, rationale="the group decides", evidence=["log-4"])
-    data = ct.to_document(small_map)
+    data = to_document(small_map)
     k1 = next(a for a in data["activities"] if a["id"] == "K1")
     a1 = next(a for a in data["activities"] if a["id"] == "A1")
     assert k1["contributes_to"] == [
@@ -111,7 +112,7 @@ start = 2025-02-01
 
 def test_generated_ids_do_not_collide_with_ids_written_later() -> None:
     """An outcome without id does not take 'O1' when a later outcome spells out 'O1'."""
-    toc = ct.from_document(
+    toc = from_document(
         doc(
             outcomes=[
                 {"kind": "project", "statement": "a"},
@@ -294,7 +295,7 @@ DOCUMENTS = st.fixed_dictionaries(
 def test_bad_input_never_crashes(document: Any) -> None:
     """Whatever JSON arrives, the reader returns a map or raises FormatError, nothing else."""
     try:
-        toc = ct.from_document(document)
+        toc = from_document(document)
     except ct.FormatError as exc:
         assert str(exc)
     else:

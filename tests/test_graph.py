@@ -8,6 +8,9 @@ import networkx as nx
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.errors import DuplicateNodeError
+from coprod_toc.graph import ALLOWED_LINKS
+from coprod_toc.model import AssumptionType
 
 ONE_OF_EACH = {
     ct.NodeType.PROBLEM: "P",
@@ -46,11 +49,11 @@ def test_duplicate_id_is_refused() -> None:
     """Two nodes cannot share an id."""
     toc = ct.TheoryOfChange()
     toc.add_impact("x", kind="project", id="X")
-    with pytest.raises(ct.DuplicateNodeError, match="'X' is already used"):
+    with pytest.raises(DuplicateNodeError, match="'X' is already used"):
         toc.add_outcome("y", kind="project", id="X")
 
 
-ALLOWED = {(s.value, t.value) for s, t in ct.ALLOWED_LINKS}
+ALLOWED = {(s.value, t.value) for s, t in ALLOWED_LINKS}
 PAIRS = list(itertools.product(ONE_OF_EACH, repeat=2))
 
 
@@ -214,7 +217,7 @@ def test_assumption_needs_an_existing_node_or_link() -> None:
     with pytest.raises(ct.LinkError):
         toc.add_assumption("x", ("A1", "O1"))
     assumption = toc.add_assumption("staff stay", "O1", type="enabler")
-    assert toc.assumptions("O1")[0].type is ct.AssumptionType.ENABLER
+    assert toc.assumptions("O1")[0].type is AssumptionType.ENABLER
     toc.remove_assumption(assumption)
     assert toc.assumptions() == []
 
@@ -349,8 +352,8 @@ def test_add_many_adds_every_node_or_none(small_map: ct.TheoryOfChange) -> None:
     before = small_map.copy()
     new = ct.Outcome(id="O9", statement="New", kind="project")
     refused: list[tuple[list[object], type[Exception]]] = [
-        ([new, ct.Outcome(id="O9", statement="Again", kind="project")], ct.DuplicateNodeError),
-        ([new, ct.Impact(id="I1", statement="Taken", kind="project")], ct.DuplicateNodeError),
+        ([new, ct.Outcome(id="O9", statement="Again", kind="project")], DuplicateNodeError),
+        ([new, ct.Impact(id="I1", statement="Taken", kind="project")], DuplicateNodeError),
         ([new, ct.Problem(id="P2", statement="A second problem")], ct.ModelError),
         ([new, "not a record"], ct.ModelError),
     ]
@@ -385,3 +388,40 @@ def test_only_the_graph_module_reaches_into_networkx() -> None:
         if path.name != "graph.py" and private.search(path.read_text("utf-8"))
     ]
     assert offenders == []
+
+
+def test_the_graph_view_changes_nothing_of_the_map() -> None:
+    """toc.graph is read-only in fact: structure, node and link attributes alike."""
+    import networkx as nx
+
+    toc = ct.example()
+    before = ct.dumps(toc)
+    view = toc.graph
+    source, target = next(iter(view.edges))
+    attempts = [
+        lambda: view.add_node("X"),
+        lambda: view.remove_edge(source, target),
+        lambda: view.nodes[source].__setitem__("node", None),
+        lambda: view.nodes[source].clear(),
+        lambda: view.edges[source, target].__setitem__("link", None),
+        lambda: view.succ[source][target].update(link=None),
+        lambda: view.pred[target][source].pop("link"),
+        lambda: view.graph.update(name="x"),
+    ]
+    for attempt in attempts:
+        with pytest.raises((TypeError, AttributeError, nx.NetworkXError)):
+            attempt()
+    assert ct.dumps(toc) == before
+
+
+def test_the_graph_view_follows_the_map_and_serves_networkx() -> None:
+    import networkx as nx
+
+    toc = ct.example()
+    view = toc.graph
+    assert list(nx.topological_sort(view))  # networkx's algorithms read it as any graph
+    added = toc.add_outcome("Something new", kind="project")
+    assert added in view and view.nodes[added]["node"] == toc.get(added)
+    own = view.copy()  # a graph of one's own, free to change
+    own.add_node("mine")
+    assert "mine" not in toc

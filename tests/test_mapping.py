@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import coprod_toc as ct
+from coprod_toc.analysis import BUILTIN_RULES, Step
 
 
 def test_steps_follow_backwards_mapping_as_the_map_grows() -> None:
@@ -21,11 +22,11 @@ def test_steps_follow_backwards_mapping_as_the_map_grows() -> None:
     toc.add_activity("Planning group", kind="coproduction", contributes_to=["C1"])
     seen.append(ct.next_step(toc).step.step)
     assert seen == [
-        ct.Step.PROBLEM,
-        ct.Step.IMPACTS,
-        ct.Step.OUTCOMES,
-        ct.Step.ACTIVITIES,
-        ct.Step.REVIEW,
+        Step.PROBLEM,
+        Step.IMPACTS,
+        Step.OUTCOMES,
+        Step.ACTIVITIES,
+        Step.REVIEW,
     ]
 
 
@@ -35,13 +36,13 @@ def test_next_step_says_which_findings_keep_it_open() -> None:
     toc.set_problem("why")
     toc.add_impact("what", kind="project")
     nxt = ct.next_step(toc)
-    assert nxt.step.step is ct.Step.IMPACTS
+    assert nxt.step.step is Step.IMPACTS
     assert [f.code for f in nxt.findings] == ["missing-coproduction-impact"]
 
 
 def test_every_step_offers_guiding_questions() -> None:
     """Each step has a title, guidance and at least one question, as data."""
-    assert [s.step for s in ct.STEPS] == list(ct.Step)
+    assert [s.step for s in ct.STEPS] == list(Step)
     for step in ct.STEPS:
         assert step.title and step.guidance and step.questions
         assert all(q.endswith(("?", ")")) for q in step.questions)
@@ -49,6 +50,6 @@ def test_every_step_offers_guiding_questions() -> None:
 
 def test_step_codes_are_real_rule_codes() -> None:
     """Steps refer only to rules that exist."""
-    known = {rule.code for rule in ct.BUILTIN_RULES}
+    known = {rule.code for rule in BUILTIN_RULES}
     for step in ct.STEPS:
         assert step.open_while <= known

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.evidence import EvidenceItem
 
 
 def test_kind_accepts_the_spelling_people_use() -> None:
@@ -130,7 +131,7 @@ def test_a_text_no_store_or_file_could_hold_is_refused(text: str, what: str) -> 
     with pytest.raises(ct.ModelError, match="title holds"):
         ct.TheoryOfChange(title=text)
     with pytest.raises(ct.ModelError, match="content holds"):
-        ct.EvidenceItem(id="q", type="document", content=text)
+        EvidenceItem(id="q", type="document", content=text)
 
 
 def test_line_breaks_are_line_feeds() -> None:

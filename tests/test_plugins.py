@@ -15,9 +15,17 @@ import pytest
 from click.testing import CliRunner
 
 import coprod_toc as ct
-from coprod_toc import hookspecs
+from coprod_toc.analysis import BUILTIN_RULES, MapFacts, Rule
 from coprod_toc.cli import main
-from coprod_toc.plugins import DEFAULT_PLUGINS, use_plugin_manager
+from coprod_toc.plugins import (
+    DEFAULT_PLUGINS,
+    PluginManager,
+    get_plugin_manager,
+    hookspecs,
+    make_plugin_manager,
+    use_plugin_manager,
+)
+from coprod_toc.storage import Store
 
 PluginMaker = Callable[..., str]
 
@@ -44,7 +52,7 @@ def install_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PluginMak
 
 
 GOOD = """
-from coprod_toc import hookimpl
+from coprod_toc.plugins import hookimpl
 
 class Upper:
     media_type = "text/plain"
@@ -62,7 +70,7 @@ def register_renderers(register):
 def test_importing_the_library_loads_no_plugin() -> None:
     """import coprod_toc builds no plugin manager and imports no backend or plugin."""
     code = (
-        "import sys, coprod_toc, coprod_toc.plugins as p; "
+        "import sys, coprod_toc, coprod_toc.plugins.manager as p; "
         "print(p._shared is None, sorted(m for m in sys.modules "
         "if m.startswith(('coprod_toc.backends', 'coprod_toc_'))))"
     )
@@ -70,7 +78,7 @@ def test_importing_the_library_loads_no_plugin() -> None:
     assert done.stdout.strip() == "True []"
 
 
-def test_builtins_are_registered_from_one_tuple(fresh_plugin_manager: ct.PluginManager) -> None:
+def test_builtins_are_registered_from_one_tuple(fresh_plugin_manager: PluginManager) -> None:
     """Every module in DEFAULT_PLUGINS is a registered plugin; all hooks have specs."""
     infos = fresh_plugin_manager.plugin_infos(include_builtins=True)
     assert {i.name for i in infos if i.builtin} == set(DEFAULT_PLUGINS)
@@ -81,9 +89,9 @@ _managers_seen: list[int] = []
 
 
 @pytest.mark.parametrize("round", [1, 2])
-def test_each_test_gets_a_fresh_manager(round: int, fresh_plugin_manager: ct.PluginManager) -> None:
+def test_each_test_gets_a_fresh_manager(round: int, fresh_plugin_manager: PluginManager) -> None:
     """A registration made in one test is gone in the next."""
-    assert ct.get_plugin_manager() is fresh_plugin_manager
+    assert get_plugin_manager() is fresh_plugin_manager
     assert id(fresh_plugin_manager) not in _managers_seen
     _managers_seen.append(id(fresh_plugin_manager))
     assert "upper" not in fresh_plugin_manager.extensions.renderers
@@ -106,7 +114,7 @@ class _Upper:
 def test_entry_point_plugin_is_found_listed_and_used(install_plugin: PluginMaker) -> None:
     """An installed plugin is loaded, listed with its version and hooks, and renders."""
     install_plugin(GOOD, name="upper-plugin", version="2.5")
-    manager = ct.make_plugin_manager()
+    manager = make_plugin_manager()
     with use_plugin_manager(manager):
         info = next(i for i in manager.plugin_infos() if i.name == "upper-plugin")
         assert (info.version, info.distribution, info.hooks) == (
@@ -122,7 +130,7 @@ def test_broken_plugin_is_reported_and_the_host_still_works(install_plugin: Plug
     install_plugin(
         "raise ImportError('needs a library that is not installed')", name="broken", version="0.3"
     )
-    manager = ct.make_plugin_manager()
+    manager = make_plugin_manager()
     assert [(p.plugin, p.version) for p in manager.load_errors] == [("broken", "0.3")]
     assert "needs a library that is not installed" in manager.load_errors[0].error
     with use_plugin_manager(manager):
@@ -136,7 +144,7 @@ def test_plugin_with_an_unknown_hook_is_refused(install_plugin: PluginMaker) -> 
     """A hook implementation with no spec (a typo, an old plugin) is a load error, not a crash."""
     install_plugin(
         """
-        from coprod_toc import hookimpl
+        from coprod_toc.plugins import hookimpl
 
         @hookimpl
         def register_renderer(register):  # the spec is register_renderers
@@ -144,7 +152,7 @@ def test_plugin_with_an_unknown_hook_is_refused(install_plugin: PluginMaker) -> 
         """,
         name="typo",
     )
-    manager = ct.make_plugin_manager()
+    manager = make_plugin_manager()
     assert [p.plugin for p in manager.load_errors] == ["typo"]
     assert not manager.has_plugin("typo")
     manager.check_pending()
@@ -157,18 +165,18 @@ def test_allow_list_and_autoload_switch(
     install_plugin(GOOD, name="upper-plugin")
     install_plugin("raise RuntimeError('boom')", name="broken")
     monkeypatch.setenv("COPROD_TOC_PLUGINS", "upper-plugin")
-    manager = ct.make_plugin_manager()
+    manager = make_plugin_manager()
     assert manager.has_plugin("upper-plugin") and not manager.load_errors
     monkeypatch.setenv("COPROD_TOC_PLUGINS", "")
-    assert not ct.make_plugin_manager().has_plugin("upper-plugin")
+    assert not make_plugin_manager().has_plugin("upper-plugin")
     monkeypatch.delenv("COPROD_TOC_PLUGINS")
     monkeypatch.setenv("COPROD_TOC_DISABLE_PLUGIN_AUTOLOAD", "1")
-    manager = ct.make_plugin_manager()
+    manager = make_plugin_manager()
     assert not manager.has_plugin("upper-plugin") and not manager.load_errors
-    assert ct.make_plugin_manager(autoload=True, allow=["upper-plugin"]).has_plugin("upper-plugin")
+    assert make_plugin_manager(autoload=True, allow=["upper-plugin"]).has_plugin("upper-plugin")
 
 
-def test_names_belong_to_the_first_registration(fresh_plugin_manager: ct.PluginManager) -> None:
+def test_names_belong_to_the_first_registration(fresh_plugin_manager: PluginManager) -> None:
     """A plugin cannot take over a built-in's name: the clash is reported, the built-in stays."""
 
     class Clash:
@@ -183,7 +191,7 @@ def test_names_belong_to_the_first_registration(fresh_plugin_manager: ct.PluginM
     assert "already registered by coprod_toc.backends.json_output" in extensions.problems[0].error
 
 
-def test_a_failing_registration_hook_is_reported(fresh_plugin_manager: ct.PluginManager) -> None:
+def test_a_failing_registration_hook_is_reported(fresh_plugin_manager: PluginManager) -> None:
     """A register_* hook that raises is recorded; other plugins' registrations stand."""
 
     class Failing:
@@ -208,7 +216,7 @@ def test_startup_hook_runs_once_with_the_manager(install_plugin: PluginMaker) ->
     """startup(manager) is called after loading; a failing startup is reported."""
     install_plugin(
         """
-        from coprod_toc import hookimpl
+        from coprod_toc.plugins import hookimpl
         calls = []
 
         @hookimpl
@@ -218,7 +226,7 @@ def test_startup_hook_runs_once_with_the_manager(install_plugin: PluginMaker) ->
         """,
         name="starter",
     )
-    manager = ct.make_plugin_manager()
+    manager = make_plugin_manager()
     assert manager.load_errors[0].plugin == "starter"
     assert manager.load_errors[0].error == "ValueError: missing setting"
     module = sys.modules[next(p for n, p in manager.list_name_plugin() if n == "starter").__name__]
@@ -226,17 +234,17 @@ def test_startup_hook_runs_once_with_the_manager(install_plugin: PluginMaker) ->
 
 
 def test_validation_rules_from_plugins_run_in_validate(
-    fresh_plugin_manager: ct.PluginManager,
+    fresh_plugin_manager: PluginManager,
 ) -> None:
     """register_validation_rules adds a rule that ct.validate runs; a duplicate code is refused."""
 
     class Rules:
         @hookspecs.hookimpl
-        def register_validation_rules(self, register: Callable[[ct.Rule], None]) -> None:
+        def register_validation_rules(self, register: Callable[[Rule], None]) -> None:
             register(
-                ct.Rule("myorg-title-too-long", "warning", "Title over 20 characters.", _long_title)
+                Rule("myorg-title-too-long", "warning", "Title over 20 characters.", _long_title)
             )
-            register(ct.BUILTIN_RULES.get("cycle"))
+            register(BUILTIN_RULES.get("cycle"))
 
     fresh_plugin_manager.register(Rules(), name="myorg")
     report = ct.validate(ct.example())
@@ -244,17 +252,17 @@ def test_validation_rules_from_plugins_run_in_validate(
     assert "rule code 'cycle' is already registered" in fresh_plugin_manager.problems[0].error
 
 
-def _long_title(facts: ct.MapFacts) -> Any:
+def _long_title(facts: MapFacts) -> Any:
     if len(facts.toc.title) > 20:
         yield (), "The title is long."
 
 
-def test_store_plugins_first_result_wins(fresh_plugin_manager: ct.PluginManager) -> None:
+def test_store_plugins_first_result_wins(fresh_plugin_manager: PluginManager) -> None:
     """open_store asks each plugin; the one whose scheme it is answers, others return None."""
 
     class Refuses:
         @hookspecs.hookimpl
-        def open_store(self, url: str) -> ct.Store | None:
+        def open_store(self, url: str) -> Store | None:
             return None
 
         @hookspecs.hookimpl
@@ -271,12 +279,12 @@ def test_store_plugins_first_result_wins(fresh_plugin_manager: ct.PluginManager)
         ct.open_store("redis://localhost")
 
 
-def test_store_plugin_that_crashes_is_named(fresh_plugin_manager: ct.PluginManager) -> None:
+def test_store_plugin_that_crashes_is_named(fresh_plugin_manager: PluginManager) -> None:
     """An exception inside a storage plugin becomes a PluginError naming that plugin."""
 
     class Crashes:
         @hookspecs.hookimpl
-        def open_store(self, url: str) -> ct.Store | None:
+        def open_store(self, url: str) -> Store | None:
             raise OSError("disk on fire")
 
         @hookspecs.hookimpl
@@ -316,7 +324,7 @@ def test_unknown_names_list_what_is_available() -> None:
         ct.example("zoo")
 
 
-def test_a_crashing_renderer_is_a_plugin_error(fresh_plugin_manager: ct.PluginManager) -> None:
+def test_a_crashing_renderer_is_a_plugin_error(fresh_plugin_manager: PluginManager) -> None:
     """A renderer's own bug surfaces as PluginError naming the plugin, not a bare traceback."""
 
     class Buggy:
@@ -341,7 +349,7 @@ def test_a_crashing_renderer_is_a_plugin_error(fresh_plugin_manager: ct.PluginMa
 def test_plugins_command_lists_json(install_plugin: PluginMaker) -> None:
     """coprod-toc plugins --json lists name, version, hooks, what each provides, and errors."""
     install_plugin(GOOD, name="upper-plugin", version="2.5")
-    with use_plugin_manager(ct.make_plugin_manager()):
+    with use_plugin_manager(make_plugin_manager()):
         data = json.loads(CliRunner().invoke(main, ["plugins", "--json"]).output)
         everything = json.loads(CliRunner().invoke(main, ["plugins", "--all", "--json"]).output)
     upper = next(p for p in data["plugins"] if p["name"] == "upper-plugin")
@@ -354,36 +362,35 @@ def test_plugins_command_lists_json(install_plugin: PluginMaker) -> None:
         "provides": ["renderer upper"],
     }
     assert data["errors"] == []
-    memory = next(
-        p for p in everything["plugins"] if p["name"] == "coprod_toc.backends.stores.memory"
-    )
-    assert memory["builtin"] and memory["provides"] == ["store memory://"]
+    stores = next(p for p in everything["plugins"] if p["name"] == "coprod_toc.backends.stores")
+    assert stores["builtin"]
+    assert stores["provides"] == ["store memory://", "store sqlite://", "store json://"]
 
 
 def test_plugins_command_without_plugins_points_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
     """With nothing installed the listing says so and mentions --all."""
-    with use_plugin_manager(ct.make_plugin_manager(autoload=False)):
+    with use_plugin_manager(make_plugin_manager(autoload=False)):
         result = CliRunner().invoke(main, ["plugins"])
     assert result.output.strip() == "No plugins installed. (--all lists the built-ins)"
 
 
 def test_a_crashing_rule_is_an_error_finding_and_the_others_run(
-    fresh_plugin_manager: ct.PluginManager,
+    fresh_plugin_manager: PluginManager,
 ) -> None:
     """A plugin rule that raises becomes an error finding naming the rule and its plugin;
     the built-in rules and the plugin's other rules still run."""
 
-    def crash(facts: ct.MapFacts) -> Any:
+    def crash(facts: MapFacts) -> Any:
         raise KeyError("oops")
 
-    def fine(facts: ct.MapFacts) -> Any:
+    def fine(facts: MapFacts) -> Any:
         yield (), "the fine rule ran"
 
     class Rules:
         @hookspecs.hookimpl
-        def register_validation_rules(self, register: Callable[[ct.Rule], None]) -> None:
-            register(ct.Rule("myorg-crash", "warning", "Crashes.", crash))
-            register(ct.Rule("myorg-fine", "warning", "Runs.", fine))
+        def register_validation_rules(self, register: Callable[[Rule], None]) -> None:
+            register(Rule("myorg-crash", "warning", "Crashes.", crash))
+            register(Rule("myorg-fine", "warning", "Runs.", fine))
 
     fresh_plugin_manager.register(Rules(), name="myorg")
     toc = ct.example()
@@ -403,7 +410,7 @@ def test_a_plugin_that_exits_on_import_is_reported_and_the_host_lives(
     """SystemExit (or any BaseException but KeyboardInterrupt) raised by a plugin's import
     is a load error like any other; the host and its built-ins carry on."""
     install_plugin("raise SystemExit(3)", name="exits", version="0.1")
-    manager = ct.make_plugin_manager()
+    manager = make_plugin_manager()
     assert [(p.plugin, p.error) for p in manager.load_errors] == [("exits", "SystemExit: 3")]
     with use_plugin_manager(manager):
         assert ct.render(ct.example(), "json") == ct.dumps(ct.example())
@@ -418,7 +425,7 @@ def test_a_store_hook_that_raises_does_not_stop_the_matching_store(
     opens; a URL only it could have taken names it as the plugin that failed."""
     install_plugin(
         """
-        from coprod_toc import hookimpl
+        from coprod_toc.plugins import hookimpl
 
         @hookimpl
         def open_store(url):
@@ -430,7 +437,7 @@ def test_a_store_hook_that_raises_does_not_stop_the_matching_store(
         """,
         name="brokenstore",
     )
-    with use_plugin_manager(ct.make_plugin_manager()):
+    with use_plugin_manager(make_plugin_manager()):
         with ct.open_store(f"sqlite:///{tmp_path / 'maps.db'}") as store:
             assert store.save("m", ct.example()) == 1
         with pytest.raises(ct.PluginError, match="broken store plugin") as caught:
@@ -445,7 +452,7 @@ def test_an_importer_whose_detect_raises_is_skipped_and_named(
     table's notes name it."""
     install_plugin(
         """
-        from coprod_toc import hookimpl
+        from coprod_toc.plugins import hookimpl
 
         class Crashes:
             description = "crashes"
@@ -460,7 +467,7 @@ def test_an_importer_whose_detect_raises_is_skipped_and_named(
         """,
         name="crashimport",
     )
-    with use_plugin_manager(ct.make_plugin_manager()):
+    with use_plugin_manager(make_plugin_manager()):
         table = ct.import_survey(b"ID,Q\n1,a\n2,b\n", name="s.csv")
     assert table.format == "generic"
     assert any(

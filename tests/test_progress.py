@@ -7,6 +7,8 @@ import json
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.errors import CycleError
+from coprod_toc.model import AchievementStatus, BreakdownItem
 from tests.conftest import ROOT
 
 PEER = ROOT / "examples" / "peer-support.toml"
@@ -44,12 +46,12 @@ def test_breakdown_may_cite_only_activities_behind_the_achievement(peer: ct.Theo
     before = peer.get("O1")
     with pytest.raises(ct.ModelError, match="cites K2, which does not lead to it") as caught:
         peer.assess(
-            "O1", status="achieved", date="2024-10-01", breakdown=[ct.BreakdownItem(activity="K2")]
+            "O1", status="achieved", date="2024-10-01", breakdown=[BreakdownItem(activity="K2")]
         )
     assert caught.value.code == "breakdown-not-linked"
     assert peer.get("O1") == before
     assessment = peer.assess(
-        "O1", status="achieved", date="2024-10-01", breakdown=[ct.BreakdownItem(activity="K1")]
+        "O1", status="achieved", date="2024-10-01", breakdown=[BreakdownItem(activity="K1")]
     )
     assert peer.get("O1").latest_assessment == assessment  # type: ignore[union-attr]
 
@@ -168,7 +170,7 @@ def test_latest_assessment_on_the_same_day_is_the_later_listed() -> None:
     o = toc.add_outcome("o", kind="project")
     toc.assess(o, status="partly", date="2024-01-01")
     toc.assess(o, status="achieved", date="2024-01-01")
-    assert ct.progress(toc).achievements[0].latest.status is ct.AchievementStatus.ACHIEVED  # type: ignore[union-attr]
+    assert ct.progress(toc).achievements[0].latest.status is AchievementStatus.ACHIEVED  # type: ignore[union-attr]
 
 
 def test_progress_as_json(peer: ct.TheoryOfChange) -> None:
@@ -184,7 +186,7 @@ def test_progress_needs_a_map_without_circles() -> None:
     a = toc.add_outcome("a", kind="project")
     b = toc.add_outcome("b", kind="project", leads_to=[a])
     toc.link(a, b)
-    with pytest.raises(ct.CycleError):
+    with pytest.raises(CycleError):
         ct.progress(toc)
 
 

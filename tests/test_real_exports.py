@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.evidence import SCALES
+from coprod_toc.surveys import SurveyTable, apply_mapping
 
 REAL = Path(__file__).parent.parent.parent / "shared" / "real-exports"
 DICTIONARY = REAL / "redcap-survey-dictionary.csv"
@@ -32,7 +34,7 @@ PERSONAL = {
 }  # fmt: skip
 
 
-def read(name: str, **options: object) -> ct.SurveyTable:
+def read(name: str, **options: object) -> SurveyTable:
     _, _, extra = EXPORTS[name]
     return ct.import_survey(REAL / name, **(extra | options))
 
@@ -89,7 +91,7 @@ def test_surveymonkey_grids_read_as_questions_and_statements_on_their_scale() ->
     assert len(grid) == 8
     assert grid[0].sub_item == "Research relevant background literature"
     columns = [table.questions.index(q) for q in grid]
-    scale = ct.SCALES["confidence5"]
+    scale = SCALES["confidence5"]
     answers = {r.values[i] for r in table.responses() for i in columns}
     assert answers and all(scale.read(a).score for a in answers if a)
     assert table.date_order is not None and table.date_order.rule == "unambiguous"
@@ -109,7 +111,7 @@ def test_surveymonkey_answers_become_evidence_through_a_mapping() -> None:
         },
         toc,
     )  # fmt: skip
-    report = ct.apply_mapping(toc, table, mapping)
+    report = apply_mapping(toc, table, mapping)
     assert (report.responses, report.imported, report.rejected) == (100, 100, [])
     assert len(toc.evidence.benefits) == 100
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.analysis import CAVEAT
 from coprod_toc.backends.renderers._view import one_line, visible, wrap
 from coprod_toc.backends.renderers.easy_read import GLOSSARY, easy_words
 from coprod_toc.backends.renderers.graphviz import dot_string
@@ -165,7 +166,7 @@ def test_markdown_tells_the_story_in_backwards_mapping_order() -> None:
         "## Validation",
     ]
     assert "## The split between project and co-production" in text
-    assert ct.CAVEAT in text
+    assert CAVEAT in text
     assert "## Progress" not in text  # nothing under way yet
 
 
@@ -231,7 +232,7 @@ def test_html_report_has_every_section_and_every_node_and_link() -> None:
     for heading in ("The map", "The map in words", "Validation", "Progress"):
         assert f">{heading}</h2>" in html
     assert "The split between project and co-production</h2>" in html
-    assert ct.CAVEAT in html
+    assert CAVEAT in html
     for node in toc.nodes():
         assert f'<li id="node-{node.id}">' in html
     assert html.count("<li>Leads to ") == len(toc.links())

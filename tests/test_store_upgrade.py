@@ -17,6 +17,7 @@ import pytest
 
 import coprod_toc as ct
 from coprod_toc.backends.stores.sqlite import MIGRATIONS
+from coprod_toc.evidence import EvidenceItem, Participant
 from coprod_toc.format.document import map_header
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stores"
@@ -67,7 +68,7 @@ def test_an_upgraded_store_saves_what_changed_and_erases(tmp_path: Path) -> None
     path = _release_store(tmp_path)
     with ct.open_store(f"sqlite:///{path}") as store:
         toc = store.load("day-centre")
-        toc.evidence.add(ct.Participant(id="R-00000000000000c3"))
+        toc.evidence.add(Participant(id="R-00000000000000c3"))
         assert store.save("day-centre", toc, expected_version=3) == 4
         with sqlite3.connect(path) as conn:
             added = conn.execute(
@@ -114,7 +115,7 @@ def _big_release_store(path: Path, versions: int = 30, records: int = 3000) -> N
 def _evidence(count: int) -> ct.evidence.Evidence:
     evidence = ct.evidence.Evidence()
     evidence.extend(
-        ct.EvidenceItem(id=f"q-{i}", type="form_questionnaire", content=f"answer {i}")
+        EvidenceItem(id=f"q-{i}", type="form_questionnaire", content=f"answer {i}")
         for i in range(count)
     )
     return evidence

@@ -18,7 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.api import default_store_url
 from coprod_toc.backends.stores.sqlite import MIGRATIONS
+from coprod_toc.evidence import Benefit, EvidenceItem
+from coprod_toc.storage import Store
 from coprod_toc.storage.rows import Snapshot, plan_changes
 from coprod_toc.testing import StoreContract
 from tests.strategies import TEXT, maps
@@ -26,7 +29,7 @@ from tests.strategies import TEXT, maps
 
 class TestSQLiteStore(StoreContract):
     @pytest.fixture
-    def store(self, tmp_path: Path) -> Iterator[ct.Store]:
+    def store(self, tmp_path: Path) -> Iterator[Store]:
         with ct.open_store(f"sqlite:///{tmp_path / 'maps.db'}") as store:
             yield store
 
@@ -37,7 +40,7 @@ class TestSQLiteMemoryStore(StoreContract):
 
 class TestJsonStore(StoreContract):
     @pytest.fixture
-    def store(self, tmp_path: Path) -> Iterator[ct.Store]:
+    def store(self, tmp_path: Path) -> Iterator[Store]:
         with ct.open_store(f"json://{tmp_path / 'maps'}") as store:
             yield store
 
@@ -123,7 +126,7 @@ def test_sqlite_adding_an_outcome_rewrites_nothing_else(tmp_path: Path) -> None:
     assert _count(path, "SELECT count(*) FROM nodes WHERE valid_to = 2") == 0
 
 
-def store_example(store: ct.Store) -> ct.TheoryOfChange:
+def store_example(store: Store) -> ct.TheoryOfChange:
     store.save("m", ct.example())
     return store.load("m")
 
@@ -241,7 +244,7 @@ def test_sqlite_damaged_evidence_rows_are_named_not_loaded(
     and row."""
     path = tmp_path / "maps.db"
     toc = ct.example()
-    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document", participants=["R-1"]))
+    toc.evidence.add(EvidenceItem(id="q-1", type="document", participants=["R-1"]))
     with ct.open_store(f"sqlite:///{path}") as store:
         store.save("m", toc)
     with sqlite3.connect(path) as conn:
@@ -282,7 +285,7 @@ def test_default_store_is_the_environment_one(default_store: str) -> None:
     with ct.open_store() as store:
         assert store.url == default_store
         store.save("m", ct.example())
-    assert ct.default_store_url() == default_store
+    assert default_store_url() == default_store
 
 
 def test_default_store_without_environment_is_in_the_user_data_folder(
@@ -290,7 +293,7 @@ def test_default_store_without_environment_is_in_the_user_data_folder(
 ) -> None:
     """Without $COPROD_TOC_STORE the default is a SQLite file in the user's data folder."""
     monkeypatch.delenv(ct.api.STORE_ENV)
-    url = ct.default_store_url()
+    url = default_store_url()
     assert url.startswith("sqlite:///") and url.endswith("maps.db")
     assert "coprod-toc" in url
 
@@ -351,7 +354,7 @@ def test_edits_between_saves_load_back_version_by_version(
 @pytest.mark.parametrize("level", range(5))
 def test_level_only_link_body_is_the_canonical_json(level: int) -> None:
     """The shortcut for links that carry only a level writes what the encoder would."""
-    from coprod_toc.format import rows
+    from coprod_toc.storage import rows
 
     link = ct.Link(source="A1", target="O1", level=level)
     assert rows.link_body(link) == json.dumps({"level": level}, separators=(",", ":"))
@@ -433,7 +436,7 @@ def test_a_score_of_4_changed_to_4_point_0_loads_as_saved(tmp_path: Path, url_of
     """Equal records written differently (4 and 4.0) are a change to store: each version
     loads exactly as it was saved, whatever the store remembers."""
     toc = ct.example()
-    toc.evidence.add(ct.Benefit(id="b-1", recipient="individual", domain="confidence", score=4))
+    toc.evidence.add(Benefit(id="b-1", recipient="individual", domain="confidence", score=4))
     with ct.open_store(url_of(tmp_path)) as store:
         store.save("m", toc)
         toc.evidence.benefits[0] = attrs.evolve(toc.evidence.benefits[0], score=4.0)
@@ -446,7 +449,7 @@ def test_an_evidence_row_whose_key_does_not_name_its_record_is_named(tmp_path: P
     loading names it instead."""
     path = tmp_path / "maps.db"
     toc = ct.example()
-    toc.evidence.add(ct.EvidenceItem(id="q-1", type="document"))
+    toc.evidence.add(EvidenceItem(id="q-1", type="document"))
     with ct.open_store(f"sqlite:///{path}") as store:
         store.save("m", toc)
     conn = sqlite3.connect(path)
@@ -461,7 +464,7 @@ def test_an_evidence_row_whose_key_does_not_name_its_record_is_named(tmp_path: P
 def test_reordered_evidence_is_a_change_the_diff_names() -> None:
     """Records in another order: not unchanged, and the diff says which section."""
     before = ct.example()
-    before.evidence.extend(ct.EvidenceItem(id=f"q-{n}", type="document") for n in range(3))
+    before.evidence.extend(EvidenceItem(id=f"q-{n}", type="document") for n in range(3))
     after = before.copy()
     after.evidence.items.reverse()
     change = ct.diff(before, after)

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.plugins import get_plugin_manager
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
-IMPORTERS = sorted(ct.get_plugin_manager().extensions.importers)
+IMPORTERS = sorted(get_plugin_manager().extensions.importers)
 XLSX = (FIXTURES / "surveymonkey.xlsx").read_bytes()
 
 

@@ -14,6 +14,9 @@ import openpyxl
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.api import SurveyImport
+from coprod_toc.errors import OutputError
+from coprod_toc.surveys import scaffold_mapping
 from coprod_toc.surveys.mapping.uses import answer_number
 
 KEY = b"k" * 32
@@ -34,7 +37,7 @@ quote = ["K4"]
 """
 
 
-def _import(survey: bytes, mapping: str | dict[str, Any], **options: Any) -> ct.SurveyImport:
+def _import(survey: bytes, mapping: str | dict[str, Any], **options: Any) -> SurveyImport:
     return ct.import_survey_evidence(
         survey, mapping, into=ct.example(), survey_name="s.csv", pseudonym_key=KEY, **options
     )
@@ -255,7 +258,7 @@ def test_rejections_that_cannot_be_written_stop_the_import_before_it_is_saved(
     with ct.open_store(url) as store:
         store.save("m", ct.example())
     for target in (tmp_path / "no-folder" / "r.csv", tmp_path):
-        with pytest.raises(ct.OutputError):
+        with pytest.raises(OutputError):
             ct.import_survey_evidence(
                 SURVEY, MAPPING, into=url, name="m", pseudonym_key=KEY, rejected=target
             )
@@ -302,7 +305,7 @@ def test_a_scaffold_never_copies_an_answer_given_once() -> None:
         for i in range(1, 9)
     )
     table = ct.import_survey(f"ID,Happy,Other\n{rows}".encode(), name="s.csv")
-    text = ct.scaffold_mapping(table)
+    text = scaffold_mapping(table)
     assert "Kieran" not in text
     assert "1 more given once, not shown" in text
 
@@ -343,7 +346,7 @@ def test_the_same_file_read_in_the_other_date_order_is_the_same_import() -> None
 def test_a_small_files_scale_answers_are_shown_with_their_scale() -> None:
     """Four people answering on a built-in scale: the scaffold names the scale and shows its
     labels, though some were given once (a scale's own labels are not anyone's words)."""
-    text = ct.scaffold_mapping(ct.import_survey(Path("examples/survey/after.csv")))
+    text = scaffold_mapping(ct.import_survey(Path("examples/survey/after.csv")))
     assert 'measure = "ucla3"' in text
     assert "Hardly ever or never (1)" in text
 

@@ -13,6 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coprod_toc as ct
+from coprod_toc.errors import OutputError
+from coprod_toc.plugins import PluginManager, get_plugin_manager, hookimpl
+from coprod_toc.surveys import SurveyQuestion, SurveyResponse, SurveyTable, pseudonym
 from coprod_toc.testing import SurveyImporterContract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
@@ -44,7 +47,7 @@ PERSONAL = (
 )  # fmt: skip
 
 
-def table(name: str, **options: object) -> ct.SurveyTable:
+def table(name: str, **options: object) -> SurveyTable:
     extra = SAMPLES[name][2] | options
     return ct.import_survey(FIXTURES / name, pseudonymise_respondents=False, **extra)
 
@@ -269,14 +272,14 @@ def test_duplicate_headers_are_keyed_by_position(tmp_path: Path) -> None:
 
 def test_a_table_takes_plain_tuples_and_reads_their_timestamps() -> None:
     """A row source may give tuples in SurveyResponse's field order; the table finishes them."""
-    table = ct.SurveyTable(
+    table = SurveyTable(
         source="rows",
         format="test",
-        questions=[ct.SurveyQuestion(key="q1")],
+        questions=[SurveyQuestion(key="q1")],
         rows=[(2, "P01", "14/01/2026 10:02", ("Agree",), True, None)],
     )
     (response,) = table.responses()
-    assert isinstance(response, ct.SurveyResponse)
+    assert isinstance(response, SurveyResponse)
     assert response.submitted_at == dt.datetime(2026, 1, 14, 10, 2)
     assert (response.respondent_key, response.values, response.complete) == (
         "P01",
@@ -293,14 +296,14 @@ def test_respondents_are_pseudonymised_with_the_key(tmp_path: Path) -> None:
     key = b"k" * 32
     first = ct.import_survey(FIXTURES / "surveymonkey.csv", pseudonym_key=key).respondents()
     second = ct.import_survey(FIXTURES / "surveymonkey.csv", pseudonym_key=key).respondents()
-    assert first == second == [ct.pseudonym("11840000101", key), ct.pseudonym("11840000102", key)]
+    assert first == second == [pseudonym("11840000101", key), pseudonym("11840000102", key)]
     assert all(re.fullmatch(r"R-[0-9a-f]{16}", p) for p in first)
 
 
 def test_pseudonyms_depend_on_every_byte_of_the_key() -> None:
     """Another key gives other pseudonyms; a key over 64 bytes is used whole, not cut."""
     long_key = b"k" * 64 + b"tail"
-    pseudonyms = {ct.pseudonym("P01", key) for key in (b"k" * 32, b"j" * 32, long_key, b"k" * 64)}
+    pseudonyms = {pseudonym("P01", key) for key in (b"k" * 32, b"j" * 32, long_key, b"k" * 64)}
     assert len(pseudonyms) == 4
 
 
@@ -308,7 +311,7 @@ def test_a_short_pseudonym_key_is_refused_before_reading() -> None:
     with pytest.raises(ct.ModelError, match="at least 16 bytes"):
         ct.import_survey(FIXTURES / "surveymonkey.csv", pseudonym_key=b"too short")
     with pytest.raises(ct.ModelError, match="at least 16 bytes"):
-        ct.pseudonym("P01", b"")
+        pseudonym("P01", b"")
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -333,7 +336,7 @@ def test_pseudonym_key_file_is_private_and_reused(tmp_path: Path) -> None:
     key = ct.pseudonym_key(path)
     assert path.stat().st_mode & 0o777 == 0o600
     assert ct.pseudonym_key(path) == key and len(key) == 32
-    with pytest.raises(ct.OutputError, match="no pseudonym key"):
+    with pytest.raises(OutputError, match="no pseudonym key"):
         ct.pseudonym_key(tmp_path / "none.key", create=False)
 
 
@@ -432,7 +435,7 @@ def test_a_windows_export_reads_back_exactly_in_its_code_page(
 # --------------------------------------------------------------------------- privacy everywhere
 
 
-@pytest.mark.parametrize("name", sorted(ct.get_plugin_manager().extensions.importers))
+@pytest.mark.parametrize("name", sorted(get_plugin_manager().extensions.importers))
 def test_every_registered_importer_keeps_nothing_personal(name: str, tmp_path: Path) -> None:
     """The conformance check, for every importer the plugin manager knows: personal
     columns left out and personal free text scrubbed, in the tool's own layout."""
@@ -450,14 +453,14 @@ class _HandBuiltImporter:
     def detect(self, source: object, head: bytes) -> bool:
         return head.startswith(b"PIPES\n")
 
-    def read(self, source: object, **options: object) -> ct.SurveyTable:
+    def read(self, source: object, **options: object) -> SurveyTable:
         lines = Path(source).read_text().splitlines()[1:]  # type: ignore[arg-type]
         pairs = [dict(p.split("=", 1) for p in line.split("|")) for line in lines]
         keys = [k for k in pairs[0] if k != "id"]
-        return ct.SurveyTable(
+        return SurveyTable(
             source=str(source),
             format="pipes",
-            questions=[ct.SurveyQuestion(key=k, text=k) for k in keys],
+            questions=[SurveyQuestion(key=k, text=k) for k in keys],
             rows=[
                 (n, p["id"], None, tuple(p[k] for k in keys), None, None)
                 for n, p in enumerate(pairs, 2)
@@ -475,14 +478,14 @@ class _HandBuiltImporter:
 
 
 def test_an_importer_that_skips_the_kit_still_keeps_nothing_personal(
-    tmp_path: Path, fresh_plugin_manager: ct.PluginManager
+    tmp_path: Path, fresh_plugin_manager: PluginManager
 ) -> None:
     """ct.import_survey applies the same personal-data rule to a table built without the
     kit: the conformance check passes for it too."""
     from coprod_toc.testing import check_importer_privacy
 
     class Plugin:
-        @ct.hookimpl
+        @hookimpl
         def register_survey_importers(self, register: object) -> None:
             register("pipes", _HandBuiltImporter)  # type: ignore[operator]
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.plugins import get_plugin_manager
+from coprod_toc.surveys import apply_mapping
 
 REAL = Path(__file__).parent.parent.parent / "shared" / "real-exports"
 KEY = b"k" * 32
@@ -57,7 +59,7 @@ def test_markers_never_become_quotes_actuals_or_scores(survey: Path) -> None:
         toc,
     )
     table = ct.import_survey(survey, pseudonym_key=KEY, **mapping.importer)
-    report = ct.apply_mapping(toc, table, mapping)
+    report = apply_mapping(toc, table, mapping)
     assert [q.content for q in toc.evidence.items if q.id.startswith("quote")] == ["The tea"]
     [indicator] = toc["C1"].indicators  # type: ignore[union-attr]
     # One real answer: too few to show, and the four markers were not counted as answers.
@@ -87,7 +89,7 @@ def test_markers_are_configurable_per_mapping(survey: Path) -> None:
         },
         toc,
     )
-    report = ct.apply_mapping(toc, ct.import_survey(survey, pseudonym_key=KEY), mapping)
+    report = apply_mapping(toc, ct.import_survey(survey, pseudonym_key=KEY), mapping)
     assert report.missing == {"how_was_the_session": 5}
 
 
@@ -103,10 +105,10 @@ def test_surveymonkey_na_cells_of_a_real_export_are_not_answers() -> None:
     assert not any(a.value_raw == "NA" for a in table.answers())
 
 
-@pytest.mark.parametrize("name", sorted(ct.get_plugin_manager().extensions.importers))
+@pytest.mark.parametrize("name", sorted(get_plugin_manager().extensions.importers))
 def test_every_importer_gives_missing_markers_as_no_answer(name: str, tmp_path: Path) -> None:
     """Written in each tool's own layout, NA, N/A, -99 and #N/A answers read as None."""
-    importer = ct.get_plugin_manager().extensions.importers[name].implementation
+    importer = get_plugin_manager().extensions.importers[name].implementation
     path = importer.write_example(
         tmp_path / name,
         ["How was the session?", "Anything else you want to tell us?"],

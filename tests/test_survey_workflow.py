@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 import coprod_toc as ct
 from coprod_toc.cli import main
+from coprod_toc.evidence import ConsentMethod, Participant
 from coprod_toc.surveys.table import DATE_WINDOW
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "survey"
@@ -201,7 +202,7 @@ def test_consent_given_in_full_is_kept_as_given() -> None:
     assert (record.purposes, record.condition, record.method) == (
         ("evaluation",),
         "explicit consent",
-        ct.ConsentMethod.EASY_READ,
+        ConsentMethod.EASY_READ,
     )
     assert "consent-incomplete" not in ct.validate(toc).codes
 
@@ -477,7 +478,7 @@ def test_a_participant_added_by_hand_is_erased_by_their_id(tmp_path: Path) -> No
     participant entered by hand as P02 is erased by P02."""
     url = f"sqlite:///{tmp_path / 'maps.db'}"
     toc = ct.example()
-    toc.evidence.add(ct.Participant(id="P02"))
+    toc.evidence.add(Participant(id="P02"))
     with ct.open_store(url) as store:
         store.save("day-centre", toc)
     env = {"COPROD_TOC_PSEUDONYM_KEY": str(tmp_path / "no-key")}

@@ -10,6 +10,9 @@ import pytest
 from hypothesis import given
 
 import coprod_toc as ct
+from coprod_toc.analysis import BUILTIN_RULES, MapFacts
+from coprod_toc.evidence import ConsentRecord
+from coprod_toc.model import BreakdownItem
 from tests.strategies import maps
 
 
@@ -61,7 +64,7 @@ CASES: list[tuple[str, Breaker, tuple[str, ...]]] = [
                 "C1",
                 status="achieved",
                 date="2025-01-01",
-                breakdown=[ct.BreakdownItem(activity="K1")],
+                breakdown=[BreakdownItem(activity="K1")],
             ),
             t.unlink("K1", "C1"),
         ),
@@ -70,7 +73,7 @@ CASES: list[tuple[str, Breaker, tuple[str, ...]]] = [
     (
         "consent-incomplete",
         lambda t: t.evidence.add(
-            ct.ConsentRecord(participant="R-1", given_at="2026-01-01", purposes=["evaluation"])
+            ConsentRecord(participant="R-1", given_at="2026-01-01", purposes=["evaluation"])
         ),
         (),
     ),
@@ -85,7 +88,7 @@ def test_rule_fires_on_the_broken_map(
     breaker(small_map)
     found = [f for f in ct.validate(small_map) if f.code == code]
     assert [f.nodes for f in found] == [nodes]
-    assert found[0].severity is ct.BUILTIN_RULES.get(code).severity
+    assert found[0].severity is BUILTIN_RULES.get(code).severity
     assert found[0].message
 
 
@@ -97,7 +100,7 @@ def test_rule_is_silent_on_the_clean_map(small_map: ct.TheoryOfChange, code: str
 
 def test_every_builtin_rule_has_a_case() -> None:
     """No rule is left without a firing and a non-firing test."""
-    assert {c[0] for c in CASES} == {rule.code for rule in ct.BUILTIN_RULES}
+    assert {c[0] for c in CASES} == {rule.code for rule in BUILTIN_RULES}
 
 
 def test_no_impact_does_not_also_report_the_missing_kinds(small_map: ct.TheoryOfChange) -> None:
@@ -149,19 +152,19 @@ def test_report_as_data(small_map: ct.TheoryOfChange) -> None:
 
 def test_plugins_can_add_rules_through_a_registry(small_map: ct.TheoryOfChange) -> None:
     """A rule added to a copy of the registry runs with the built-in ones."""
-    rules = ct.BUILTIN_RULES.copy()
+    rules = BUILTIN_RULES.copy()
 
     @rules.rule("outcome-without-indicator", "warning", "An outcome has no indicator.")
-    def _check(facts: ct.MapFacts):  # type: ignore[no-untyped-def]
+    def _check(facts: MapFacts):  # type: ignore[no-untyped-def]
         for node in facts.by_type[ct.NodeType.OUTCOME]:
             if not node.indicators:  # type: ignore[union-attr]
                 yield (node.id,), f"{node.id} has no indicator"
 
     report = ct.validate(small_map, rules)
     assert [f.nodes for f in report if f.code == "outcome-without-indicator"] == [("O1",), ("C1",)]
-    assert "outcome-without-indicator" not in ct.BUILTIN_RULES
+    assert "outcome-without-indicator" not in BUILTIN_RULES
     with pytest.raises(ValueError, match="already registered"):
-        rules.add(ct.BUILTIN_RULES.get("cycle"))
+        rules.add(BUILTIN_RULES.get("cycle"))
 
 
 # --------------------------------------------------------------------------- naive reference

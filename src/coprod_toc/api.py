@@ -12,12 +12,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import platformdirs
 
-from coprod_toc.analysis import validation
+from coprod_toc.analysis import Analyses, validation
 from coprod_toc.errors import (
     CoprodTocError,
     FormatError,
@@ -29,24 +29,20 @@ from coprod_toc.errors import (
 from coprod_toc.format import load, loads
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins import Registered, get_plugin_manager
-from coprod_toc.storage import Store
-from coprod_toc.surveys.kit.rows import is_xlsx, open_rows
-from coprod_toc.surveys.mapping import (
-    ImportReport,
-    MappingSource,
-    SurveyMapping,
-    apply_mapping,
-    load_mapping,
-)
-from coprod_toc.surveys.privacy import protect
-from coprod_toc.surveys.source import SurveyFile, SurveySource
-from coprod_toc.surveys.table import SurveyTable, pseudonymise
+
+if TYPE_CHECKING:  # storage and surveys load when a store is opened or a survey read
+    from coprod_toc.storage import Store
+    from coprod_toc.surveys.mapping import ImportReport, MappingSource, SurveyMapping
+    from coprod_toc.surveys.source import SurveySource
+    from coprod_toc.surveys.table import SurveyTable
 
 _log = logging.getLogger(__name__)
 
 __all__ = [
     "STORE_ENV",
+    "Analyses",
     "SurveyImport",
+    "analyse",
     "default_store_url",
     "erase_participant",
     "example",
@@ -75,6 +71,19 @@ def validate(
     )
 
 
+def analyse(toc: TheoryOfChange) -> Analyses:
+    """Validation (with the plugins' rules), the split and progress of ``toc``, worked out
+    once: pass the result as ``analyses=`` to every render or export of the same map."""
+    return Analyses.of(toc, get_plugin_manager().extensions.rules)
+
+
+def _with_analyses(entry: Registered, toc: TheoryOfChange, options: dict[str, Any]) -> None:
+    """Give a renderer or exporter that shows analyses (``uses_analyses = True``) the ones
+    of this map, unless the caller already has; others get no such option."""
+    if getattr(entry.implementation, "uses_analyses", False) and "analyses" not in options:
+        options["analyses"] = analyse(toc)
+
+
 #: The environment variable that names the default store's URL.
 STORE_ENV = "COPROD_TOC_STORE"
 
@@ -95,6 +104,8 @@ def open_store(url: str | None = None) -> Store:
     :raises PluginNotFoundError: no installed plugin handles the URL's scheme.
     :raises StoreError: the URL is not a URL, or its plugin refuses it.
     """
+    from coprod_toc.storage import Store
+
     if url is None:
         url = default_store_url()
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
@@ -158,14 +169,25 @@ def _call(entry: Registered, what: str, method: str, *args: Any, **options: Any)
         raise PluginError(message, plugin=entry.plugin) from exc
 
 
-def render(toc: TheoryOfChange, name: str, **options: Any) -> str | bytes:
-    """Render a map with the renderer called ``name`` (``"json"`` built in, more from plugins).
+def render(toc: TheoryOfChange, name: str, **options: Any) -> str:
+    """Render a map as text with the renderer called ``name`` (``"json"`` built in, more
+    from plugins). Binary output (a workbook, an image) goes to a file with :func:`export`.
 
     :raises PluginNotFoundError: no renderer of that name; the message lists the installed ones.
     """
     entry = _lookup("renderer", get_plugin_manager().extensions.renderers, name)
-    result: str | bytes = _call(entry, "renderer", "render", toc, **options)
-    return result
+    _with_analyses(entry, toc, options)
+    return _text_of(entry, _call(entry, "renderer", "render", toc, **options))
+
+
+def _text_of(entry: Registered, output: object) -> str:
+    if not isinstance(output, str):
+        raise PluginError(
+            f"renderer {entry.name!r} ({entry.plugin}) returned {type(output).__name__}, not "
+            "text: a renderer returns str; binary output belongs to an exporter",
+            plugin=entry.plugin,
+        )
+    return output
 
 
 def export(
@@ -201,12 +223,13 @@ def export(
     os.chmod(temp_path, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
     try:
         if exporter is not None:
+            _with_analyses(exporter, toc, options)
             _call(exporter, "exporter", "export", toc, temp_path, **options)
         else:
             assert renderer is not None
-            output = _call(renderer, "renderer", "render", toc, **options)
-            data = output.encode("utf-8") if isinstance(output, str) else output
-            temp_path.write_bytes(data)
+            _with_analyses(renderer, toc, options)
+            output = _text_of(renderer, _call(renderer, "renderer", "render", toc, **options))
+            temp_path.write_bytes(output.encode("utf-8"))
         with temp_path.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(temp_path, target)
@@ -244,6 +267,11 @@ def import_survey(
     :raises PluginNotFoundError: no importer of that name.
     :raises FormatError: the file cannot be read, or its format cannot be told.
     """
+    from coprod_toc.surveys.kit.rows import is_xlsx, open_rows
+    from coprod_toc.surveys.privacy import protect
+    from coprod_toc.surveys.source import SurveyFile
+    from coprod_toc.surveys.table import SurveyTable, pseudonymise
+
     # Why this is long: its docstring is the reference for every option; the body is detection,
     # the call, and the checks every importer's table gets.
     file = SurveyFile.of(source, name=name)
@@ -362,6 +390,9 @@ def import_survey_evidence(
         file imported before without ``allow_reimport``), naming the file and what is wrong.
     :raises ConflictError: the stored map changed while the survey was imported.
     """
+    from coprod_toc.storage import Store
+    from coprod_toc.surveys.mapping import SurveyMapping, apply_mapping, load_mapping
+
     # Why this is long: the whole documented workflow in one place (load, read, import, apply,
     # save, rejections), so that nothing is saved unless every step succeeded.
     key = pseudonym_key if pseudonym_key is not None else _key_from_file()
@@ -497,6 +528,8 @@ def erase_participant(target: TheoryOfChange | Store, participant: str) -> int:
     a link's reference to evidence that is gone is removed. Returns how many records (for a
     map) or versions (for a store) changed.
     """
+    from coprod_toc.storage import Store
+
     if not isinstance(target, TheoryOfChange | Store):
         raise TypeError(f"erase_participant() takes a map or a store, not {type(target).__name__}")
     return target.erase_participant(participant)

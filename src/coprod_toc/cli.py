@@ -10,11 +10,19 @@ import logging
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 import coprod_toc as ct
+from coprod_toc.analysis import ValidationReport
+from coprod_toc.api import analyse
+from coprod_toc.errors import CycleError
+from coprod_toc.plugins import PluginManager, get_plugin_manager
+
+if TYPE_CHECKING:  # the survey and storage layers load only in the commands that use them
+    from coprod_toc.storage import Store
+    from coprod_toc.surveys import SurveyTable
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
@@ -83,7 +91,7 @@ def validate(file: str, as_json: bool) -> None:
     sys.exit(0 if report.ok else EXIT_FINDINGS)
 
 
-def _validation_text(toc: ct.TheoryOfChange, report: ct.ValidationReport) -> str:
+def _validation_text(toc: ct.TheoryOfChange, report: ValidationReport) -> str:
     lines = [toc.title, toc.summary(), ""]
     if not report.findings:
         lines.append(
@@ -111,7 +119,7 @@ def _validation_text(toc: ct.TheoryOfChange, report: ct.ValidationReport) -> str
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def plugins(show_all: bool, as_json: bool) -> None:
     """List installed plugins: name, version, hooks, what they provide, and load errors."""
-    manager = ct.get_plugin_manager()
+    manager = get_plugin_manager()
     provided = _provided_by(manager)
     listed = [
         info.to_dict() | {"provides": provided.get(info.name, [])}
@@ -137,7 +145,7 @@ def plugins(show_all: bool, as_json: bool) -> None:
             click.echo(f"  {problem['plugin']}{version}: {problem['error']}")
 
 
-def _provided_by(manager: ct.PluginManager) -> dict[str, list[str]]:
+def _provided_by(manager: PluginManager) -> dict[str, list[str]]:
     """What each plugin registered: ``renderer json``, ``store memory://``…"""
     provided: dict[str, list[str]] = {}
     extensions = manager.extensions
@@ -167,7 +175,7 @@ def _pct(value: float | None) -> str:
 def _analysis_or_exit(toc: ct.TheoryOfChange, run: Any, as_json: bool) -> Any:
     try:
         return run(toc)
-    except ct.CycleError as exc:
+    except CycleError as exc:
         if as_json:
             _print_json(
                 {"error": {"code": exc.code, "message": str(exc), "nodes": list(exc.nodes)}}
@@ -274,7 +282,7 @@ def store() -> None:
     """
 
 
-def _open(url: str | None) -> ct.Store:
+def _open(url: str | None) -> Store:
     try:
         return ct.open_store(url)
     except ct.CoprodTocError as exc:
@@ -440,7 +448,7 @@ def store_save(
         click.echo(f"saved {name!r} as version {version} in {opened.url}")
 
 
-def _latest_version(store: ct.Store, name: str) -> int:
+def _latest_version(store: Store, name: str) -> int:
     """The latest version of map ``name``, 0 if there is none."""
     try:
         return store.history(name)[-1].version
@@ -546,15 +554,16 @@ def report(
     written), 2 when the file cannot be read or the report cannot be written.
     """
     toc = _read_map(file, as_json=False)
-    validation = ct.validate(toc)
+    analyses = analyse(toc)  # once, for the summary and every file written
+    validation = analyses.validation
     click.echo(_validation_text(toc, validation))
     written = [Path(output)]
     if easy_read:
         written.append(Path(output).with_name(Path(output).name.split(".")[0] + ".easy-read.html"))
     try:
-        ct.export(toc, "html", written[0])
+        ct.export(toc, "html", written[0], analyses=analyses)
         if easy_read:
-            ct.export(toc, "easy-read", written[1])
+            ct.export(toc, "easy-read", written[1], analyses=analyses)
     except ct.CoprodTocError as exc:
         click.echo(f"coprod-toc: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -814,7 +823,7 @@ def survey() -> None:
 
 def _read_survey(
     file: str, format_name: str, as_json: bool, options: dict[str, Any]
-) -> ct.SurveyTable:
+) -> SurveyTable:
     try:
         return ct.import_survey(
             file, format_name, pseudonymise_respondents=False, **_reading(**options)
@@ -893,9 +902,11 @@ def survey_scaffold(file: str, format_name: str, **reading: Any) -> None:
 
         coprod-toc survey scaffold responses.csv > mapping.toml
     """
+    from coprod_toc.surveys import scaffold_mapping
+
     table = _read_survey(file, format_name, False, reading)
     try:
-        click.echo(ct.scaffold_mapping(table), nl=False)
+        click.echo(scaffold_mapping(table), nl=False)
     except ct.CoprodTocError as exc:
         _fail(exc, False, file)
 
@@ -913,7 +924,7 @@ def erase_participant(person: str, target: str, yes: bool, key_file: str | None)
         if re.fullmatch(r"R-[0-9a-f]{16}", person):
             pseudonym = person
         elif ct.api.pseudonym_key_path(key_file).exists():
-            pseudonym = ct.pseudonym(person, ct.pseudonym_key(key_file, create=False))
+            pseudonym = ct.surveys.pseudonym(person, ct.pseudonym_key(key_file, create=False))
         else:
             pseudonym = person  # no key: a participant id entered by hand, as it is
         # The identifier as given too: a participant added by hand is known by it.
@@ -968,12 +979,14 @@ def change(file: str, measures: tuple[str, ...], before: str, after: str, as_jso
     statistics.
     """
     toc = _read_map(file, as_json)
+    from coprod_toc.evidence import paired_change
+
     codes = list(measures) or sorted({m.instrument for m in toc.evidence.measures})
     try:
         results = [
             r
             for code in codes
-            for r in ct.paired_change(toc.evidence, code, before=before, after=after)
+            for r in paired_change(toc.evidence, code, before=before, after=after)
         ]
     except ct.CoprodTocError as exc:
         click.echo(f"coprod-toc: {exc}", err=True)

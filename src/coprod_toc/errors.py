@@ -13,6 +13,7 @@ __all__ = [
     "CoprodTocError",
     "CycleError",
     "DuplicateNodeError",
+    "ErasedPersonError",
     "FormatError",
     "LinkError",
     "MapNotFoundError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -156,11 +157,14 @@ class TheoryOfChange:
 
     @property
     def graph(self) -> Any:
-        """A read-only view of the underlying ``networkx.DiGraph``.
+        """A read-only view of the underlying ``networkx.DiGraph``, for networkx's algorithms.
 
-        Each node has the attribute ``"node"`` (its record) and each edge ``"link"``.
+        Each node has the attribute ``"node"`` (its record) and each edge ``"link"``. The
+        view follows the map as it changes, and nothing can change the map through it: adding
+        or removing nodes and links raises ``networkx.NetworkXError``, and the attribute
+        dicts are read-only. Use ``toc.graph.copy()`` for a graph of your own to change.
         """
-        return self._graph.copy(as_view=True)
+        return read_only_view(self._graph)
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._graph
@@ -756,6 +760,48 @@ def _edge_map(graph: Any) -> dict[tuple[str, str], Link]:
     return {(s, t): link for s, t, link in graph.edges(data="link")}
 
 
+class _ReadOnly(Mapping[Any, Any]):
+    """networkx's dict of attribute dicts (``depth`` 1) or of neighbour dicts (2), read-only
+    at every level: what a read-only view puts where networkx keeps its dicts."""
+
+    __slots__ = ("_data", "_depth")
+
+    def __init__(self, data: dict[Any, Any], depth: int) -> None:
+        self._data = data
+        self._depth = depth
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._data[key]
+        return MappingProxyType(value) if self._depth == 1 else _ReadOnly(value, 1)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def copy(self) -> dict[Any, Any]:
+        """Plain dicts of new attribute dicts, as networkx's own copies make them."""
+        if self._depth == 1:
+            return {key: dict(value) for key, value in self._data.items()}
+        return {key: _ReadOnly(value, 1).copy() for key, value in self._data.items()}
+
+
+def read_only_view(graph: Any) -> Any:
+    """A frozen graph over ``graph``'s own dicts, wrapped read-only: structure and attributes
+    follow ``graph``; nothing written through the view reaches it. O(1) to make."""
+    view = nx.DiGraph()
+    view._node = _ReadOnly(graph._node, 1)
+    view._succ = view._adj = _ReadOnly(graph._succ, 2)
+    view._pred = _ReadOnly(graph._pred, 2)
+    view.graph = MappingProxyType(graph.graph)
+    view._read_only_of = graph  # for adjacency_of, which reads the dicts underneath
+    return nx.freeze(view)
+
+
 def adjacency_of(graph: Any) -> tuple[Any, Any, dict[str, dict[str, Any]]]:
     """networkx's own successor, predecessor and node-data dicts of ``graph`` (a map's
     graph or a view of it), read-only by convention.
@@ -765,4 +811,5 @@ def adjacency_of(graph: Any) -> tuple[Any, Any, dict[str, dict[str, Any]]]:
     ``_succ``, ``_pred`` and ``_node`` since 2.0. This module is the one place that reaches
     into networkx's internals.
     """
+    graph = getattr(graph, "_read_only_of", graph)
     return graph._succ, graph._pred, graph._node

@@ -25,6 +25,20 @@ import attrs
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.api import analyse
+from coprod_toc.errors import ErasedPersonError
+from coprod_toc.evidence import (
+    Benefit,
+    ConsentRecord,
+    EvidenceItem,
+    LogbookEntry,
+    MeasureAdministration,
+    Participant,
+)
+from coprod_toc.model import BreakdownItem
+from coprod_toc.plugins import get_plugin_manager
+from coprod_toc.storage import Store
+from coprod_toc.surveys import SurveyTable
 
 __all__ = [
     "HOSTILE_LABELS",
@@ -127,15 +141,15 @@ def _evidence_of(*people: str) -> list[Any]:
     records: list[Any] = []
     for number, person in enumerate(people, start=1):
         records += [
-            ct.Participant(id=person, role="lived_experience", retain_until="2030-01-01"),
-            ct.ConsentRecord(
+            Participant(id=person, role="lived_experience", retain_until="2030-01-01"),
+            ConsentRecord(
                 participant=person,
                 given_at="2026-01-14",
                 purposes=["evaluation"],
                 condition="explicit consent",
                 retain_until="2030-01-01",
             ),
-            ct.Benefit(
+            Benefit(
                 id=f"benefit-{number}",
                 recipient="individual",
                 domain="confidence",
@@ -144,7 +158,7 @@ def _evidence_of(*people: str) -> list[Any]:
                 score=4,
                 retain_until="2030-01-01",
             ),
-            ct.MeasureAdministration(
+            MeasureAdministration(
                 id=f"measure-{number}",
                 participant=person,
                 instrument="ucla3",
@@ -154,7 +168,7 @@ def _evidence_of(*people: str) -> list[Any]:
             ),
         ]
     records.append(
-        ct.EvidenceItem(
+        EvidenceItem(
             id="group-1",
             type="group_conversation",
             participants=people,
@@ -232,18 +246,18 @@ class StoreContract:
     store_url: ClassVar[str] = ""
 
     @pytest.fixture
-    def store(self) -> Iterator[ct.Store]:
+    def store(self) -> Iterator[Store]:
         with ct.open_store(self.store_url) as store:
             yield store
 
     @pytest.mark.parametrize("sample", SAMPLE_NAMES)
-    def test_saved_map_loads_back_equal(self, store: ct.Store, sample: str) -> None:
+    def test_saved_map_loads_back_equal(self, store: Store, sample: str) -> None:
         """Every sample map survives save and load unchanged."""
         toc = sample_maps()[sample]
         assert store.save(sample, toc) == 1
         assert store.load(sample) == toc
 
-    def test_evidence_is_kept_and_erasure_reaches_every_version(self, store: ct.Store) -> None:
+    def test_evidence_is_kept_and_erasure_reaches_every_version(self, store: Store) -> None:
         """A map's evidence is stored with it; erasing a person rewrites every version that
         held them and leaves the others' evidence and the maps as they were."""
         toc = sample_maps()["full"]
@@ -260,15 +274,13 @@ class StoreContract:
         assert store.load("map").get("O5").text == "Staff recruited and trained."
         assert store.erase_participant("R-0000000000000001") == 0
 
-    def test_erasure_removes_link_references_to_what_went(self, store: ct.Store) -> None:
+    def test_erasure_removes_link_references_to_what_went(self, store: Store) -> None:
         """After erasure through the store, no link in any version cites a record that went,
         and each version equals that version erased in memory."""
         toc = sample_maps()["full"]
         toc.evidence.extend(_evidence_of("R-0000000000000001", "R-0000000000000002"))
         toc.evidence.add(
-            ct.EvidenceItem(
-                id="q-1", type="form_questionnaire", participants=["R-0000000000000001"]
-            )
+            EvidenceItem(id="q-1", type="form_questionnaire", participants=["R-0000000000000001"])
         )
         source, target = next(iter(toc.graph.edges))
         toc.update_link(source, target, evidence=("q-1", "benefit-1", "benefit-2", "other"))
@@ -285,7 +297,7 @@ class StoreContract:
             assert ct.dumps(loaded) == ct.dumps(erased), f"version {version}"
 
     def test_a_map_loaded_before_an_erasure_cannot_bring_the_person_back(
-        self, store: ct.Store
+        self, store: Store
     ) -> None:
         """Saving a map that still holds an erased person is an ErasedPersonError and saves
         nothing; the map loaded again saves as usual."""
@@ -295,7 +307,7 @@ class StoreContract:
         stale = store.load("map")
         assert store.erase_participant("R-0000000000000001") == 1
         stale.update("O5", statement="Staff recruited and trained.")
-        with pytest.raises(ct.ErasedPersonError) as caught:
+        with pytest.raises(ErasedPersonError) as caught:
             store.save("map", stale, expected_version=1)
         assert caught.value.person == "R-0000000000000001"
         assert [v.version for v in store.history("map")] == [1]
@@ -304,7 +316,7 @@ class StoreContract:
         assert store.save("map", fresh, expected_version=1) == 2
         assert "R-0000000000000001" not in ct.dumps(store.load("map"))
 
-    def test_if_changed_saves_only_a_changed_map(self, store: ct.Store) -> None:
+    def test_if_changed_saves_only_a_changed_map(self, store: Store) -> None:
         """save(if_changed=True) returns the latest version without writing when the map
         equals it (evidence included), and saves when anything differs."""
         toc = sample_maps()["full"]
@@ -319,14 +331,14 @@ class StoreContract:
         assert [v.version for v in store.history("map")] == [1, 2]
         assert store.save("map", toc) == 3  # without the option, every save is a version
 
-    def test_diff_names_evidence_changes(self, store: ct.Store) -> None:
+    def test_diff_names_evidence_changes(self, store: Store) -> None:
         """diff() lists evidence records added, removed and changed between versions."""
         toc = sample_maps()["full"]
         toc.evidence.extend(_evidence_of("R-0000000000000001"))
         store.save("map", toc)
         toc.evidence.benefits[0] = attrs.evolve(toc.evidence.benefits[0], score=5)
         toc.evidence.measures.clear()
-        toc.evidence.add(ct.LogbookEntry(id="L1", date="2026-02-01", subject="x", note="y"))
+        toc.evidence.add(LogbookEntry(id="L1", date="2026-02-01", subject="x", note="y"))
         store.save("map", toc)
         change = store.diff("map", 1, 2)
         assert change.evidence_added == (("logbook", "L1"),)
@@ -335,7 +347,7 @@ class StoreContract:
             (("benefits", "benefit-1"), ["score"])
         ]
 
-    def test_versions_count_up_from_one(self, store: ct.Store) -> None:
+    def test_versions_count_up_from_one(self, store: Store) -> None:
         """Each save makes the next version; old versions stay loadable."""
         toc = sample_maps()["full"]
         assert store.save("map", toc, message="first") == 1
@@ -344,7 +356,7 @@ class StoreContract:
         assert store.load("map").get("O5").text == "Staff recruited and trained."
         assert store.load("map", version=1).get("O5").text == "Staff recruited."
 
-    def test_loaded_map_is_a_copy(self, store: ct.Store) -> None:
+    def test_loaded_map_is_a_copy(self, store: Store) -> None:
         """Changing a loaded or a saved map never changes what is stored."""
         toc = sample_maps()["full"]
         store.save("map", toc)
@@ -352,7 +364,7 @@ class StoreContract:
         store.load("map").remove("K5")
         assert "K4" in store.load("map") and "K5" in store.load("map")
 
-    def test_stale_save_is_a_conflict_and_saves_nothing(self, store: ct.Store) -> None:
+    def test_stale_save_is_a_conflict_and_saves_nothing(self, store: Store) -> None:
         """Saving from an old version raises ConflictError: no lost updates."""
         toc = sample_maps()["full"]
         store.save("map", toc, expected_version=0)
@@ -364,7 +376,7 @@ class StoreContract:
         with pytest.raises(ct.ConflictError):
             store.save("map", toc, expected_version=0)  # 0 means "a new map"
 
-    def test_list_and_history(self, store: ct.Store) -> None:
+    def test_list_and_history(self, store: Store) -> None:
         """list() gives sorted names; history() every version, oldest first."""
         store.save("b-map", sample_maps()["empty"])
         store.save("a-map", sample_maps()["full"], message="first draft")
@@ -377,7 +389,7 @@ class StoreContract:
         assert history[0].saved_at.tzinfo is not None
         assert history[0].saved_at <= history[1].saved_at
 
-    def test_missing_maps_and_versions_are_map_not_found(self, store: ct.Store) -> None:
+    def test_missing_maps_and_versions_are_map_not_found(self, store: Store) -> None:
         """Unknown names and versions raise MapNotFoundError (a KeyError)."""
         store.save("map", sample_maps()["empty"])
         for call in (
@@ -390,7 +402,7 @@ class StoreContract:
             with pytest.raises(ct.MapNotFoundError):
                 call()
 
-    def test_delete_removes_every_version(self, store: ct.Store) -> None:
+    def test_delete_removes_every_version(self, store: Store) -> None:
         """After delete the name is free again and starts at version 1."""
         store.save("map", sample_maps()["full"])
         store.save("map", sample_maps()["full"])
@@ -399,13 +411,13 @@ class StoreContract:
         assert store.save("map", sample_maps()["empty"]) == 1
 
     @pytest.mark.parametrize("name", ["", "../escape", "has space", ".hidden", "x" * 129, 5])
-    def test_bad_names_are_refused(self, store: ct.Store, name: Any) -> None:
+    def test_bad_names_are_refused(self, store: Store, name: Any) -> None:
         """Names that are unsafe as file names or keys raise StoreError and save nothing."""
         with pytest.raises(ct.StoreError):
             store.save(name, sample_maps()["empty"])
         assert store.list() == []
 
-    def test_everything_the_model_holds_survives(self, store: ct.Store) -> None:
+    def test_everything_the_model_holds_survives(self, store: Store) -> None:
         """Title, reference, levels, evidence, assessments and assumptions all come back."""
         toc = ct.example()
         toc.external_ref = "case-system/42"
@@ -413,13 +425,13 @@ class StoreContract:
         acts = toc.activities_for(out)
         toc.update_link(acts[0], out, level=3, rationale="agreed at the group", evidence=("e1",))
         toc.assess(
-            out, status="partly", date="2026-03-01", breakdown=[ct.BreakdownItem(activity=acts[0])]
+            out, status="partly", date="2026-03-01", breakdown=[BreakdownItem(activity=acts[0])]
         )
         toc.add_assumption("The venue stays open", out, type="enabler")
         store.save("full", toc)
         assert ct.dumps(store.load("full")) == ct.dumps(toc)
 
-    def test_a_sequence_of_edits_keeps_every_version(self, store: ct.Store) -> None:
+    def test_a_sequence_of_edits_keeps_every_version(self, store: Store) -> None:
         """Edit, remove, re-add, relink and reorder: each version loads exactly as saved."""
         toc = sample_maps()["full"]
         saved = [ct.dumps(toc)]
@@ -431,7 +443,7 @@ class StoreContract:
         for version, text in enumerate(saved, start=1):
             assert ct.dumps(store.load("map", version)) == text, f"version {version}"
 
-    def test_diff_names_what_changed(self, store: ct.Store) -> None:
+    def test_diff_names_what_changed(self, store: Store) -> None:
         """diff() between two versions lists nodes and links added, removed and changed."""
         toc = sample_maps()["full"]
         store.save("map", toc)
@@ -449,7 +461,7 @@ class StoreContract:
         with pytest.raises(ct.MapNotFoundError):
             store.diff("map", 1, 3)
 
-    def test_close_twice_is_safe(self, store: ct.Store) -> None:
+    def test_close_twice_is_safe(self, store: Store) -> None:
         """close() may be called more than once."""
         store.close()
         store.close()
@@ -573,7 +585,7 @@ class RendererContract:
 
     def test_is_registered_with_its_metadata(self) -> None:
         """The renderer is found by name and says its media type, suffix and purpose."""
-        entry = ct.get_plugin_manager().extensions.renderers[self.renderer_name]
+        entry = get_plugin_manager().extensions.renderers[self.renderer_name]
         renderer = entry.implementation
         assert isinstance(renderer.media_type, str) and "/" in renderer.media_type
         assert renderer.suffix.startswith(".")
@@ -581,9 +593,20 @@ class RendererContract:
 
     @pytest.mark.parametrize("sample", SAMPLE_NAMES)
     def test_renders_every_sample(self, sample: str) -> None:
-        """Complete, empty, hostile and broken maps all render to text or bytes."""
+        """Complete, empty, hostile and broken maps all render to text."""
         output = ct.render(sample_maps()[sample], self.renderer_name)
-        assert isinstance(output, str | bytes) and len(output) > 0
+        assert isinstance(output, str) and len(output) > 0
+
+    @pytest.mark.parametrize("sample", SAMPLE_NAMES)
+    def test_given_analyses_are_shown_as_worked_out(self, sample: str) -> None:
+        """A renderer that uses analyses shows the ones it is given, the same as those
+        ct.render works out; one that does not is never passed them."""
+        toc = sample_maps()[sample]
+        entry = get_plugin_manager().extensions.renderers[self.renderer_name]
+        if not getattr(entry.implementation, "uses_analyses", False):
+            return
+        given = ct.render(toc, self.renderer_name, analyses=analyse(toc))
+        assert given == ct.render(toc, self.renderer_name)
 
     @pytest.mark.parametrize("sample", SAMPLE_NAMES)
     def test_same_map_gives_the_same_output(self, sample: str) -> None:
@@ -600,9 +623,7 @@ class RendererContract:
         """ct.export writes the rendered output to a file."""
         toc = sample_maps()["full"]
         path = ct.export(toc, self.renderer_name, tmp_path / "out")
-        output = ct.render(toc, self.renderer_name)
-        expected = output.encode("utf-8") if isinstance(output, str) else output
-        assert path.read_bytes() == expected
+        assert path.read_bytes() == ct.render(toc, self.renderer_name).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- exporters
@@ -615,7 +636,7 @@ class ExporterContract:
 
     def test_is_registered_with_its_metadata(self) -> None:
         """The exporter is found by name and says its suffix and purpose."""
-        exporter = ct.get_plugin_manager().extensions.exporters[self.exporter_name].implementation
+        exporter = get_plugin_manager().extensions.exporters[self.exporter_name].implementation
         assert exporter.suffix.startswith(".")
         assert exporter.description
 
@@ -671,7 +692,7 @@ class SurveyImporterContract:
         raise NotImplementedError("override sample_files to return example exports")
 
     def _importer(self) -> Any:
-        return ct.get_plugin_manager().extensions.importers[self.importer_name].implementation
+        return get_plugin_manager().extensions.importers[self.importer_name].implementation
 
     def test_is_registered_with_a_description(self) -> None:
         """The importer is found by name and says what it reads."""
@@ -696,7 +717,7 @@ class SurveyImporterContract:
         for path in sample_files:
             table = ct.import_survey(path, format=self.importer_name)
             answers = list(table.answers())
-            assert isinstance(table, ct.SurveyTable) and answers
+            assert isinstance(table, SurveyTable) and answers
             assert table.format == self.importer_name
             assert all(a.respondent_key and a.question_key for a in answers)
 
@@ -762,7 +783,7 @@ _PLACEHOLDERS = (
 )  # fmt: skip
 
 
-def check_importer_privacy(importer_name: str, folder: Path) -> ct.SurveyTable:
+def check_importer_privacy(importer_name: str, folder: Path) -> SurveyTable:
     """Prove that an importer keeps nothing personal: write a file in its own layout
     (``write_example``) with personal questions and personal free text, import it with the
     default options, and check that no personal column became a question and no name,
@@ -771,7 +792,7 @@ def check_importer_privacy(importer_name: str, folder: Path) -> ct.SurveyTable:
 
     :raises AssertionError: naming what survived.
     """
-    importer = ct.get_plugin_manager().extensions.importers[importer_name].implementation
+    importer = get_plugin_manager().extensions.importers[importer_name].implementation
     writer = getattr(importer, "write_example", None)
     assert writer is not None, f"the {importer_name} importer has no write_example"
     path = writer(

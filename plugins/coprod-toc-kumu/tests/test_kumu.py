@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 import coprod_toc as ct
 from coprod_toc.cli import main
+from coprod_toc.plugins import make_plugin_manager
 from coprod_toc.testing import ExporterContract
 from coprod_toc_kumu import blueprint
 
@@ -20,7 +21,7 @@ class TestKumuExporter(ExporterContract):
 
 def test_found_through_the_entry_point() -> None:
     """The installed distribution's entry point registers the exporter."""
-    manager = ct.make_plugin_manager(autoload=True)
+    manager = make_plugin_manager(autoload=True)
     assert manager.extensions.exporters["kumu"].plugin == "kumu"
     assert manager.versions["kumu"] == "0.1.0"
     assert manager.distributions["kumu"] == "coprod-toc-kumu"

@@ -11,8 +11,7 @@ import coprod_toc_sql
 import pytest
 import sqlalchemy as sa
 
-import coprod_toc as ct
-from coprod_toc.plugins import use_plugin_manager
+from coprod_toc.plugins import PluginManager, make_plugin_manager, use_plugin_manager
 
 SERVERS = {
     "postgresql": os.environ.get(
@@ -35,9 +34,9 @@ def empty_database(url: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def plugin_manager() -> Iterator[ct.PluginManager]:
+def plugin_manager() -> Iterator[PluginManager]:
     """The built-ins and this plugin, registered directly: no other installed plugin."""
-    manager = ct.make_plugin_manager(autoload=False)
+    manager = make_plugin_manager(autoload=False)
     manager.register(coprod_toc_sql, name="sql")
     with use_plugin_manager(manager):
         yield manager

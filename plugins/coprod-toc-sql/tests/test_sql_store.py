@@ -14,12 +14,14 @@ from tests.strategies import PEOPLE, maps_with_evidence
 
 import coprod_toc as ct
 from conftest import SERVERS, empty_database
+from coprod_toc.evidence import Participant
+from coprod_toc.storage import Store
 from coprod_toc.testing import StoreContract, check_concurrent_saves, sample_maps
 
 
 class TestSQLStore(StoreContract):
     @pytest.fixture
-    def store(self, server_url: str) -> Iterator[ct.Store]:
+    def store(self, server_url: str) -> Iterator[Store]:
         with ct.open_store(server_url) as store:
             yield store
 
@@ -93,7 +95,7 @@ def test_erasing_through_the_server_equals_erasing_in_memory(
     """Two versions saved on each server, a person erased: each version loads equal to the
     map erased in memory."""
     second = first.copy()
-    second.evidence.add(ct.Participant(id="R-00000000000000ff"))
+    second.evidence.add(Participant(id="R-00000000000000ff"))
     expected = [first.copy(), second.copy()]
     for toc in expected:
         toc.erase_participant(person)
@@ -114,7 +116,7 @@ def test_loading_the_plugin_does_not_import_sqlalchemy() -> None:
     import sys
 
     code = (
-        "import sys, coprod_toc as ct; ct.get_plugin_manager(); "
+        "import sys; from coprod_toc.plugins import get_plugin_manager; get_plugin_manager(); "
         "assert 'coprod_toc_sql' in sys.modules; print('sqlalchemy' in sys.modules)"
     )
     result = subprocess.run(

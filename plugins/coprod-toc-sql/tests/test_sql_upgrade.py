@@ -21,6 +21,7 @@ import coprod_toc_sql
 import sqlalchemy as sa
 
 import coprod_toc as ct
+from coprod_toc.evidence import EvidenceItem
 from coprod_toc.format.document import map_header
 
 FIXTURES = Path(__file__).parents[3] / "tests" / "fixtures" / "stores"
@@ -108,7 +109,7 @@ def _add_big_map(
 def _evidence(count: int) -> ct.evidence.Evidence:
     evidence = ct.evidence.Evidence()
     evidence.extend(
-        ct.EvidenceItem(id=f"q-{i}", type="form_questionnaire", content=f"answer {i}")
+        EvidenceItem(id=f"q-{i}", type="form_questionnaire", content=f"answer {i}")
         for i in range(count)
     )
     return evidence

@@ -6,15 +6,18 @@ easy read) validates the map once, not once per file."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from coprod_toc.analysis.progress import ProgressReport, progress
-from coprod_toc.analysis.split import SplitResult, split
 from coprod_toc.analysis.validation import Rule, ValidationReport, validate
 from coprod_toc.errors import CycleError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import ActivityStatus
+
+if TYPE_CHECKING:
+    from coprod_toc.analysis.progress import ProgressReport
+    from coprod_toc.analysis.split import SplitResult
 
 __all__ = ["Analyses"]
 
@@ -33,6 +36,10 @@ class Analyses:
     def of(cls, toc: TheoryOfChange, rules: Iterable[Rule] | None = None) -> Analyses:
         """Validate ``toc`` with ``rules`` (the built-in ones when not given), and work out
         the split and, when anything has started or been assessed, progress."""
+        # Imported here: a program that only validates never loads the split's sweep.
+        from coprod_toc.analysis.progress import progress
+        from coprod_toc.analysis.split import split
+
         validation = validate(toc, rules)
         if not toc.impacts():
             return cls(validation, split_missing=_NO_IMPACT)

@@ -17,6 +17,8 @@ __all__ = ["STEPS", "MappingStep", "NextStep", "Step", "next_step"]
 
 
 class Step(enum.StrEnum):
+    """The steps of SCIE's backwards mapping, in order."""
+
     PROBLEM = "problem"
     IMPACTS = "impacts"
     OUTCOMES = "outcomes"

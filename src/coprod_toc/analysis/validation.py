@@ -105,7 +105,8 @@ class MapFacts:
     def by_type(self) -> dict[NodeType, list[Node]]:
         """Node records by type, in the map's order."""
         groups: dict[NodeType, list[Node]] = {t: [] for t in NodeType}
-        for _, node in self.graph.nodes(data="node"):
+        for data in self.toc.adjacency()[2].values():
+            node = data["node"]
             groups[node.node_type].append(node)
         return groups
 
@@ -135,7 +136,8 @@ class MapFacts:
     @cached_property
     def reaches_impact(self) -> set[str]:
         """Nodes with a route to some impact (impacts included): one backward search."""
-        return reach(self.graph.pred, (i.id for i in self.by_type[NodeType.IMPACT]))
+        pred = self.toc.adjacency()[1]
+        return reach(pred, (i.id for i in self.by_type[NodeType.IMPACT]))
 
 
 #: A check yields ``(node ids, message)`` pairs; the rule adds its code and severity.

@@ -6,7 +6,7 @@ from typing import Any
 
 from coprod_toc.format import dumps
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import Register, hookimpl
+from coprod_toc.plugins.hookspecs import Register, hookimpl
 
 
 class JsonRenderer:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coprod_toc.analysis.validation import BUILTIN_RULES, Rule
-from coprod_toc.hookspecs import hookimpl
+from coprod_toc.plugins.hookspecs import hookimpl
 
 
 @hookimpl

@@ -9,42 +9,47 @@ statistics of change.
   signed-rank test, with small groups protected.
 """
 
-from coprod_toc.evidence.change import (
-    INDICATIVE_BELOW,
-    SUPPRESS_BELOW,
-    PairedChange,
-    Wilcoxon,
-    paired_change,
-    wilcoxon,
-)
-from coprod_toc.evidence.measures import (
-    INSTRUMENTS,
-    MISSING,
-    SCALES,
-    Instrument,
-    Scale,
-    Scored,
-    custom_instrument,
-    licensed_instrument,
-    normalise_label,
-)
-from coprod_toc.evidence.records import (
-    SECTIONS,
-    Benefit,
-    BenefitDomain,
-    ConsentMethod,
-    ConsentRecord,
-    Evidence,
-    EvidenceItem,
-    EvidenceType,
-    ItemResponse,
-    LogbookEntry,
-    MeasureAdministration,
-    Participant,
-    ProcessFeedback,
-    Recipient,
-    RejectedAnswer,
-)
+from typing import TYPE_CHECKING
+
+from coprod_toc._lazy import lazy_package
+
+if TYPE_CHECKING:  # what type checkers see; at run time each part loads on first use
+    from coprod_toc.evidence.change import (
+        INDICATIVE_BELOW,
+        SUPPRESS_BELOW,
+        PairedChange,
+        Wilcoxon,
+        paired_change,
+        wilcoxon,
+    )
+    from coprod_toc.evidence.measures import (
+        INSTRUMENTS,
+        MISSING,
+        SCALES,
+        Instrument,
+        Scale,
+        Scored,
+        custom_instrument,
+        licensed_instrument,
+        normalise_label,
+    )
+    from coprod_toc.evidence.records import (
+        SECTIONS,
+        Benefit,
+        BenefitDomain,
+        ConsentMethod,
+        ConsentRecord,
+        Evidence,
+        EvidenceItem,
+        EvidenceType,
+        ItemResponse,
+        LogbookEntry,
+        MeasureAdministration,
+        Participant,
+        ProcessFeedback,
+        Recipient,
+        RejectedAnswer,
+    )
 
 __all__ = [
     "INDICATIVE_BELOW",
@@ -78,3 +83,45 @@ __all__ = [
     "paired_change",
     "wilcoxon",
 ]
+
+__getattr__, __dir__ = lazy_package(
+    __name__,
+    {
+        "change": (
+            "INDICATIVE_BELOW",
+            "SUPPRESS_BELOW",
+            "PairedChange",
+            "Wilcoxon",
+            "paired_change",
+            "wilcoxon",
+        ),
+        "measures": (
+            "INSTRUMENTS",
+            "MISSING",
+            "SCALES",
+            "Instrument",
+            "Scale",
+            "Scored",
+            "custom_instrument",
+            "licensed_instrument",
+            "normalise_label",
+        ),
+        "records": (
+            "SECTIONS",
+            "Benefit",
+            "BenefitDomain",
+            "ConsentMethod",
+            "ConsentRecord",
+            "Evidence",
+            "EvidenceItem",
+            "EvidenceType",
+            "ItemResponse",
+            "LogbookEntry",
+            "MeasureAdministration",
+            "Participant",
+            "ProcessFeedback",
+            "Recipient",
+            "RejectedAnswer",
+        ),
+    },
+)

@@ -19,17 +19,17 @@ from typing import Any, ClassVar
 import attrs
 
 from coprod_toc.errors import FormatError, ModelError
-from coprod_toc.model import (
-    _amount,
-    _date,
-    _enum,
-    _flag,
-    _id_field,
-    _level,
-    _optional_text,
-    _required_date,
-    _strings,
-    _text,
+from coprod_toc.fields import (
+    as_amount,
+    as_date,
+    as_enum,
+    as_flag,
+    as_level,
+    as_optional_text,
+    as_required_date,
+    as_strings,
+    as_text,
+    id_field,
 )
 from coprod_toc.plain import plain_record
 
@@ -59,6 +59,9 @@ __all__ = [
 
 
 class BenefitDomain(enum.StrEnum):
+    """The kinds of benefit people gain from co-production: feeling valued, confidence,
+    independence, belonging, knowledge, other."""
+
     FEELING_VALUED = "feeling_valued"
     CONFIDENCE = "confidence"
     INDEPENDENCE = "independence"
@@ -68,12 +71,17 @@ class BenefitDomain(enum.StrEnum):
 
 
 class Recipient(enum.StrEnum):
+    """Who a benefit reached: an individual, a professional or the organisation."""
+
     INDIVIDUAL = "individual"
     PROFESSIONAL = "professional"
     ORGANISATION = "organisation"
 
 
 class EvidenceType(enum.StrEnum):
+    """What kind of evidence an item is: a group conversation, an interview, a logbook
+    entry, a questionnaire, a measure's result or a document."""
+
     GROUP_CONVERSATION = "group_conversation"
     SEMI_STRUCTURED_INTERVIEW = "semi_structured_interview"
     STRUCTURED_INTERVIEW = "structured_interview"
@@ -84,6 +92,8 @@ class EvidenceType(enum.StrEnum):
 
 
 class ConsentMethod(enum.StrEnum):
+    """How consent was given: written, verbal, in easy read, with support or by online form."""
+
     WRITTEN = "written"
     VERBAL = "verbal"
     EASY_READ = "easy_read"
@@ -95,16 +105,16 @@ class ConsentMethod(enum.StrEnum):
 class Participant:
     """A person taking part, by pseudonym only: no name or contact lives in the store."""
 
-    id: str = _id_field()
-    role: str | None = attrs.field(default=None, converter=_optional_text("role"))
+    id: str = id_field()
+    role: str | None = attrs.field(default=None, converter=as_optional_text("role"))
     accessibility_needs: tuple[str, ...] = attrs.field(
-        default=(), converter=_strings("accessibility_needs")
+        default=(), converter=as_strings("accessibility_needs")
     )
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
 
 def _optional_method(value: object) -> ConsentMethod | None:
-    return None if value is None else _enum(ConsentMethod, "method")(value)
+    return None if value is None else as_enum(ConsentMethod, "method")(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -116,20 +126,20 @@ class ConsentRecord:
     (``consent-incomplete``) rather than anything being assumed.
     """
 
-    participant: str = _id_field()
-    given_at: dt.date = attrs.field(converter=_required_date("given_at"))
-    purposes: tuple[str, ...] = attrs.field(default=(), converter=_strings("purposes"))
-    special_category: bool = attrs.field(default=True, converter=_flag("special_category"))
-    condition: str | None = attrs.field(default=None, converter=_optional_text("condition"))
+    participant: str = id_field()
+    given_at: dt.date = attrs.field(converter=as_required_date("given_at"))
+    purposes: tuple[str, ...] = attrs.field(default=(), converter=as_strings("purposes"))
+    special_category: bool = attrs.field(default=True, converter=as_flag("special_category"))
+    condition: str | None = attrs.field(default=None, converter=as_optional_text("condition"))
     method: ConsentMethod | None = attrs.field(
         default=ConsentMethod.WRITTEN, converter=_optional_method
     )
-    info_version: str | None = attrs.field(default=None, converter=_optional_text("info_version"))
-    supports_used: tuple[str, ...] = attrs.field(default=(), converter=_strings("supports_used"))
-    consultee: str | None = attrs.field(default=None, converter=_optional_text("consultee"))
-    withdrawn_at: dt.date | None = attrs.field(default=None, converter=_date("withdrawn_at"))
-    review_due: dt.date | None = attrs.field(default=None, converter=_date("review_due"))
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    info_version: str | None = attrs.field(default=None, converter=as_optional_text("info_version"))
+    supports_used: tuple[str, ...] = attrs.field(default=(), converter=as_strings("supports_used"))
+    consultee: str | None = attrs.field(default=None, converter=as_optional_text("consultee"))
+    withdrawn_at: dt.date | None = attrs.field(default=None, converter=as_date("withdrawn_at"))
+    review_due: dt.date | None = attrs.field(default=None, converter=as_date("review_due"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
     @property
     def gaps(self) -> tuple[str, ...]:
@@ -153,15 +163,15 @@ class ConsentRecord:
 class EvidenceItem:
     """A piece of evidence: a quote, a questionnaire answer, a document, linked to nodes."""
 
-    id: str = _id_field()
-    type: EvidenceType = attrs.field(converter=_enum(EvidenceType, "type"))
-    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
-    participants: tuple[str, ...] = attrs.field(default=(), converter=_strings("participants"))
-    nodes: tuple[str, ...] = attrs.field(default=(), converter=_strings("nodes"))
-    content: str | None = attrs.field(default=None, converter=_optional_text("content"))
-    confidence: int | None = attrs.field(default=None, converter=_level("confidence", 1, 5))
-    source: str | None = attrs.field(default=None, converter=_optional_text("source"))
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    id: str = id_field()
+    type: EvidenceType = attrs.field(converter=as_enum(EvidenceType, "type"))
+    date: dt.date | None = attrs.field(default=None, converter=as_date("date"))
+    participants: tuple[str, ...] = attrs.field(default=(), converter=as_strings("participants"))
+    nodes: tuple[str, ...] = attrs.field(default=(), converter=as_strings("nodes"))
+    content: str | None = attrs.field(default=None, converter=as_optional_text("content"))
+    confidence: int | None = attrs.field(default=None, converter=as_level("confidence", 1, 5))
+    source: str | None = attrs.field(default=None, converter=as_optional_text("source"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
 
 @attrs.frozen(kw_only=True)
@@ -169,20 +179,20 @@ class LogbookEntry:
     """Spontaneous feedback, written down: when, about what, what was said, and whether it
     was read back to and confirmed by the person."""
 
-    id: str = _id_field()
-    date: dt.date = attrs.field(converter=_required_date("date"))
-    subject: str = attrs.field(converter=_text("subject"))
-    note: str = attrs.field(converter=_text("note"))
-    channel: str | None = attrs.field(default=None, converter=_optional_text("channel"))
-    recorded_by: str | None = attrs.field(default=None, converter=_optional_text("recorded_by"))
-    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
+    id: str = id_field()
+    date: dt.date = attrs.field(converter=as_required_date("date"))
+    subject: str = attrs.field(converter=as_text("subject"))
+    note: str = attrs.field(converter=as_text("note"))
+    channel: str | None = attrs.field(default=None, converter=as_optional_text("channel"))
+    recorded_by: str | None = attrs.field(default=None, converter=as_optional_text("recorded_by"))
+    participant: str | None = attrs.field(default=None, converter=as_optional_text("participant"))
     confirmed_with_person: bool = attrs.field(
-        default=False, converter=_flag("confirmed_with_person")
+        default=False, converter=as_flag("confirmed_with_person")
     )
-    confirmed_at: dt.date | None = attrs.field(default=None, converter=_date("confirmed_at"))
-    confirmed_by: str | None = attrs.field(default=None, converter=_optional_text("confirmed_by"))
-    nodes: tuple[str, ...] = attrs.field(default=(), converter=_strings("nodes"))
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    confirmed_at: dt.date | None = attrs.field(default=None, converter=as_date("confirmed_at"))
+    confirmed_by: str | None = attrs.field(default=None, converter=as_optional_text("confirmed_by"))
+    nodes: tuple[str, ...] = attrs.field(default=(), converter=as_strings("nodes"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
     def __attrs_post_init__(self) -> None:
         if self.confirmed_with_person:
@@ -200,45 +210,45 @@ class LogbookEntry:
 class Benefit:
     """A benefit of taking part, for one recipient, in one domain, with its answer."""
 
-    id: str = _id_field()
-    recipient: Recipient = attrs.field(converter=_enum(Recipient, "recipient"))
-    domain: BenefitDomain = attrs.field(converter=_enum(BenefitDomain, "domain"))
-    description: str | None = attrs.field(default=None, converter=_optional_text("description"))
-    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
-    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
-    score: float | int | None = attrs.field(default=None, converter=_amount("score"))
-    answer: str | None = attrs.field(default=None, converter=_optional_text("answer"))
-    timepoint: str | None = attrs.field(default=None, converter=_optional_text("timepoint"))
-    evidence: tuple[str, ...] = attrs.field(default=(), converter=_strings("evidence"))
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    id: str = id_field()
+    recipient: Recipient = attrs.field(converter=as_enum(Recipient, "recipient"))
+    domain: BenefitDomain = attrs.field(converter=as_enum(BenefitDomain, "domain"))
+    description: str | None = attrs.field(default=None, converter=as_optional_text("description"))
+    participant: str | None = attrs.field(default=None, converter=as_optional_text("participant"))
+    date: dt.date | None = attrs.field(default=None, converter=as_date("date"))
+    score: float | int | None = attrs.field(default=None, converter=as_amount("score"))
+    answer: str | None = attrs.field(default=None, converter=as_optional_text("answer"))
+    timepoint: str | None = attrs.field(default=None, converter=as_optional_text("timepoint"))
+    evidence: tuple[str, ...] = attrs.field(default=(), converter=as_strings("evidence"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
 
 @attrs.frozen(kw_only=True)
 class ProcessFeedback:
     """Feedback on how co-production went: a rating, what went well, what to improve."""
 
-    id: str = _id_field()
-    activity: str | None = attrs.field(default=None, converter=_optional_text("activity"))
-    question: str = attrs.field(converter=_text("question"))
-    aspect: str = attrs.field(default="rating", converter=_text("aspect"))
-    response: str | None = attrs.field(default=None, converter=_optional_text("response"))
-    rating: float | int | None = attrs.field(default=None, converter=_amount("rating"))
-    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
+    id: str = id_field()
+    activity: str | None = attrs.field(default=None, converter=as_optional_text("activity"))
+    question: str = attrs.field(converter=as_text("question"))
+    aspect: str = attrs.field(default="rating", converter=as_text("aspect"))
+    response: str | None = attrs.field(default=None, converter=as_optional_text("response"))
+    rating: float | int | None = attrs.field(default=None, converter=as_amount("rating"))
+    participant: str | None = attrs.field(default=None, converter=as_optional_text("participant"))
     respondent_role: str | None = attrs.field(
-        default=None, converter=_optional_text("respondent_role")
+        default=None, converter=as_optional_text("respondent_role")
     )
-    principle: str | None = attrs.field(default=None, converter=_optional_text("principle"))
-    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    principle: str | None = attrs.field(default=None, converter=as_optional_text("principle"))
+    date: dt.date | None = attrs.field(default=None, converter=as_date("date"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
 
 @attrs.frozen(kw_only=True)
 class ItemResponse:
     """One item of a measure: its score, or why there is none (``missing``)."""
 
-    item: str = attrs.field(converter=_text("item"))
-    value: float | int | None = attrs.field(default=None, converter=_amount("value"))
-    missing: str | None = attrs.field(default=None, converter=_optional_text("missing"))
+    item: str = attrs.field(converter=as_text("item"))
+    value: float | int | None = attrs.field(default=None, converter=as_amount("value"))
+    missing: str | None = attrs.field(default=None, converter=as_optional_text("missing"))
 
 
 def _row(value: object) -> int:
@@ -267,14 +277,14 @@ def _responses(value: object) -> tuple[ItemResponse, ...]:
 class MeasureAdministration:
     """One person's answers to one instrument at one time point (baseline, follow-up…)."""
 
-    id: str = _id_field()
-    participant: str = attrs.field(converter=_text("participant"))
-    instrument: str = attrs.field(converter=_text("instrument"))
-    timepoint: str = attrs.field(converter=_text("timepoint"))
-    date: dt.date | None = attrs.field(default=None, converter=_date("date"))
+    id: str = id_field()
+    participant: str = attrs.field(converter=as_text("participant"))
+    instrument: str = attrs.field(converter=as_text("instrument"))
+    timepoint: str = attrs.field(converter=as_text("timepoint"))
+    date: dt.date | None = attrs.field(default=None, converter=as_date("date"))
     responses: tuple[ItemResponse, ...] = attrs.field(default=(), converter=_responses)
-    administration_mode: str = attrs.field(default="self", converter=_text("administration_mode"))
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    administration_mode: str = attrs.field(default="self", converter=as_text("administration_mode"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
 
 @attrs.frozen(kw_only=True)
@@ -283,13 +293,13 @@ class RejectedAnswer:
     the import (``source`` is its evidence item), pseudonymised and scrubbed as the answers
     are, so that it is kept, shown and erased like the rest of a person's evidence."""
 
-    id: str = _id_field()
-    source: str = attrs.field(converter=_text("source"))
+    id: str = id_field()
+    source: str = attrs.field(converter=as_text("source"))
     row: int = attrs.field(converter=_row)
     column: str = attrs.field(default="", converter=_any_text("column"))
-    reason: str = attrs.field(converter=_text("reason"))
-    participant: str | None = attrs.field(default=None, converter=_optional_text("participant"))
-    retain_until: dt.date | None = attrs.field(default=None, converter=_date("retain_until"))
+    reason: str = attrs.field(converter=as_text("reason"))
+    participant: str | None = attrs.field(default=None, converter=as_optional_text("participant"))
+    retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
 
 
 # --------------------------------------------------------------------------- the collection

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import coprod_toc as ct
+from coprod_toc.model import Node
+from coprod_toc.plugins import hookimpl
 
 __version__ = "0.1.0"
 __all__ = ["KumuExporter", "blueprint", "register_exporters"]
@@ -36,7 +38,7 @@ def _labels(toc: ct.TheoryOfChange) -> dict[str, str]:
     }
 
 
-def _element(node: ct.Node, label: str) -> dict[str, Any]:
+def _element(node: Node, label: str) -> dict[str, Any]:
     element: dict[str, Any] = {
         "label": label,
         "type": node.node_type.value.capitalize(),
@@ -97,6 +99,6 @@ class KumuExporter:
         destination.write_text(text, encoding="utf-8")
 
 
-@ct.hookimpl
+@hookimpl
 def register_exporters(register: Any) -> None:
     register("kumu", KumuExporter)

@@ -12,9 +12,12 @@ first opened. The store itself is :mod:`coprod_toc_sql.store`; its names (``SQLS
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import coprod_toc as ct
+from coprod_toc.plugins import hookimpl
+
+if TYPE_CHECKING:
+    from coprod_toc.storage import Store
 
 __all__ = ["MIGRATIONS", "SCHEMES", "SQLStore", "metadata", "open_store", "store_schemes"]
 
@@ -24,8 +27,8 @@ SCHEMES = ("postgresql+psycopg", "mysql+pymysql", "mariadb+pymysql")
 _DIALECTS = ("postgresql", "mysql", "mariadb")
 
 
-@ct.hookimpl
-def open_store(url: str) -> ct.Store | None:
+@hookimpl
+def open_store(url: str) -> Store | None:
     scheme = url.split("://", 1)[0]
     if scheme.split("+", 1)[0] not in _DIALECTS:
         return None
@@ -34,7 +37,7 @@ def open_store(url: str) -> ct.Store | None:
     return open_sql_store(url, scheme)
 
 
-@ct.hookimpl
+@hookimpl
 def store_schemes() -> list[str]:
     return list(SCHEMES)
 

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import mysql
 
 import coprod_toc as ct
 from coprod_toc.evidence.records import erasure_digest
-from coprod_toc.storage import VersionInfo, check_save
+from coprod_toc.storage import Store, VersionInfo, check_save
 from coprod_toc.storage.rows import (
     CURRENT,
     RememberedMaps,
@@ -197,7 +197,7 @@ MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_create_tables, _evid
 _RETRIES = 20  # saves with no expected version retry this often when another writer wins
 
 
-class SQLStore(ct.Store):
+class SQLStore(Store):
     def __init__(self, url: str, engine: sa.Engine) -> None:
         self.url = url
         self._engine: sa.Engine | None = engine
@@ -695,7 +695,7 @@ def _schema_lock(conn: sa.Connection) -> Iterator[None]:
 # --------------------------------------------------------------------------- hooks
 
 
-def open_sql_store(url: str, scheme: str) -> ct.Store:
+def open_sql_store(url: str, scheme: str) -> Store:
     """A store on the database at ``url`` (its scheme already known to be this plugin's)."""
     try:
         engine = sa.create_engine(url, pool_pre_ping=True)

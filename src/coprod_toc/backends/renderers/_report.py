@@ -1,20 +1,19 @@
 """The narrative of a map, as the Markdown and HTML renderers tell it.
 
-Each section is here only when its data exists: the split needs impacts and a map without
-loops; progress needs something to report (an activity under way or done, an assessment,
-an indicator). The validation findings are always there, since "no problems found" is news.
+Each section is here only when its data exists (see :class:`coprod_toc.analysis.Analyses`):
+the split needs impacts and a map without loops; progress needs something to report. The
+validation findings are always there, since "no problems found" is news.
 """
 
 from __future__ import annotations
 
 import attrs
 
-from coprod_toc.analysis import ProgressReport, SplitResult, ValidationReport, progress, split
-from coprod_toc.analysis.validation import validate
+from coprod_toc.analysis import Analyses, ProgressReport, SplitResult, ValidationReport
 from coprod_toc.backends.renderers._view import MapView
-from coprod_toc.errors import CycleError
+from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.model import ActivityStatus, Assumption, Kind, Link, Node, Outcome
+from coprod_toc.model import Assumption, Kind, Link, Node
 from coprod_toc.plugins import get_plugin_manager  # the rules plugins add, too
 
 __all__ = ["Narrative", "percent"]
@@ -39,32 +38,29 @@ class Narrative:
     assumptions: tuple[Assumption, ...]
 
     @classmethod
-    def of(cls, toc: TheoryOfChange) -> Narrative:
+    def of(cls, toc: TheoryOfChange, analyses: Analyses | None = None) -> Narrative:
+        """The narrative of ``toc``, told with ``analyses`` (worked out here, with the active
+        plugins' rules, when not given)."""
+        if analyses is None:
+            analyses = Analyses.of(toc, get_plugin_manager().extensions.rules)
+        elif not isinstance(analyses, Analyses):
+            raise RenderError(
+                f"analyses must be the map's Analyses (ct.api.analyse(toc)), "
+                f"not {type(analyses).__name__}"
+            )
         view = MapView.of(toc)
         outgoing: dict[str, list[Link]] = {node_id: [] for node_id in view.keys}
         incoming: dict[str, list[Link]] = {node_id: [] for node_id in view.keys}
         for link in view.links:
             outgoing[link.source].append(link)
             incoming[link.target].append(link)
-        result: SplitResult | None = None
-        missing: str | None = None
-        report: ProgressReport | None = None
-        if not view.impacts:
-            missing = "The split needs at least one impact; this map has none yet."
-        else:
-            try:
-                result = split(toc)
-                if _has_progress(view):
-                    report = progress(toc)
-            except CycleError:
-                missing = "The split cannot be worked out while links go round in a loop."
         return cls(
             toc=toc,
             view=view,
-            validation=validate(toc, get_plugin_manager().extensions.rules),
-            split=result,
-            split_missing=missing,
-            progress=report,
+            validation=analyses.validation,
+            split=analyses.split,
+            split_missing=analyses.split_missing,
+            progress=analyses.progress,
             outgoing=outgoing,
             incoming=incoming,
             assumptions=tuple(toc.assumptions()),
@@ -75,13 +71,3 @@ class Narrative:
 
     def node(self, node_id: str) -> Node:
         return self.toc.get(node_id)
-
-
-def _has_progress(view: MapView) -> bool:
-    if any(a.status is not ActivityStatus.PLANNED for a in view.activities):
-        return True
-    return any(_outcome_has_progress(o) for o in view.outcomes)
-
-
-def _outcome_has_progress(outcome: Outcome) -> bool:
-    return bool(outcome.assessments or outcome.indicators)

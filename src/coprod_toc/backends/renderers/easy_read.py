@@ -25,7 +25,6 @@ from coprod_toc.backends.renderers.markdown import markdown_text
 from coprod_toc.backends.renderers.pictograms import Picture, pictures_for
 from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import Register, hookimpl
 from coprod_toc.model import Kind, Node, Outcome
 
 __all__ = ["GLOSSARY", "EasyReadRenderer", "easy_words"]
@@ -158,10 +157,14 @@ class EasyReadRenderer:
         "a picture beside each, a word list, 14 pt text or larger, at most 24 pages."
     )
 
+    uses_analyses = True  # ct.render passes the map's validation, split and progress
+
     def render(self, toc: TheoryOfChange, **options: Any) -> str:
-        settings = check_options("easy-read", options, {"format": "html", "pictures": None})
+        settings = check_options(
+            "easy-read", options, {"format": "html", "pictures": None, "analyses": None}
+        )
         pictures = pictures_for(settings["pictures"])
-        pages = _pages(Narrative.of(toc))
+        pages = _pages(Narrative.of(toc, settings["analyses"]))
         if settings["format"] == "html":
             template = environment().get_template("easy-read.html.j2")
             return template.render(title=one_line(toc.title), pages=pages, pictures=pictures)
@@ -190,8 +193,3 @@ def _markdown(pages: list[Page], pictures: dict[str, Picture]) -> str:
             out += [markdown_text(row.text), ""]
         out.append(f"Page {number}")
     return "\n".join(out) + "\n"
-
-
-@hookimpl
-def register_renderers(register: Register) -> None:
-    register("easy-read", EasyReadRenderer)

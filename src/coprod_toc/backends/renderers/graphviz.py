@@ -25,7 +25,6 @@ from coprod_toc.backends.renderers._view import (
 )
 from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import Register, hookimpl
 from coprod_toc.model import Node
 
 __all__ = ["DotRenderer", "SvgRenderer", "dot_string"]
@@ -143,9 +142,3 @@ def run_dot(source: str, program: str = "dot") -> str:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise RenderError(f"Graphviz's dot failed (exit {done.returncode}): {message}")
     return done.stdout.decode("utf-8")
-
-
-@hookimpl
-def register_renderers(register: Register) -> None:
-    register("dot", DotRenderer)
-    register("svg", SvgRenderer)

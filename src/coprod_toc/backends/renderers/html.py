@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from coprod_toc.backends.renderers._report import Narrative, percent
 from coprod_toc.backends.renderers._view import (
@@ -29,8 +27,10 @@ from coprod_toc.backends.renderers._view import (
 )
 from coprod_toc.backends.renderers.layout import lay_out
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import Register, hookimpl
 from coprod_toc.model import Kind
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["HtmlRenderer", "environment"]
 
@@ -38,6 +38,8 @@ __all__ = ["HtmlRenderer", "environment"]
 @cache
 def environment() -> jinja2.Environment:
     """The template environment shared by the HTML renderers (autoescaping always on)."""
+    import jinja2  # here, so loading the plugin does not import the template engine
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("coprod_toc.backends.renderers", "templates"),
         autoescape=True,
@@ -72,15 +74,12 @@ class HtmlRenderer:
         "validation, the split with its caveat, and progress."
     )
 
+    uses_analyses = True  # ct.render passes the map's validation, split and progress
+
     def render(self, toc: TheoryOfChange, **options: Any) -> str:
-        check_options("html", options, {})
-        narrative = Narrative.of(toc)
+        settings = check_options("html", options, {"analyses": None})
+        narrative = Narrative.of(toc, settings["analyses"])
         template = environment().get_template("report.html.j2")
         return template.render(
             toc=toc, view=narrative.view, narrative=narrative, layout=lay_out(narrative.view)
         )
-
-
-@hookimpl
-def register_renderers(register: Register) -> None:
-    register("html", HtmlRenderer)

@@ -18,7 +18,6 @@ from coprod_toc.backends.renderers._report import Narrative, percent
 from coprod_toc.backends.renderers._view import check_options, kind_name, node_caption, one_line
 from coprod_toc.backends.renderers.mermaid import MermaidRenderer
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import Register, hookimpl
 from coprod_toc.model import Kind, Link, Node, Outcome
 
 __all__ = ["MarkdownRenderer", "markdown_text"]
@@ -63,9 +62,11 @@ class MarkdownRenderer:
         "parts, links, findings, and the split and progress when present."
     )
 
+    uses_analyses = True  # ct.render passes the map's validation, split and progress
+
     def render(self, toc: TheoryOfChange, **options: Any) -> str:
-        settings = check_options("markdown", options, {"diagram": True})
-        narrative = Narrative.of(toc)
+        settings = check_options("markdown", options, {"diagram": True, "analyses": None})
+        narrative = Narrative.of(toc, settings["analyses"])
         view = narrative.view
         out: list[str] = [f"# {markdown_text(view.title)}", ""]
         out.append(
@@ -194,8 +195,3 @@ class MarkdownRenderer:
             for indicator in report.indicators:
                 lines.append(f"- {markdown_text(indicator.explanation)}")
         return lines
-
-
-@hookimpl
-def register_renderers(register: Register) -> None:
-    register("markdown", MarkdownRenderer)

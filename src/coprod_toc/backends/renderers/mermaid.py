@@ -23,7 +23,6 @@ from coprod_toc.backends.renderers._view import (
     style_name,
 )
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import Register, hookimpl
 from coprod_toc.model import Node
 
 __all__ = ["MermaidRenderer", "mermaid_text"]
@@ -102,8 +101,3 @@ class MermaidRenderer:
             for start in range(0, len(members), 500):
                 lines.append(f"    class {','.join(members[start : start + 500])} {name}")
         return "\n".join(lines) + "\n"
-
-
-@hookimpl
-def register_renderers(register: Register) -> None:
-    register("mermaid", MermaidRenderer)

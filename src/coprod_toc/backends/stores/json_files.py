@@ -30,7 +30,6 @@ from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, S
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format import dumps, loads
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import hookimpl
 from coprod_toc.storage import (
     Store,
     VersionInfo,
@@ -284,7 +283,6 @@ def _sync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
-@hookimpl
 def open_store(url: str) -> Store | None:
     prefix = f"{SCHEME}://"
     if not url.startswith(prefix):
@@ -292,8 +290,3 @@ def open_store(url: str) -> Store | None:
     if len(url) == len(prefix):
         raise StoreError(f"{url!r}: give a folder, e.g. 'json://maps' or 'json:///srv/maps'")
     return JsonStore(url, Path(url[len(prefix) :]))
-
-
-@hookimpl
-def store_schemes() -> list[str]:
-    return [SCHEME]

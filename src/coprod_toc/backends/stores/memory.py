@@ -15,7 +15,6 @@ from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format import from_document, to_document
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import hookimpl
 from coprod_toc.storage import Store, VersionInfo, check_save, refuse_erased_people
 
 SCHEME = "memory"
@@ -92,15 +91,9 @@ class MemoryStore(Store):
                 raise MapNotFoundError(f"no map named {name!r}") from None
 
 
-@hookimpl
 def open_store(url: str) -> Store | None:
     if not url.startswith(f"{SCHEME}://"):
         return None
     if url != f"{SCHEME}://":
         raise StoreError(f"{url!r}: a memory store takes no path; use 'memory://'")
     return MemoryStore(url)
-
-
-@hookimpl
-def store_schemes() -> list[str]:
-    return [SCHEME]

@@ -27,7 +27,6 @@ from typing import Any
 from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.hookspecs import hookimpl
 from coprod_toc.storage import Store, VersionInfo, check_save
 from coprod_toc.storage.rows import (
     CURRENT,
@@ -527,7 +526,6 @@ def _erased_of(conn: sqlite3.Connection, digests: list[str]) -> set[str]:
     return {digest for (digest,) in found}
 
 
-@hookimpl
 def open_store(url: str) -> Store | None:
     prefix = f"{SCHEME}:///"
     if not url.startswith(f"{SCHEME}://"):
@@ -538,8 +536,3 @@ def open_store(url: str) -> Store | None:
             f"'sqlite:////srv/maps.db' (absolute)"
         )
     return SQLiteStore(url, url[len(prefix) :])
-
-
-@hookimpl
-def store_schemes() -> list[str]:
-    return [SCHEME]

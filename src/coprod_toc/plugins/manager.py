@@ -18,15 +18,16 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
 from importlib import metadata
 from typing import Any
 
 import attrs
 import pluggy
 
-from coprod_toc import hookspecs
 from coprod_toc._version import __version__
 from coprod_toc.analysis.validation import Finding, MapFacts, Rule, RuleRegistry, Severity
+from coprod_toc.plugins import hookspecs
 
 __all__ = [
     "DEFAULT_PLUGINS",
@@ -48,15 +49,9 @@ _log = logging.getLogger(__name__)
 #: The built-in backends, registered first and always: they are plugins like any other.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "coprod_toc.backends.rules",
-    "coprod_toc.backends.stores.memory",
-    "coprod_toc.backends.stores.sqlite",
-    "coprod_toc.backends.stores.json_files",
+    "coprod_toc.backends.stores",
     "coprod_toc.backends.json_output",
-    "coprod_toc.backends.renderers.mermaid",
-    "coprod_toc.backends.renderers.graphviz",
-    "coprod_toc.backends.renderers.markdown",
-    "coprod_toc.backends.renderers.html",
-    "coprod_toc.backends.renderers.easy_read",
+    "coprod_toc.backends.renderers",
     "coprod_toc.backends.importers",
 )
 
@@ -105,25 +100,59 @@ class Extensions:
     first), and a later one is reported as a problem instead of silently replacing it.
     """
 
+    # Each kind is collected on first use, so a command that only validates never builds
+    # (nor imports) the renderers or the survey importers.
+
     def __init__(self, manager: PluginManager) -> None:
-        self.problems: list[PluginProblem] = []
-        self.renderers = self._collect(manager, "register_renderers", "renderer")
-        self.exporters = self._collect(manager, "register_exporters", "exporter")
-        self.importers = self._collect(manager, "register_survey_importers", "survey importer")
-        self.schemes: dict[str, str] = {}
-        for plugin, store_schemes in _impls(manager, "store_schemes"):
-            self._guarded(manager, plugin, self._add_schemes(plugin, store_schemes))
-        self.rules = RuleRegistry()
-        self.rule_plugins: dict[str, str] = {}
-        for plugin, register_rules in _impls(manager, "register_validation_rules"):
-            self._guarded(manager, plugin, register_rules, register=self._rule_adder(plugin))
+        self._manager = manager
+        self._problems: list[PluginProblem] = []
+        self._rule_plugins: dict[str, str] = {}
+
+    @cached_property
+    def renderers(self) -> dict[str, Registered]:
+        return self._collect(self._manager, "register_renderers", "renderer")
+
+    @cached_property
+    def exporters(self) -> dict[str, Registered]:
+        return self._collect(self._manager, "register_exporters", "exporter")
+
+    @cached_property
+    def importers(self) -> dict[str, Registered]:
+        return self._collect(self._manager, "register_survey_importers", "survey importer")
+
+    @cached_property
+    def schemes(self) -> dict[str, str]:
+        self._schemes_found: dict[str, str] = {}
+        for plugin, store_schemes in _impls(self._manager, "store_schemes"):
+            self._guarded(self._manager, plugin, self._add_schemes(plugin, store_schemes))
+        return self._schemes_found
+
+    @cached_property
+    def rules(self) -> RuleRegistry:
+        self._rules_found = RuleRegistry()
+        for plugin, register_rules in _impls(self._manager, "register_validation_rules"):
+            self._guarded(self._manager, plugin, register_rules, register=self._rule_adder(plugin))
+        return self._rules_found
+
+    @property
+    def rule_plugins(self) -> dict[str, str]:
+        """Which plugin registered each rule, by rule code."""
+        self.rules  # noqa: B018 (collects them)
+        return self._rule_plugins
+
+    @property
+    def problems(self) -> list[PluginProblem]:
+        """What went wrong while collecting, every kind collected first."""
+        for kind in ("renderers", "exporters", "importers", "schemes", "rules"):
+            getattr(self, kind)
+        return self._problems
 
     def _add_schemes(
         self, plugin: str, store_schemes: Callable[[], list[str]]
     ) -> Callable[[], None]:
         def add() -> None:
             for scheme in store_schemes():
-                self.schemes.setdefault(str(scheme), plugin)
+                self._schemes_found.setdefault(str(scheme), plugin)
 
         return add
 
@@ -131,11 +160,13 @@ class Extensions:
         def register(rule: Rule) -> None:
             if not isinstance(rule, Rule):
                 raise TypeError(f"register() takes a coprod_toc.Rule, not {rule!r}")
-            if rule.code in self.rules:
-                owner = self.rule_plugins[rule.code]
+            if rule.code in self._rules_found:
+                owner = self._rule_plugins[rule.code]
                 raise ValueError(f"rule code {rule.code!r} is already registered by {owner}")
-            self.rules.add(PluginRule(rule.code, rule.severity, rule.summary, rule.check, plugin))
-            self.rule_plugins[rule.code] = plugin
+            self._rules_found.add(
+                PluginRule(rule.code, rule.severity, rule.summary, rule.check, plugin)
+            )
+            self._rule_plugins[rule.code] = plugin
 
         return register
 
@@ -166,7 +197,7 @@ class Extensions:
             hook(**kwargs)
         except Exception as exc:  # a broken plugin must never take the host down
             version = manager.versions.get(plugin)
-            self.problems.append(PluginProblem(plugin, version, f"{type(exc).__name__}: {exc}"))
+            self._problems.append(PluginProblem(plugin, version, f"{type(exc).__name__}: {exc}"))
 
 
 @attrs.frozen

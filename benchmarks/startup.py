@@ -58,9 +58,8 @@ def main() -> None:
     ratio = times["command"] / times["floor"]
     print(f"floor   import networkx, attrs, pluggy    {times['floor'] * 1000:7.0f} ms")
     print(f"command coprod-toc validate day-centre   {times['command'] * 1000:7.0f} ms")
-    print(
-        f"ratio   {ratio:.2f}x the floor (goal: within {GOAL:.0f}x) {'met' if ratio <= GOAL else 'NOT MET'}"
-    )
+    verdict = "met" if ratio <= GOAL else "NOT MET"
+    print(f"ratio   {ratio:.2f}x the floor (goal: within {GOAL:.0f}x) {verdict}")
     print("\nslowest imports of the command (self time):")
     for micros, name in slowest_imports(12):
         print(f"  {micros / 1000:6.1f} ms  {name}")

@@ -98,5 +98,5 @@ def test_a_renderer_returning_bytes_is_named(fresh_plugin_manager: PluginManager
             register("binary", Binary)
 
     fresh_plugin_manager.register(Plugin(), name="binary-plugin")
-    with pytest.raises(ct.PluginError, match="renderer 'binary' .* returned bytes, not text"):
+    with pytest.raises(ct.PluginError, match=r"renderer 'binary' .* returned bytes, not text"):
         ct.render(ct.example(), "binary")

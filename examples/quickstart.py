@@ -27,5 +27,8 @@ print("valid" if report.ok else "not valid yet")
 for finding in report.findings:
     print(finding.code, finding.nodes, finding.message)
 
+# toc.activity(), toc.outcome() and toc.impact() return the record typed as its class.
+print(f"the co-production group is on rung {toc.activity(group).ladder_rung} of the ladder")
+
 text = ct.dumps(toc)  # canonical JSON; ct.loads(text) gives the same map back
 assert ct.loads(text) == toc

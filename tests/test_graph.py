@@ -141,6 +141,42 @@ def test_unknown_node_is_a_key_error_naming_the_id() -> None:
     assert str(caught.value) == "unknown node 'O9'"
 
 
+def test_typed_accessors_return_the_record() -> None:
+    """toc.impact, toc.outcome and toc.activity return the record, the one toc.get returns."""
+    toc = _one_of_each()
+    assert toc.impact("I1") is toc.get("I1")
+    assert toc.outcome("O1") is toc["O1"]
+    assert toc.activity("A1") is toc.get("A1")
+    assert isinstance(toc.outcome("O1"), ct.Outcome)
+
+
+@pytest.mark.parametrize("accessor", ["impact", "outcome", "activity"])
+def test_typed_accessors_raise_node_not_found_for_an_unknown_id(accessor: str) -> None:
+    """A typed accessor given an id the map does not hold raises NodeNotFoundError."""
+    with pytest.raises(ct.NodeNotFoundError) as caught:
+        getattr(_one_of_each(), accessor)("X9")
+    assert caught.value.node_id == "X9"
+
+
+@pytest.mark.parametrize(
+    ("accessor", "node_id", "message"),
+    [
+        ("outcome", "A1", "'A1' is an activity, not an outcome"),
+        ("impact", "O1", "'O1' is an outcome, not an impact"),
+        ("activity", "P", "'P' is a problem, not an activity"),
+        ("outcome", "I1", "'I1' is an impact, not an outcome"),
+    ],
+)
+def test_typed_accessors_refuse_a_node_of_another_type(
+    accessor: str, node_id: str, message: str
+) -> None:
+    """A typed accessor given a node of another type raises ModelError saying what it is."""
+    with pytest.raises(ct.ModelError) as caught:
+        getattr(_one_of_each(), accessor)(node_id)
+    assert str(caught.value) == message
+    assert not isinstance(caught.value, KeyError)
+
+
 def test_problem_is_linked_to_impacts_both_ways_round() -> None:
     """Setting the problem links it to existing impacts; new impacts are linked to it."""
     toc = ct.TheoryOfChange()

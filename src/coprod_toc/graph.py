@@ -11,7 +11,7 @@ import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
 import networkx as nx
@@ -88,6 +88,7 @@ _ID_PREFIX = {
 }
 _ASSUMPTION_PREFIX = "S"
 _NODE_CLASSES = (Problem, Impact, Outcome, Activity)
+_N = TypeVar("_N", Problem, Impact, Outcome, Activity)
 
 
 def _a(noun: str) -> str:
@@ -179,11 +180,46 @@ class TheoryOfChange:
         return self.get(node_id)
 
     def get(self, node_id: str) -> Node:
-        """The record of ``node_id``; :class:`NodeNotFoundError` if the map has no such node."""
+        """The record of ``node_id`` (also ``toc[node_id]``); :class:`NodeNotFoundError` if the
+        map has no such node. :meth:`impact`, :meth:`outcome` and :meth:`activity` return it
+        typed as its record class."""
         try:
             node: Node = self._graph.nodes[node_id]["node"]
         except (KeyError, TypeError):
             raise NodeNotFoundError(str(node_id)) from None
+        return node
+
+    def impact(self, node_id: str) -> Impact:
+        """The impact ``node_id``.
+
+        :raises NodeNotFoundError: the map has no such node.
+        :raises ModelError: the node is of another type ("'O1' is an outcome, not an impact").
+        """
+        return self._get_typed(node_id, Impact)
+
+    def outcome(self, node_id: str) -> Outcome:
+        """The outcome ``node_id``.
+
+        :raises NodeNotFoundError: the map has no such node.
+        :raises ModelError: the node is of another type ("'A1' is an activity, not an outcome").
+        """
+        return self._get_typed(node_id, Outcome)
+
+    def activity(self, node_id: str) -> Activity:
+        """The activity ``node_id``.
+
+        :raises NodeNotFoundError: the map has no such node.
+        :raises ModelError: the node is of another type ("'O1' is an outcome, not an activity").
+        """
+        return self._get_typed(node_id, Activity)
+
+    def _get_typed(self, node_id: str, record_class: type[_N]) -> _N:
+        """The record of ``node_id`` if it is a ``record_class``, else :class:`ModelError`."""
+        node = self.get(node_id)
+        if not isinstance(node, record_class):
+            raise ModelError(
+                f"{node_id!r} is {_a(node.node_type.value)}, not {_a(record_class.node_type.value)}"
+            )
         return node
 
     def nodes(
@@ -204,16 +240,17 @@ class TheoryOfChange:
 
     @property
     def problem(self) -> Problem | None:
-        return None if self._problem_id is None else self.get(self._problem_id)  # type: ignore[return-value]
+        return None if self._problem_id is None else self._get_typed(self._problem_id, Problem)
 
+    # nodes() of one type holds only records of that type's class.
     def impacts(self, kind: Kind | str | None = None) -> list[Impact]:
-        return self.nodes(NodeType.IMPACT, kind=kind)  # type: ignore[return-value]
+        return cast(list[Impact], self.nodes(NodeType.IMPACT, kind=kind))
 
     def outcomes(self, kind: Kind | str | None = None) -> list[Outcome]:
-        return self.nodes(NodeType.OUTCOME, kind=kind)  # type: ignore[return-value]
+        return cast(list[Outcome], self.nodes(NodeType.OUTCOME, kind=kind))
 
     def activities(self, kind: Kind | str | None = None) -> list[Activity]:
-        return self.nodes(NodeType.ACTIVITY, kind=kind)  # type: ignore[return-value]
+        return cast(list[Activity], self.nodes(NodeType.ACTIVITY, kind=kind))
 
     def links(self) -> list[Link]:
         """Every link, grouped by source in the order the sources were added."""
@@ -280,9 +317,7 @@ class TheoryOfChange:
         It holds the impact, every outcome and activity with a route to it, the links among
         them, their assumptions, and the problem when it addresses that impact.
         """
-        impact = self.get(impact_id)
-        if impact.node_type is not NodeType.IMPACT:
-            raise ModelError(f"{impact_id!r} is a {impact.node_type.value}, not an impact")
+        self.impact(impact_id)
         keep = reach(self._graph.pred, [impact_id])
         keep.discard(self._problem_id)
         if self._problem_id is not None and self._graph.has_edge(self._problem_id, impact_id):
@@ -604,11 +639,7 @@ class TheoryOfChange:
         through earlier outcomes; anything else raises :class:`ModelError`
         (code ``breakdown-not-linked``) and nothing is recorded.
         """
-        outcome = self.get(outcome_id)
-        if not isinstance(outcome, Outcome):
-            raise ModelError(
-                f"{outcome_id!r} is a {outcome.node_type.value}; only outcomes are assessed"
-            )
+        outcome = self.outcome(outcome_id)
         assessment = Assessment(status=status, date=date, **fields)
         unlinked = self.unlinked_breakdown(outcome_id, assessment)
         if unlinked:

@@ -30,7 +30,7 @@ from coprod_toc.evidence.records import (
     RejectedAnswer,
 )
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.model import Actual, Outcome, printable_text
+from coprod_toc.model import Actual, printable_text
 from coprod_toc.surveys.kit.layout import slug
 from coprod_toc.surveys.mapping.file import QuestionMap, SurveyMapping
 from coprod_toc.surveys.mapping.report import ImportReport, Rejection
@@ -320,8 +320,7 @@ class _Run:
             )
         )
         for outcome, by_indicator in changes.items():
-            node = toc[outcome]
-            assert isinstance(node, Outcome)  # the mapping was checked against the map
+            node = toc.outcome(outcome)  # the mapping was checked against the map
             indicators = []
             for measured in node.indicators:
                 new = by_indicator.get(measured.id, [])

@@ -100,3 +100,10 @@ def test_a_renderer_returning_bytes_is_named(fresh_plugin_manager: PluginManager
     fresh_plugin_manager.register(Plugin(), name="binary-plugin")
     with pytest.raises(ct.PluginError, match=r"renderer 'binary' .* returned bytes, not text"):
         ct.render(ct.example(), "binary")
+
+
+def test_analyses_of_another_map_are_refused() -> None:
+    other = analyse(ct.TheoryOfChange(title="Another map"))
+    for renderer in ("html", "markdown", "easy-read"):
+        with pytest.raises(ct.RenderError, match="these analyses are of another map"):
+            ct.render(ct.example(), renderer, analyses=other)

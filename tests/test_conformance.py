@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import coprod_toc as ct
+from coprod_toc.backends.renderers.markdown import MarkdownRenderer
 from coprod_toc.plugins import PluginManager, hookspecs
 from coprod_toc.surveys import SurveyAnswer, SurveyTable
 from coprod_toc.testing import (
@@ -57,19 +58,43 @@ class TestPluginExporter(ExporterContract):
         fresh_plugin_manager.register(ExporterPlugin(), name="ids-plugin")
 
 
-def test_exporters_win_over_renderers_of_the_same_name(
+def test_a_plugins_exporter_wins_over_its_own_renderer_of_the_same_name(
     fresh_plugin_manager: PluginManager, tmp_path: Path
 ) -> None:
     """ct.export prefers a real exporter; renderers are the fallback."""
 
     class Both:
         @hookspecs.hookimpl
+        def register_renderers(self, register: hookspecs.Register) -> None:
+            register("ids", MarkdownRenderer)
+
+        @hookspecs.hookimpl
+        def register_exporters(self, register: hookspecs.Register) -> None:
+            register("ids", IdListExporter)
+
+    fresh_plugin_manager.register(Both(), name="both")
+    path = ct.export(ct.example(), "ids", tmp_path / "out")
+    assert path.read_text().startswith("P\nI1\n")
+
+
+def test_an_exporter_cannot_take_over_another_plugins_renderer(
+    fresh_plugin_manager: PluginManager, tmp_path: Path
+) -> None:
+    """Names belong to the first registration: an exporter named like a built-in renderer
+    is refused and reported, and ct.export keeps using the renderer."""
+
+    class Takeover:
+        @hookspecs.hookimpl
         def register_exporters(self, register: hookspecs.Register) -> None:
             register("json", IdListExporter)
 
-    fresh_plugin_manager.register(Both(), name="both")
+    fresh_plugin_manager.register(Takeover(), name="takeover")
     path = ct.export(ct.example(), "json", tmp_path / "out")
-    assert path.read_text().startswith("P\nI1\n")
+    assert path.read_text().startswith("{")
+    assert any(
+        p.plugin == "takeover" and "exporter 'json' is already registered by" in p.error
+        for p in fresh_plugin_manager.problems
+    )
 
 
 # --------------------------------------------------------------------------- a plugin importer

@@ -361,7 +361,7 @@ _JSON_VALUES = st.recursive(
 @given(_JSON_VALUES)
 def test_stored_rows_are_the_standard_compact_json(value: Any) -> None:
     """Rows hold exactly what the json module writes with compact separators, UTF-8 as is."""
-    from coprod_toc.storage.rows import _json
+    from coprod_toc.storage.rows import compact_json as _json
 
     expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     assert _json(value) == expected
@@ -369,7 +369,7 @@ def test_stored_rows_are_the_standard_compact_json(value: Any) -> None:
 
 def test_stored_rows_refuse_what_json_cannot_hold() -> None:
     """NaN, infinity and objects JSON has no form for are refused, as json.dumps refuses them."""
-    from coprod_toc.storage.rows import _json
+    from coprod_toc.storage.rows import compact_json as _json
 
     for value in (float("nan"), float("inf"), {"a": [float("-inf")]}):
         with pytest.raises(ValueError, match="not JSON compliant"):

@@ -473,3 +473,70 @@ def test_an_importer_whose_detect_raises_is_skipped_and_named(
     assert any(
         "'crashes' was skipped" in note and "detect is broken" in note for note in table.notes
     )
+
+
+def test_threads_asking_for_plugins_at_once_all_see_every_rule() -> None:
+    """Each kind is collected once, under a lock, and published whole."""
+    import threading
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # hand the interpreter from thread to thread very often
+    try:
+        for _ in range(20):
+            manager = make_plugin_manager(autoload=False)
+            seen: list[int] = []
+            start = threading.Barrier(8)
+
+            def ask(
+                manager: PluginManager = manager,
+                seen: list[int] = seen,
+                start: threading.Barrier = start,
+            ) -> None:
+                start.wait()
+                seen.append(len(list(manager.extensions.rules)))
+
+            threads = [threading.Thread(target=ask) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert seen == [len(BUILTIN_RULES)] * 8
+            assert manager.problems == []
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def test_a_registration_hook_that_raises_loses_what_it_registered(
+    fresh_plugin_manager: PluginManager,
+) -> None:
+    class HalfDone:
+        @hookspecs.hookimpl
+        def register_renderers(self, register: Callable[[str, Any], None]) -> None:
+            register("half-done", object())
+            raise RuntimeError("configuration missing")
+
+    fresh_plugin_manager.register(HalfDone(), name="half")
+    assert "half-done" not in fresh_plugin_manager.extensions.renderers
+    assert [p.error for p in fresh_plugin_manager.problems] == [
+        "RuntimeError: configuration missing"
+    ]
+
+
+def test_a_refused_name_keeps_the_plugins_other_registrations(
+    fresh_plugin_manager: PluginManager,
+) -> None:
+    class Clashing:
+        @hookspecs.hookimpl
+        def register_renderers(self, register: Callable[[str, Any], None]) -> None:
+            register("html", object())  # the built-in's
+            register("Bad Name", object())
+            register("mine", object())
+
+    fresh_plugin_manager.register(Clashing(), name="clashing")
+    renderers = fresh_plugin_manager.extensions.renderers
+    assert renderers["mine"].plugin == "clashing"
+    assert renderers["html"].plugin == "coprod_toc.backends.renderers"
+    assert [p.error for p in fresh_plugin_manager.problems] == [
+        "ValueError: renderer 'html' is already registered by coprod_toc.backends.renderers",
+        "ValueError: renderer name 'Bad Name' must be lower-case letters, digits and '-'",
+    ]

@@ -139,7 +139,8 @@ def test_submodules_are_reachable_as_attributes() -> None:
     ("old", "new", "name"),
     [
         ("coprod_toc.store", "coprod_toc.storage", "Store"),
-        ("coprod_toc.format.rows", "coprod_toc.storage.rows", "plan_changes"),
+        ("coprod_toc.format.rows", "coprod_toc.storage", "plan_changes"),
+        ("coprod_toc.format.rows", "coprod_toc.storage", "plan_erasure"),
         ("coprod_toc.hookspecs", "coprod_toc.plugins.hookspecs", "hookimpl"),
         ("coprod_toc.backends.sqlite", "coprod_toc.backends.stores.sqlite", "MIGRATIONS"),
     ],

@@ -24,9 +24,11 @@ __all__ = ["Analyses"]
 
 @attrs.frozen
 class Analyses:
-    """The analyses of one map. ``split`` and ``progress`` are ``None`` when the map cannot
-    have them yet; ``split_missing`` then says why, in one sentence."""
+    """The analyses of one map (``toc``), as it was when they were worked out. ``split``
+    and ``progress`` are ``None`` when the map cannot have them yet; ``split_missing`` then
+    says why, in one sentence."""
 
+    toc: TheoryOfChange = attrs.field(eq=False, repr=False)
     validation: ValidationReport
     split: SplitResult | None = None
     split_missing: str | None = None
@@ -42,13 +44,13 @@ class Analyses:
 
         validation = validate(toc, rules)
         if not toc.impacts():
-            return cls(validation, split_missing=_NO_IMPACT)
+            return cls(toc, validation, split_missing=_NO_IMPACT)
         try:
             result = split(toc)
             report = progress(toc) if _has_progress(toc) else None
         except CycleError:
-            return cls(validation, split_missing=_LOOP)
-        return cls(validation, split=result, progress=report)
+            return cls(toc, validation, split_missing=_LOOP)
+        return cls(toc, validation, split=result, progress=report)
 
 
 _NO_IMPACT = "The split needs at least one impact; this map has none yet."

@@ -1,4 +1,4 @@
-"""Moved to :mod:`coprod_toc.storage.rows`.
+"""Moved to :mod:`coprod_toc.storage` (the row engine is :mod:`coprod_toc.storage.rows`).
 
 This module keeps the old name working for one release."""
 
@@ -8,4 +8,4 @@ from coprod_toc._moved import moved_attribute
 
 
 def __getattr__(name: str) -> Any:
-    return moved_attribute(__name__, "coprod_toc.storage.rows", name)
+    return moved_attribute(__name__, "coprod_toc.storage", name)

@@ -18,7 +18,6 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from functools import cached_property
 from importlib import metadata
 from typing import Any
 
@@ -101,38 +100,63 @@ class Extensions:
     """
 
     # Each kind is collected on first use, so a command that only validates never builds
-    # (nor imports) the renderers or the survey importers.
+    # (nor imports) the renderers or the survey importers. Collection runs under a lock and
+    # a kind is published whole, so threads asking at once all see the same, complete set.
+    #
+    # A registration refused by the host (a bad name, a name taken) is reported and the
+    # plugin's other registrations stand; a hook that raises loses all it registered in
+    # that call, since the host cannot tell which of them were meant to work together.
 
     def __init__(self, manager: PluginManager) -> None:
         self._manager = manager
+        self._lock = threading.RLock()
+        self._built: dict[str, Any] = {}
         self._problems: list[PluginProblem] = []
         self._rule_plugins: dict[str, str] = {}
 
-    @cached_property
+    def _kind(self, kind: str, build: Callable[[], Any]) -> Any:
+        built = self._built.get(kind)
+        if built is None:
+            with self._lock:
+                built = self._built.get(kind)
+                if built is None:
+                    built = self._built[kind] = build()
+        return built
+
+    @property
     def renderers(self) -> dict[str, Registered]:
-        return self._collect(self._manager, "register_renderers", "renderer")
+        found: dict[str, Registered] = self._kind(
+            "renderers", lambda: self._collect("register_renderers", "renderer", {})
+        )
+        return found
 
-    @cached_property
+    @property
     def exporters(self) -> dict[str, Registered]:
-        return self._collect(self._manager, "register_exporters", "exporter")
+        # ct.export finds an exporter before a renderer of the same name: one plugin's
+        # exporter must not take over another's renderer.
+        found: dict[str, Registered] = self._kind(
+            "exporters",
+            lambda: self._collect("register_exporters", "exporter", self.renderers),
+        )
+        return found
 
-    @cached_property
+    @property
     def importers(self) -> dict[str, Registered]:
-        return self._collect(self._manager, "register_survey_importers", "survey importer")
+        found: dict[str, Registered] = self._kind(
+            "importers",
+            lambda: self._collect("register_survey_importers", "survey importer", {}),
+        )
+        return found
 
-    @cached_property
+    @property
     def schemes(self) -> dict[str, str]:
-        self._schemes_found: dict[str, str] = {}
-        for plugin, store_schemes in _impls(self._manager, "store_schemes"):
-            self._guarded(self._manager, plugin, self._add_schemes(plugin, store_schemes))
-        return self._schemes_found
+        found: dict[str, str] = self._kind("schemes", self._collect_schemes)
+        return found
 
-    @cached_property
+    @property
     def rules(self) -> RuleRegistry:
-        self._rules_found = RuleRegistry()
-        for plugin, register_rules in _impls(self._manager, "register_validation_rules"):
-            self._guarded(self._manager, plugin, register_rules, register=self._rule_adder(plugin))
-        return self._rules_found
+        found: RuleRegistry = self._kind("rules", self._collect_rules)
+        return found
 
     @property
     def rule_plugins(self) -> dict[str, str]:
@@ -145,59 +169,93 @@ class Extensions:
         """What went wrong while collecting, every kind collected first."""
         for kind in ("renderers", "exporters", "importers", "schemes", "rules"):
             getattr(self, kind)
-        return self._problems
+        return list(self._problems)
 
-    def _add_schemes(
-        self, plugin: str, store_schemes: Callable[[], list[str]]
-    ) -> Callable[[], None]:
-        def add() -> None:
-            for scheme in store_schemes():
-                self._schemes_found.setdefault(str(scheme), plugin)
+    def _collect_schemes(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for plugin, store_schemes in _impls(self._manager, "store_schemes"):
+            mine: list[str] = []
 
-        return add
+            def add(mine: list[str] = mine, store_schemes: Any = store_schemes) -> None:
+                mine.extend(str(scheme) for scheme in store_schemes())
 
-    def _rule_adder(self, plugin: str) -> Callable[[Rule], None]:
-        def register(rule: Rule) -> None:
-            if not isinstance(rule, Rule):
-                raise TypeError(f"register() takes a coprod_toc.Rule, not {rule!r}")
-            if rule.code in self._rules_found:
-                owner = self._rule_plugins[rule.code]
-                raise ValueError(f"rule code {rule.code!r} is already registered by {owner}")
-            self._rules_found.add(
-                PluginRule(rule.code, rule.severity, rule.summary, rule.check, plugin)
-            )
-            self._rule_plugins[rule.code] = plugin
-
-        return register
-
-    def _collect(self, manager: PluginManager, hook: str, what: str) -> dict[str, Registered]:
-        found: dict[str, Registered] = {}
-
-        for plugin, register_all in _impls(manager, hook):
-
-            def register(name: str, implementation: Any, plugin: str = plugin) -> None:
-                if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
-                    raise ValueError(
-                        f"{what} name {name!r} must be lower-case letters, digits and '-'"
-                    )
-                if name in found:
-                    owner = found[name].plugin
-                    raise ValueError(f"{what} {name!r} is already registered by {owner}")
-                if isinstance(implementation, type):
-                    implementation = implementation()
-                found[name] = Registered(name, plugin, implementation)
-
-            self._guarded(manager, plugin, register_all, register=register)
+            if self._guarded(plugin, add):
+                for scheme in mine:
+                    found.setdefault(scheme, plugin)
         return found
 
-    def _guarded(
-        self, manager: PluginManager, plugin: str, hook: Callable[..., object], **kwargs: Any
-    ) -> None:
+    def _collect_rules(self) -> RuleRegistry:
+        found = RuleRegistry()
+        for plugin, register_rules in _impls(self._manager, "register_validation_rules"):
+            mine: dict[str, Rule] = {}
+
+            def register(rule: Rule, plugin: str = plugin, mine: dict[str, Rule] = mine) -> None:
+                if not isinstance(rule, Rule):
+                    raise TypeError(f"register() takes a coprod_toc.analysis.Rule, not {rule!r}")
+                if rule.code in found or rule.code in mine:
+                    owner = self._rule_plugins.get(rule.code, plugin)
+                    self._refused(
+                        plugin, f"rule code {rule.code!r} is already registered by {owner}"
+                    )
+                    return
+                mine[rule.code] = PluginRule(
+                    rule.code, rule.severity, rule.summary, rule.check, plugin
+                )
+
+            if self._guarded(plugin, register_rules, register=register):
+                for code, rule in mine.items():
+                    found.add(rule)
+                    self._rule_plugins[code] = plugin
+        return found
+
+    def _collect(self, hook: str, what: str, taken: dict[str, Registered]) -> dict[str, Registered]:
+        found: dict[str, Registered] = {}
+        for plugin, register_all in _impls(self._manager, hook):
+            mine: dict[str, Registered] = {}
+
+            def register(
+                name: str,
+                implementation: Any,
+                plugin: str = plugin,
+                mine: dict[str, Registered] = mine,
+            ) -> None:
+                if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+                    self._refused(
+                        plugin, f"{what} name {name!r} must be lower-case letters, digits and '-'"
+                    )
+                    return
+                owner = next(
+                    (
+                        where[name].plugin
+                        for where in (found, mine, taken)
+                        if name in where and (where is not taken or where[name].plugin != plugin)
+                    ),
+                    None,
+                )
+                if owner is not None:
+                    self._refused(plugin, f"{what} {name!r} is already registered by {owner}")
+                    return
+                if isinstance(implementation, type):
+                    implementation = implementation()
+                mine[name] = Registered(name, plugin, implementation)
+
+            if self._guarded(plugin, register_all, register=register):
+                found.update(mine)
+        return found
+
+    def _refused(self, plugin: str, message: str) -> None:
+        version = self._manager.versions.get(plugin)
+        self._problems.append(PluginProblem(plugin, version, f"ValueError: {message}"))
+
+    def _guarded(self, plugin: str, hook: Callable[..., object], **kwargs: Any) -> bool:
+        """Call ``hook``; a failure is the plugin's problem, reported, never the host's."""
         try:
             hook(**kwargs)
         except Exception as exc:  # a broken plugin must never take the host down
-            version = manager.versions.get(plugin)
+            version = self._manager.versions.get(plugin)
             self._problems.append(PluginProblem(plugin, version, f"{type(exc).__name__}: {exc}"))
+            return False
+        return True
 
 
 @attrs.frozen

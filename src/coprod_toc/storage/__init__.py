@@ -6,21 +6,41 @@ writing one.
 * :mod:`coprod_toc.storage.rows`: the row engine for stores that keep a map as table rows
   (one per node, link and evidence record, each valid for a range of versions):
   ``Snapshot`` and ``plan_changes`` say which rows a save ends and begins, ``map_from_rows``
-  reads them back, and ``plan_erasure`` with its helpers erases a person from every version.
+  reads them back;
+* :mod:`coprod_toc.storage.erasure`: ``plan_erasure`` and its helpers erase a person from
+  every version such a store keeps, and refuse a save that would bring them back;
+* :mod:`coprod_toc.storage.upgrade`: moving what earlier versions kept elsewhere into rows.
 
 The built-in stores (memory, SQLite, JSON files) live in :mod:`coprod_toc.backends.stores`
 and use nothing but this kit, as a third-party store would.
 """
 
+from coprod_toc.storage.erasure import (
+    ErasurePlan,
+    StoredEvidence,
+    StoredLink,
+    erase_evidence_row,
+    erase_link_row,
+    erased_people_check,
+    plan_erasure,
+)
 from coprod_toc.storage.rows import (
     CURRENT,
+    EvidenceRow,
+    LinkRow,
+    NodeRow,
     RememberedMaps,
     RowChanges,
     Snapshot,
+    collection_paused,
+    evidence_body,
+    header_body,
+    link_body,
     loaded_snapshot,
     map_from_rows,
+    node_body,
     plan_changes,
-    plan_erasure,
+    stored_text,
 )
 from coprod_toc.storage.store import (
     Store,
@@ -29,19 +49,37 @@ from coprod_toc.storage.store import (
     check_save,
     refuse_erased_people,
 )
+from coprod_toc.storage.upgrade import EvidenceHistory, evidence_history
 
 __all__ = [
     "CURRENT",
+    "ErasurePlan",
+    "EvidenceHistory",
+    "EvidenceRow",
+    "LinkRow",
+    "NodeRow",
     "RememberedMaps",
     "RowChanges",
     "Snapshot",
     "Store",
+    "StoredEvidence",
+    "StoredLink",
     "VersionInfo",
     "check_map_name",
     "check_save",
+    "collection_paused",
+    "erase_evidence_row",
+    "erase_link_row",
+    "erased_people_check",
+    "evidence_body",
+    "evidence_history",
+    "header_body",
+    "link_body",
     "loaded_snapshot",
     "map_from_rows",
+    "node_body",
     "plan_changes",
     "plan_erasure",
     "refuse_erased_people",
+    "stored_text",
 ]

@@ -13,9 +13,8 @@ already stored changes are the rows after that point (of that type, or from that
 written again. Evidence records are keyed by section and id (a consent by its person and date) and
 ordered within their section the same way.
 
-The storage kit for erasure is here too: :func:`erase_evidence_row` and
-:func:`erase_link_row` apply the one rule of erasure to stored rows, so a table-based store
-erases a person from every version it keeps by rewriting the few rows that mention them.
+Erasure of stored rows is :mod:`coprod_toc.storage.erasure`; upgrading stores written by
+earlier versions, :mod:`coprod_toc.storage.upgrade`.
 """
 
 from __future__ import annotations
@@ -33,16 +32,12 @@ import attrs
 
 from coprod_toc._gc import collection_paused  # stores reading or writing many rows use it
 from coprod_toc.analysis.traversal import adjacency
-from coprod_toc.errors import ErasedPersonError, FormatError, StoreError
+from coprod_toc.errors import FormatError
 from coprod_toc.evidence.records import (
     SECTIONS,
     Evidence,
-    erasure_digest,
-    people_named,
     record_document,
     record_keys,
-    without_evidence,
-    without_participant,
 )
 from coprod_toc.format.document import (
     NO_PAYLOAD,
@@ -60,28 +55,23 @@ from coprod_toc.plain import plain_record
 
 __all__ = [
     "CURRENT",
-    "ErasurePlan",
     "EvidenceRow",
     "LinkRow",
     "NodeRow",
     "RememberedMaps",
     "RowChanges",
     "Snapshot",
-    "StoredEvidence",
-    "StoredLink",
     "collection_paused",
-    "erase_evidence_row",
-    "erase_link_row",
-    "erased_people_check",
+    "compact_json",
     "evidence_body",
-    "evidence_history",
+    "evidence_records",
     "header_body",
     "link_body",
     "loaded_snapshot",
     "map_from_rows",
     "node_body",
+    "parse_bodies",
     "plan_changes",
-    "plan_erasure",
     "stored_text",
 ]
 
@@ -136,12 +126,12 @@ def _compact_encoder() -> Callable[[Any], str]:
     return encode if agrees else standard.encode
 
 
-_json = _compact_encoder()
+compact_json = _compact_encoder()
 
 
 def node_body(node: Node) -> str:
     """The node's record as compact canonical JSON (its links are rows of their own)."""
-    return _json(plain_record(node))
+    return compact_json(plain_record(node))
 
 
 def link_body(link: Link) -> str:
@@ -150,200 +140,24 @@ def link_body(link: Link) -> str:
         return "{}" if link.level is None else f'{{"level":{link.level}}}'
     record = plain_record(link)
     del record["source"], record["target"]
-    return _json(record)
+    return compact_json(record)
 
 
 def evidence_body(record: Any) -> str:
     """An evidence record as compact canonical JSON, as in the document."""
-    return _json(record_document(record))
+    return compact_json(record_document(record))
 
 
 def header_body(toc: TheoryOfChange) -> str:
     """Everything of a map that is not a node, a link or an evidence record (title,
     reference, assumptions)."""
-    return _json(map_header(toc, evidence=False))
+    return compact_json(map_header(toc, evidence=False))
 
 
 def stored_text(text: str) -> str:
     """How a text appears inside a stored row's JSON (quotes, backslashes and control
     characters escaped): what a store searches its rows for."""
     return json.dumps(text, ensure_ascii=False)[1:-1]
-
-
-def erase_evidence_row(section: str, body: str, participant: str) -> tuple[str | None, str | None]:
-    """One stored evidence record with a person erased (:func:`without_participant`):
-    ``(new body, None)`` when it changed, ``(None, id)`` when it goes (the id for the links
-    that cite it; ``None`` for a consent), ``(body, None)`` when they are not in it.
-
-    :raises FormatError: the body is not an evidence record of ``section``.
-    """
-    if stored_text(participant) not in body:
-        return body, None
-    record = _evidence_records(section, [body], lambda _: f"{section} record")[0]
-    erased = without_participant(record, participant)
-    if erased is record:
-        return body, None
-    if erased is None:
-        return None, None if section == "consents" else record.id
-    return evidence_body(erased), None
-
-
-class StoredEvidence(NamedTuple):
-    """An evidence row as a store hands it to :func:`plan_erasure`; ``row`` is whatever
-    the store needs to find it again (a rowid, a primary key)."""
-
-    row: Any
-    map: str
-    section: str
-    key: str
-    body: str
-    valid_from: int
-    valid_to: int
-
-
-class StoredLink(NamedTuple):
-    """A link row as a store hands it to :func:`plan_erasure`."""
-
-    row: Any
-    source: str
-    target: str
-    body: str
-    position: int
-    valid_from: int
-    valid_to: int
-
-
-@attrs.frozen
-class ErasurePlan:
-    """What erasing one person does to a table store's rows, in every version.
-
-    ``evidence`` maps each evidence row that changes to its new body (``None``: the row
-    goes); ``links`` maps each link row that changes to the rows that replace it, as
-    ``(valid_from, valid_to, body)``: one when the row changes alike in all its versions,
-    more when a record it cites went in some of them only. ``versions`` are the versions
-    changed, by map.
-    """
-
-    evidence: dict[Any, str | None]
-    links: dict[Any, list[tuple[int, int, str]]]
-    versions: dict[str, set[int]]
-
-
-def plan_erasure(
-    participant: str,
-    evidence: Iterable[StoredEvidence],
-    links_of: Callable[[str], Iterable[StoredLink]],
-    latest_of: Callable[[str], int],
-) -> ErasurePlan:
-    """Erase ``participant`` from a table store's rows: the evidence rows that name them
-    (``evidence``: the rows whose body holds :func:`stored_text` of the name), then, per
-    map touched, the link rows citing a record that went (``links_of(map)``: the rows
-    that carry evidence), each in just the versions the record went from.
-
-    :raises StoreError: a row that does not hold a valid record, naming its map and key.
-    """
-    changed: dict[Any, str | None] = {}
-    gone: dict[str, list[tuple[str, int, int]]] = {}
-    ranges: dict[str, list[tuple[int, int]]] = {}
-    for row in evidence:
-        try:
-            body, went = erase_evidence_row(row.section, row.body, participant)
-        except FormatError as exc:
-            raise StoreError(
-                f"map {row.map!r}: the stored {row.section} record {row.key!r} "
-                f"(versions {row.valid_from}-) cannot be read: {exc.problem}"
-            ) from None
-        if body == row.body:
-            continue
-        changed[row.row] = body
-        ranges.setdefault(row.map, []).append((row.valid_from, row.valid_to))
-        if went is not None:
-            gone.setdefault(row.map, []).append((went, row.valid_from, row.valid_to))
-    links: dict[Any, list[tuple[int, int, str]]] = {}
-    for name, records_gone in gone.items():
-        ids = {evidence_id for evidence_id, _, _ in records_gone}
-        for link in links_of(name):
-            segments = _erased_link(link, ids, records_gone)
-            if segments is not None:
-                links[link.row] = segments
-                ranges[name].extend(
-                    (start, end) for start, end, body in segments if body != link.body
-                )
-    versions = {
-        name: {v for start, end in spans for v in range(start, min(end, latest_of(name) + 1))}
-        for name, spans in ranges.items()
-    }
-    return ErasurePlan(changed, links, versions)
-
-
-def _erased_link(
-    link: StoredLink, ids: set[str], went: list[tuple[str, int, int]]
-) -> list[tuple[int, int, str]] | None:
-    """The rows replacing one link row after records it cites went (``None``: unchanged)."""
-    if '"evidence"' not in link.body:
-        return None
-    cited = set(json.loads(link.body).get("evidence", ())) & ids
-    if not cited:
-        return None
-    relevant = [(i, start, end) for i, start, end in went if i in cited]
-    # The versions where the set of records gone changes: the row splits there.
-    cuts = sorted(
-        {link.valid_from}
-        | {edge for _, start, end in relevant for edge in (start, end)
-           if link.valid_from < edge < link.valid_to}
-    )  # fmt: skip
-    segments = []
-    for n, start in enumerate(cuts):
-        end = cuts[n + 1] if n + 1 < len(cuts) else link.valid_to
-        removed = {i for i, gone_from, gone_to in relevant if gone_from <= start < gone_to}
-        segments.append((start, end, erase_link_row(link.body, removed) or link.body))
-    merged: list[tuple[int, int, str]] = []
-    for start, end, body in segments:  # neighbours alike are one row
-        if merged and merged[-1][2] == body:
-            merged[-1] = (merged[-1][0], end, body)
-        else:
-            merged.append((start, end, body))
-    if len(merged) == 1 and merged[0][2] == link.body:
-        return None
-    return merged
-
-
-def erased_people_check(
-    changes: RowChanges, erased: Callable[[list[str]], set[str]], name: str
-) -> None:
-    """Refuse a save that would bring back a person the store erased: ``erased(digests)``
-    says which of the digests (:func:`erasure_digest`) of the people the new evidence rows
-    name the store has erased.
-
-    :raises ErasedPersonError: naming the map and the person.
-    """
-    if not changes.new_evidence:
-        return
-    stored = changes.snapshot.evidence
-    people: set[str] = set()
-    for row in changes.new_evidence:
-        people |= people_named(stored[row.section, row.key][0])
-    digests = {erasure_digest(person): person for person in people}
-    found = erased(sorted(digests))
-    if found:
-        raise ErasedPersonError(name, min(digests[d] for d in found))
-
-
-def erase_link_row(body: str, gone: set[str]) -> str | None:
-    """A stored link's body without its references to evidence that went, or ``None`` when
-    it cites none of them."""
-    if not gone or '"evidence"' not in body:
-        return None
-    record = json.loads(body)
-    cited = tuple(record.get("evidence", ()))
-    kept = without_evidence(cited, gone)
-    if kept is cited:
-        return None
-    if kept:
-        record["evidence"] = list(kept)
-    else:
-        del record["evidence"]
-    return _json(record) if record else "{}"
 
 
 class NodeRow(NamedTuple):  # tuples: a save makes hundreds of thousands of them
@@ -384,12 +198,12 @@ def map_from_rows(
     :raises FormatError: a row does not hold a valid record, or a link names a missing node.
     """
     with collection_paused():
-        head = _parse_all([header], lambda _: "header")[0]
+        head = parse_bodies([header], lambda _: "header")[0]
         expect_type(head, dict, "header", "an object")
         toc = start_map(head, require_header=False)
         # A map loads in its document's order: nodes by type, each node's links together.
         by_type: dict[str, list[tuple[str, Any]]] = {name: [] for name in _NODE_CLASSES}
-        entries = _parse_all([row[2] for row in nodes], lambda i: f"node {nodes[i][0]!r}")
+        entries = parse_bodies([row[2] for row in nodes], lambda i: f"node {nodes[i][0]!r}")
         for row, entry in zip(nodes, entries, strict=True):
             node_id, node_type = row[0], row[1]
             if node_type not in by_type:
@@ -405,7 +219,7 @@ def map_from_rows(
         from_node: dict[str, list[tuple[str, str, Any]]] = {record.id: [] for record in records}
         with_payload = [row for row in links if row[2] != "{}"]
         payloads = iter(
-            _parse_all([row[2] for row in with_payload], lambda i: _link_row(with_payload[i]))
+            parse_bodies([row[2] for row in with_payload], lambda i: _link_row(with_payload[i]))
         )
         for row in links:
             source, target, body = row[0], row[1], row[2]
@@ -438,7 +252,7 @@ def _evidence_from_rows(rows: Sequence[Sequence[Any]]) -> Evidence:
             raise FormatError(f"unknown evidence section {row[0]!r}", path=f"evidence {row[1]!r}")
         by_section.setdefault(row[0], []).append(row)
     for section, section_rows in by_section.items():
-        records = _evidence_records(
+        records = evidence_records(
             section,
             [row[2] for row in section_rows],
             lambda i: f"{section} record {section_rows[i][1]!r}",  # noqa: B023  # used at once
@@ -455,10 +269,10 @@ def _evidence_from_rows(rows: Sequence[Sequence[Any]]) -> Evidence:
     return evidence
 
 
-def _evidence_records(section: str, bodies: list[str], where: Callable[[int], str]) -> list[Any]:
+def evidence_records(section: str, bodies: list[str], where: Callable[[int], str]) -> list[Any]:
     """The records of one evidence section from their stored bodies, each checked as the
     document reader checks it; a problem is named by ``where(i)``."""
-    entries = _parse_all(bodies, where)
+    entries = parse_bodies(bodies, where)
     try:
         return list(getattr(Evidence.from_document({section: entries}), section))
     except FormatError:
@@ -481,7 +295,7 @@ _NODE_CLASSES: dict[str, type[Node]] = {
 }  # in the document's order
 
 
-def _parse_all(texts: list[str], where: Callable[[int], str]) -> list[Any]:
+def parse_bodies(texts: list[str], where: Callable[[int], str]) -> list[Any]:
     """Parse many JSON texts with one call of the parser (far faster than one call each).
 
     :raises FormatError: at ``where(i)`` of the first text that is not one JSON value.
@@ -958,59 +772,3 @@ def _compare(
 
 
 # --------------------------------------------------------------------------- upgrading
-
-
-@attrs.frozen
-class EvidenceHistory:
-    """A map's evidence moved out of its version headers into rows (how stores written
-    before evidence had rows of its own are upgraded): the headers without evidence, the
-    rows ``(section, key, body, position, valid_from, valid_to)``, the next free position."""
-
-    headers: list[tuple[int, str]]
-    rows: list[tuple[str, str, str, int, int, int]]
-    next_position: int
-
-
-def evidence_history(headers: Iterable[tuple[int, str]]) -> EvidenceHistory:
-    """Cut the evidence out of a map's headers ``(version, header)``, oldest first, into
-    rows valid for the versions that held each record unchanged.
-
-    :raises FormatError: a header that is not a JSON object, or evidence that does not read.
-    """
-    new_headers: list[tuple[int, str]] = []
-    rows: list[tuple[str, str, str, int, int, int]] = []
-    open_rows: dict[tuple[str, str], int] = {}  # key -> its row's index in rows
-    next_position = 0
-
-    for version, header in headers:
-        where = f"the header of version {version}"
-        parsed = _parse_all([header], lambda _: where)[0]  # noqa: B023  # called at once
-        head = expect_type(parsed, dict, where, "an object")
-        try:
-            evidence = Evidence.from_document(head.pop("evidence", {}))
-        except FormatError as exc:
-            raise FormatError(exc.problem, path=f"version {version}: {exc.path}") from None
-        kept: set[tuple[str, str]] = set()
-        for section in SECTIONS:
-            last = -1
-            for name, record in record_keys(getattr(evidence, section)):
-                key, body = (section, name), evidence_body(record)
-                kept.add(key)
-                index = open_rows.get(key)
-                if index is not None and rows[index][3] > last:
-                    last = rows[index][3]
-                    if rows[index][2] == body:
-                        continue  # the same record, in order: its row goes on
-                    position = last  # changed: a new row in the same place
-                else:
-                    position = last = next_position  # new, or moved: after every position
-                    next_position += 1
-                if index is not None:
-                    rows[index] = (*rows[index][:5], version)
-                open_rows[key] = len(rows)
-                rows.append((section, name, body, position, version, CURRENT))
-        for key in [key for key in open_rows if key not in kept]:
-            index = open_rows.pop(key)
-            rows[index] = (*rows[index][:5], version)
-        new_headers.append((version, _json(head)))
-    return EvidenceHistory(new_headers, rows, next_position)

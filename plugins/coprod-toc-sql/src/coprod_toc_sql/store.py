@@ -30,22 +30,24 @@ from sqlalchemy.dialects import mysql
 import coprod_toc as ct
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.storage import Store, VersionInfo, check_save
+from coprod_toc.storage.erasure import (
+    StoredEvidence,
+    StoredLink,
+    erased_people_check,
+    plan_erasure,
+)
 from coprod_toc.storage.rows import (
     CURRENT,
     RememberedMaps,
     Snapshot,
-    StoredEvidence,
-    StoredLink,
     collection_paused,
-    erased_people_check,
-    evidence_history,
     evidence_in_order,
     loaded_snapshot,
     map_from_rows,
     plan_changes,
-    plan_erasure,
     stored_text,
 )
+from coprod_toc.storage.upgrade import evidence_history
 
 __all__ = ["MIGRATIONS", "SQLStore", "metadata", "open_sql_store"]
 

@@ -48,6 +48,11 @@ class Narrative:
                 f"analyses must be the map's Analyses (ct.api.analyse(toc)), "
                 f"not {type(analyses).__name__}"
             )
+        elif analyses.toc is not toc:  # another map's findings must never show as this one's
+            raise RenderError(
+                "these analyses are of another map: work them out for the map rendered "
+                "(ct.api.analyse(toc))"
+            )
         view = MapView.of(toc)
         outgoing: dict[str, list[Link]] = {node_id: [] for node_id in view.keys}
         incoming: dict[str, list[Link]] = {node_id: [] for node_id in view.keys}

@@ -461,3 +461,39 @@ def test_the_graph_view_follows_the_map_and_serves_networkx() -> None:
     own = view.copy()  # a graph of one's own, free to change
     own.add_node("mine")
     assert "mine" not in toc
+
+
+def test_what_networkx_makes_from_the_view_is_an_ordinary_graph() -> None:
+    """Pickles, deep copies, reversed and undirected graphs of the view are graphs of
+    their own, free to change, and changing them leaves the map alone."""
+    import copy
+    import pickle
+
+    toc = ct.example()
+    before = ct.dumps(toc)
+    made = [
+        pickle.loads(pickle.dumps(toc.graph)),
+        copy.deepcopy(toc.graph),
+        toc.graph.copy(),
+        toc.graph.reverse(),
+        toc.graph.to_undirected(),
+        toc.graph.to_directed(),
+    ]
+    for graph in made:
+        assert graph.number_of_nodes() == len(toc)
+        graph.add_node("mine")
+        next(iter(graph.nodes.values()))["node"] = None
+    assert ct.dumps(toc) == before
+
+
+def test_the_view_does_not_hand_out_the_maps_own_dicts() -> None:
+    """Analyses read the map through toc.adjacency(); the public view gives only
+    read-only wrappers, whichever way its dicts are reached."""
+    from coprod_toc.graph import adjacency_of
+
+    toc = ct.example()
+    succ, _, nodes = adjacency_of(toc.graph)
+    with pytest.raises(TypeError):
+        nodes["O1"]["node"] = None
+    with pytest.raises(TypeError):
+        del succ["A1"][next(iter(succ["A1"]))]

@@ -150,3 +150,52 @@ def test_a_moved_module_warns_and_still_works(old: str, new: str, name: str) -> 
     with pytest.warns(DeprecationWarning, match=f"{old}.{name} has moved to {new}"):
         value = getattr(module, name)
     assert value is getattr(importlib.import_module(new), name)
+
+
+def test_help_and_dir_work_where_pytest_is_not_installed() -> None:
+    """help(ct) and tab completion walk dir(ct); a part needing pytest is no attribute
+    there, not an ImportError."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['pytest'] = None\n"  # as if pytest were not installed
+        "import pydoc, coprod_toc as ct\n"
+        "pydoc.render_doc(ct)\n"
+        "print(hasattr(ct, 'testing'), 'testing' in dir(ct))\n"
+        "try:\n    ct.testing\nexcept AttributeError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "False True"
+    assert "importing coprod_toc.testing needs pytest" in lines[1]
+
+
+def test_dir_lists_the_public_names_and_the_documented_modules() -> None:
+    shown = set(dir(ct))
+    assert set(ct.__all__) <= shown
+    assert {"evidence", "surveys", "storage", "plugins", "errors", "testing"} <= shown
+    assert not shown & {"store", "hookspecs", "survey", "lazy_package", "TYPE_CHECKING"}
+
+
+def test_every_submodule_of_a_lazy_package_is_an_attribute() -> None:
+    import subprocess
+    import sys
+
+    code = "import coprod_toc as ct; print(ct.analysis.validation.__name__, ct.evidence.measures.__name__)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["coprod_toc.analysis.validation", "coprod_toc.evidence.measures"]
+
+
+def test_from_an_old_module_import_star_still_works() -> None:
+    namespace: dict[str, object] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exec("from coprod_toc.store import *", namespace)
+    assert str(caught[0].message).startswith("coprod_toc.store has moved to coprod_toc.storage")
+    assert all(w.category is DeprecationWarning for w in caught)
+    assert namespace["Store"] is ct.storage.Store
+    import coprod_toc.store
+
+    assert "Store" in dir(coprod_toc.store)

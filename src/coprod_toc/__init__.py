@@ -24,6 +24,18 @@ from coprod_toc._lazy import lazy_package
 from coprod_toc._version import __version__
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ below
+    # The documented submodules, reachable as attributes (`ct.evidence`).
+    from coprod_toc import analysis as analysis
+    from coprod_toc import api as api
+    from coprod_toc import errors as errors
+    from coprod_toc import evidence as evidence
+    from coprod_toc import format as format
+    from coprod_toc import graph as graph
+    from coprod_toc import model as model
+    from coprod_toc import plugins as plugins
+    from coprod_toc import storage as storage
+    from coprod_toc import surveys as surveys
+    from coprod_toc import testing as testing
     from coprod_toc.analysis import STEPS, diff, easy_read_lint, next_step, progress, split
     from coprod_toc.api import (
         erase_participant,
@@ -267,26 +279,26 @@ _MOVED = {
     ),
 }
 
-# Submodules reachable as attributes (``ct.evidence.EvidenceItem``) without importing them.
-_SUBMODULES = frozenset(
-    {
-        "analysis",
-        "api",
-        "backends",
-        "errors",
-        "evidence",
-        "format",
-        "graph",
-        "model",
-        "plugins",
-        "storage",
-        "surveys",
-        "testing",
-    }
-)
+if not TYPE_CHECKING:  # so type checkers still flag a misspelt or moved name
+    __getattr__, __dir__ = lazy_package(
+        __name__,
+        _HOMES,
+        moved=_MOVED,
+        listed=(
+            "analysis",
+            "api",
+            "errors",
+            "evidence",
+            "format",
+            "graph",
+            "model",
+            "plugins",
+            "storage",
+            "surveys",
+            "testing",
+        ),
+    )
 
-
-__getattr__, __dir__ = lazy_package(__name__, _HOMES, moved=_MOVED, submodules=_SUBMODULES)
 
 # The library speaks through the standard logging module, under "coprod_toc"; it prints
 # nothing unless the host (or the CLI's -v) gives that logger a handler.

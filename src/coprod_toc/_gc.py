@@ -44,6 +44,8 @@ _saved: tuple[int, ...] = ()
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
+    """A block that makes many objects at once (a large load or save) without the garbage
+    collector walking them again and again; other threads never see the collector off."""
     if threading.active_count() > 1:  # another thread would see the collector off
         with _raised_threshold():
             yield

@@ -5,6 +5,7 @@ its ``__getattr__`` imports that module when the name is first asked for."""
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import sys
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -18,20 +19,26 @@ def lazy_package(
     homes: Mapping[str, Iterable[str]],
     *,
     moved: Mapping[str, str] | None = None,
-    submodules: Iterable[str] = (),
+    listed: Iterable[str] | None = None,
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for ``package``.
 
     :param homes: submodule (relative to the package) → the public names it defines.
     :param moved: old public name → the submodule it now lives in (found with a warning).
-    :param submodules: submodules reachable as attributes without importing them first.
+    :param listed: the submodules ``dir()`` shows (default: all but private ones).
+
+    Every submodule is reachable as an attribute too (``ct.evidence``), imported on first
+    use. ``dir()`` lists the public names and the listed submodules, nothing else.
     """
     home_of = {name: module for module, names in homes.items() for name in names}
     sys.modules[package].__class__ = _LazyPackage
     _LazyPackage.clashing[package] = frozenset(n for n, module in home_of.items() if n == module)
     moved = dict(moved or {})
-    reachable = frozenset(submodules)
-    namespace = importlib.import_module(package).__dict__
+    module = importlib.import_module(package)
+    namespace = module.__dict__
+    submodules = sorted(
+        info.name for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_")
+    )
 
     def __getattr__(name: str) -> Any:
         home = home_of.get(name)
@@ -41,12 +48,20 @@ def lazy_package(
             return value
         if name in moved:
             return moved_attribute(package, f"{package}.{moved[name]}", name)
-        if name in reachable:
-            return importlib.import_module(f"{package}.{name}")
+        if name in submodules:
+            try:
+                return importlib.import_module(f"{package}.{name}")
+            except ImportError as exc:  # coprod_toc.testing without pytest, say
+                raise AttributeError(
+                    f"module {package!r} has no attribute {name!r} here: importing "
+                    f"{package}.{name} needs {exc.name or 'a package not installed'}"
+                ) from None
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
+    shown = submodules if listed is None else sorted(listed)
+
     def __dir__() -> list[str]:
-        return sorted({*home_of, *reachable, *namespace})
+        return sorted({*home_of, *shown, *namespace.get("__all__", ())})
 
     return __getattr__, __dir__
 

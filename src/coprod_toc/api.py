@@ -523,10 +523,10 @@ _key_from_file = pseudonym_key
 def erase_participant(target: TheoryOfChange | Store, participant: str) -> int:
     """Remove one person's data everywhere in a map, or in every version a store keeps.
 
-    ``participant`` is their pseudonym (``ct.pseudonym(identifier, key)`` gives it from the
-    identifier they gave). Evidence only about them goes; shared evidence keeps the others;
-    a link's reference to evidence that is gone is removed. Returns how many records (for a
-    map) or versions (for a store) changed.
+    ``participant`` is their pseudonym (``coprod_toc.surveys.pseudonym(identifier, key)``
+    gives it from the identifier they gave). Evidence only about them goes; shared evidence
+    keeps the others; a link's reference to evidence that is gone is removed. Returns how
+    many records (for a map) or versions (for a store) changed.
     """
     from coprod_toc.storage import Store
 

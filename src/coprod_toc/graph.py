@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -791,6 +790,25 @@ def _edge_map(graph: Any) -> dict[tuple[str, str], Link]:
     return {(s, t): link for s, t, link in graph.edges(data="link")}
 
 
+class FrozenDict(dict[Any, Any]):
+    """A copy of one node's or link's attribute dict that refuses every change. Copying,
+    pickling and deep copies give a plain dict, so networkx's own copies stay usable."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the map's graph view is read-only: use toc.graph.copy() to change a graph")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def copy(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))
+
+
 class _ReadOnly(Mapping[Any, Any]):
     """networkx's dict of attribute dicts (``depth`` 1) or of neighbour dicts (2), read-only
     at every level: what a read-only view puts where networkx keeps its dicts."""
@@ -803,7 +821,8 @@ class _ReadOnly(Mapping[Any, Any]):
 
     def __getitem__(self, key: Any) -> Any:
         value = self._data[key]
-        return MappingProxyType(value) if self._depth == 1 else _ReadOnly(value, 1)
+        # A node's or link's attribute dict holds one record, so copying it is cheap.
+        return FrozenDict(value) if self._depth == 1 else _ReadOnly(value, 1)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._data)
@@ -820,16 +839,54 @@ class _ReadOnly(Mapping[Any, Any]):
             return {key: dict(value) for key, value in self._data.items()}
         return {key: _ReadOnly(value, 1).copy() for key, value in self._data.items()}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (self.copy(),))
+
+
+class _ReadOnlyGraph(nx.DiGraph):  # type: ignore[misc]
+    """A frozen DiGraph over a map's own dicts. What networkx makes from it (copies,
+    reversed or undirected graphs, pickles) is an ordinary graph of its own."""
+
+    def copy(self, as_view: bool = False) -> Any:
+        """An ordinary ``networkx.DiGraph`` of its own (or, ``as_view``, a view of this)."""
+        if as_view:
+            return super().copy(as_view=True)
+        graph = nx.DiGraph()
+        graph.graph.update(self.graph)
+        graph.add_nodes_from((node, dict(data)) for node, data in self._node._data.items())
+        graph.add_edges_from(
+            (source, target, dict(data))
+            for source, targets in self._succ._data.items()
+            for target, data in targets.items()
+        )
+        return graph
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (nx.DiGraph, (self.copy(),))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return self.copy()
+
+    def reverse(self, copy: bool = True) -> Any:
+        return self.copy().reverse() if copy else super().reverse(copy=False)
+
+    def to_undirected(self, reciprocal: bool = False, as_view: bool = False) -> Any:
+        if as_view:
+            return super().to_undirected(reciprocal=reciprocal, as_view=True)
+        return self.copy().to_undirected(reciprocal=reciprocal)
+
+    def to_directed(self, as_view: bool = False) -> Any:
+        return super().to_directed(as_view=True) if as_view else self.copy()
+
 
 def read_only_view(graph: Any) -> Any:
     """A frozen graph over ``graph``'s own dicts, wrapped read-only: structure and attributes
     follow ``graph``; nothing written through the view reaches it. O(1) to make."""
-    view = nx.DiGraph()
+    view = _ReadOnlyGraph()
     view._node = _ReadOnly(graph._node, 1)
     view._succ = view._adj = _ReadOnly(graph._succ, 2)
     view._pred = _ReadOnly(graph._pred, 2)
-    view.graph = MappingProxyType(graph.graph)
-    view._read_only_of = graph  # for adjacency_of, which reads the dicts underneath
+    view.graph = FrozenDict(graph.graph)
     return nx.freeze(view)
 
 
@@ -842,5 +899,4 @@ def adjacency_of(graph: Any) -> tuple[Any, Any, dict[str, dict[str, Any]]]:
     ``_succ``, ``_pred`` and ``_node`` since 2.0. This module is the one place that reaches
     into networkx's internals.
     """
-    graph = getattr(graph, "_read_only_of", graph)
     return graph._succ, graph._pred, graph._node

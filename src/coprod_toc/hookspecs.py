@@ -2,10 +2,6 @@
 
 This module keeps the old name working for one release."""
 
-from typing import Any
+from coprod_toc._moved import moved_module
 
-from coprod_toc._moved import moved_attribute
-
-
-def __getattr__(name: str) -> Any:
-    return moved_attribute(__name__, "coprod_toc.plugins.hookspecs", name)
+__getattr__, __dir__ = moved_module(__name__, "coprod_toc.plugins.hookspecs")

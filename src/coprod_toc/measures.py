@@ -1,5 +1,5 @@
 """Deprecated: scales and instruments moved to :mod:`coprod_toc.evidence.measures`; this
-alias goes in the next release."""
+alias goes in coprod-toc 0.3."""
 
 import warnings
 
@@ -28,7 +28,8 @@ __all__ = [
 ]
 
 warnings.warn(
-    "coprod_toc.measures is deprecated: import from coprod_toc.evidence.measures (or coprod_toc)",
+    "coprod_toc.measures is deprecated: import from coprod_toc.evidence.measures "
+    "(it will be removed in coprod-toc 0.3)",
     DeprecationWarning,
     stacklevel=2,
 )

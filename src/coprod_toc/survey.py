@@ -1,5 +1,5 @@
-"""Deprecated: the survey table moved to :mod:`coprod_toc.surveys`; this alias goes in the
-next release."""
+"""Deprecated: the survey table moved to :mod:`coprod_toc.surveys`; this alias goes in
+coprod-toc 0.3."""
 
 import warnings
 
@@ -26,7 +26,8 @@ __all__ = [
 ]
 
 warnings.warn(
-    "coprod_toc.survey is deprecated: import from coprod_toc.surveys (or coprod_toc)",
+    "coprod_toc.survey is deprecated: import from coprod_toc.surveys "
+    "(it will be removed in coprod-toc 0.3)",
     DeprecationWarning,
     stacklevel=2,
 )

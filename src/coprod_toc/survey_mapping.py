@@ -1,5 +1,5 @@
 """Deprecated: the mapping file moved to :mod:`coprod_toc.surveys.mapping`; this alias goes
-in the next release."""
+in coprod-toc 0.3."""
 
 import warnings
 
@@ -23,7 +23,7 @@ __all__ = [
 
 warnings.warn(
     "coprod_toc.survey_mapping is deprecated: import from coprod_toc.surveys.mapping "
-    "(or coprod_toc)",
+    "(it will be removed in coprod-toc 0.3)",
     DeprecationWarning,
     stacklevel=2,
 )

@@ -1,5 +1,5 @@
 """Deprecated: paired change moved to :mod:`coprod_toc.evidence.change`; this alias goes in
-the next release."""
+coprod-toc 0.3."""
 
 import warnings
 
@@ -23,7 +23,7 @@ __all__ = [
 
 warnings.warn(
     "coprod_toc.analysis.change is deprecated: import from coprod_toc.evidence.change "
-    "(or coprod_toc)",
+    "(it will be removed in coprod-toc 0.3)",
     DeprecationWarning,
     stacklevel=2,
 )

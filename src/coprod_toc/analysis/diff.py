@@ -10,7 +10,6 @@ from typing import Any
 
 import attrs
 
-from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plain import plain_value
 
@@ -132,8 +131,8 @@ def _name(key: str | tuple[str, str]) -> str:
 
 def diff(a: TheoryOfChange, b: TheoryOfChange) -> MapDiff:
     """What changed from map ``a`` to map ``b``, in ``b``'s order (removals in ``a``'s)."""
-    succ_a, _, nodes_a = adjacency(a.graph)
-    succ_b, _, nodes_b = adjacency(b.graph)
+    succ_a, _, nodes_a = a.adjacency()
+    succ_b, _, nodes_b = b.adjacency()
     node_records_a = {node_id: data["node"] for node_id, data in nodes_a.items()}
     node_records_b = {node_id: data["node"] for node_id, data in nodes_b.items()}
     links_a = {(s, t): e["link"] for s, targets in succ_a.items() for t, e in targets.items()}

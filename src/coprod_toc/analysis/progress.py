@@ -200,9 +200,9 @@ def progress(toc: TheoryOfChange) -> ProgressReport:
 
     :raises CycleError: links go round in a circle.
     """
-    order = topological_order(toc.graph)
+    order = topological_order(toc)
     impacts = toc.impacts()
-    masks = impact_masks(toc.graph, order, [i.id for i in impacts])
+    masks = impact_masks(toc, order, [i.id for i in impacts])
     activities = toc.activities()
     outcomes = toc.outcomes()
 

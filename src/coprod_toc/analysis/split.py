@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
-from coprod_toc.analysis.traversal import adjacency, bits, impact_masks, topological_order
+from coprod_toc.analysis.traversal import bits, impact_masks, topological_order
 from coprod_toc.analysis.validation import Finding, Severity, describe
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import LEVEL_WEIGHTS, Activity, Impact, Kind, NodeType, Outcome
@@ -244,8 +244,7 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
     """
     # Why this is long: the loop runs once per node of maps of hundreds of thousands, with local
     # names; split into functions it would call one per node.
-    graph = toc.graph
-    succ, pred, node_data = adjacency(graph)
+    succ, pred, node_data = toc.adjacency()
     order: list[str] = []
     states: dict[str, _State] = {}
     put_aside: list[str] = []
@@ -334,7 +333,7 @@ def _sweep(toc: TheoryOfChange) -> _Sweep:
         )
         order.append(node_id)
     if len(order) < len(node_data):
-        topological_order(graph)  # raises CycleError naming one circle
+        topological_order(toc)  # raises CycleError naming one circle
     return _Sweep(states, order, findings, activities, outcomes, efforts, impacts)
 
 
@@ -374,7 +373,7 @@ def split(toc: TheoryOfChange) -> SplitResult:
     sweep = _sweep(toc)
     impacts = _in_map_order(toc, sweep.impacts)
     impact_ids = [i.id for i in impacts]
-    masks = impact_masks(toc.graph, sweep.order, impact_ids)
+    masks = impact_masks(toc, sweep.order, impact_ids)
 
     n = len(impact_ids)
     acts, cp_acts = (_per_impact(ids, masks, n) for ids in sweep.activities)
@@ -447,14 +446,14 @@ _N = TypeVar("_N", Activity, Outcome, Impact)
 def _in_map_order(toc: TheoryOfChange, nodes: list[_N]) -> list[_N]:
     """Nodes in the map's own order (one scan of the ids, no position table)."""
     by_id = {node.id: node for node in nodes}
-    return [by_id[node_id] for node_id in toc.graph if node_id in by_id]
+    return [by_id[node_id] for node_id in toc.adjacency()[2] if node_id in by_id]
 
 
 def _findings_in_map_order(toc: TheoryOfChange, findings: list[Finding]) -> tuple[Finding, ...]:
     if not findings:
         return ()
     named = {f.nodes[0] for f in findings}
-    position = {node_id: i for i, node_id in enumerate(n for n in toc.graph if n in named)}
+    position = {node_id: i for i, node_id in enumerate(n for n in toc.adjacency()[2] if n in named)}
     return tuple(sorted(findings, key=lambda f: position[f.nodes[0]]))
 
 

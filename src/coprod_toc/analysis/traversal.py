@@ -14,11 +14,10 @@ import attrs
 import networkx as nx
 
 from coprod_toc.errors import CycleError
-from coprod_toc.graph import adjacency_of, reach
+from coprod_toc.graph import TheoryOfChange, reach
 
 __all__ = [
     "ForwardSweep",
-    "adjacency",
     "bits",
     "impact_masks",
     "reach",
@@ -28,13 +27,6 @@ __all__ = [
 
 
 Adjacency = dict[str, dict[str, Any]]
-
-
-def adjacency(graph: Any) -> tuple[Adjacency, Adjacency, dict[str, dict[str, Any]]]:
-    """The successor, predecessor and node-data dicts of a map's graph, read-only by
-    convention (:func:`coprod_toc.graph.adjacency_of`). Never write to them: the map owns
-    its graph."""
-    return adjacency_of(graph)
 
 
 @attrs.frozen
@@ -51,15 +43,15 @@ class ForwardSweep:
     reached: dict[str, set[str]]
 
 
-def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
-    """Topologically sort ``graph`` and carry each named seed set forward along the links.
+def sweep_forward(toc: TheoryOfChange, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
+    """Topologically sort the map and carry each named seed set forward along the links.
 
     A node's flags are final when it leaves the queue, because all of its predecessors have
     left before it. Nodes on or after a cycle never leave; for them (only when there is a
     cycle) the reachability is completed by a plain search and the cycles are found by
     strongly connected components over just the stuck nodes.
     """
-    succ, pred, _ = adjacency(graph)
+    succ, pred, _ = toc.adjacency()
     indegree = dict(zip(pred, map(len, pred.values()), strict=True))
     ready = [node for node, degree in indegree.items() if degree == 0]
     seed_sets = {name: frozenset(nodes) for name, nodes in seeds.items()}
@@ -81,7 +73,7 @@ def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
 
     cycles: tuple[frozenset[str], ...] = ()
     if len(order) < len(indegree):
-        stuck = graph.subgraph(node for node, degree in indegree.items() if degree > 0)
+        stuck = toc.graph.subgraph(node for node, degree in indegree.items() if degree > 0)
         cycles = tuple(
             frozenset(group) for group in nx.strongly_connected_components(stuck) if len(group) > 1
         )
@@ -89,12 +81,12 @@ def sweep_forward(graph: Any, seeds: dict[str, Iterable[str]]) -> ForwardSweep:
     return ForwardSweep(order=tuple(order), cycles=cycles, reached=flags)
 
 
-def topological_order(graph: Any) -> list[str]:
+def topological_order(toc: TheoryOfChange) -> list[str]:
     """Every node, each after all that link to it.
 
     :raises CycleError: naming the nodes of one circle.
     """
-    sweep = sweep_forward(graph, {})
+    sweep = sweep_forward(toc, {})
     if sweep.cycles:
         smallest = min(sweep.cycles, key=_smallest_first)
         members = tuple(sorted(smallest))
@@ -109,13 +101,13 @@ def _smallest_first(group: frozenset[str]) -> tuple[int, list[str]]:
     return len(group), sorted(group)
 
 
-def impact_masks(graph: Any, order: list[str], impacts: list[str]) -> dict[str, int]:
+def impact_masks(toc: TheoryOfChange, order: list[str], impacts: list[str]) -> dict[str, int]:
     """For each node, a bit mask of the impacts it leads to (bit i stands for ``impacts[i]``).
 
     One backward pass in reverse topological ``order``: a node reaches what its successors
     reach. Python's integers make the masks any width.
     """
-    succ = adjacency(graph)[0]
+    succ = toc.adjacency()[0]
     bit = {impact: 1 << i for i, impact in enumerate(impacts)}
     masks: dict[str, int] = {}
     for node_id in reversed(order):

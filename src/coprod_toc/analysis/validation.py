@@ -115,7 +115,7 @@ class MapFacts:
         """One forward sweep: topological order, cycles, and what activities reach."""
         outcomes = self.by_type[NodeType.OUTCOME]
         return sweep_forward(
-            self.graph,
+            self.toc,
             {
                 "activity": (a.id for a in self.by_type[NodeType.ACTIVITY]),
                 "coproduction_outcome": (

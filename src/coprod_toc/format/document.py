@@ -21,7 +21,6 @@ from typing import Any, NoReturn
 import attrs
 
 from coprod_toc._gc import collection_paused
-from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
 from coprod_toc.evidence.records import Evidence
 from coprod_toc.graph import TheoryOfChange
@@ -115,7 +114,7 @@ def _after_nodes(toc: TheoryOfChange, *, evidence: bool = True) -> dict[str, Any
 def _to_document(toc: TheoryOfChange) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     doc |= _before_nodes(toc)
-    succ = adjacency(toc.graph)[0]
+    succ = toc.adjacency()[0]
     problem = toc.problem
     if problem is not None:
         doc["problem"] = plain_record(problem) | {"addresses": _links_from(succ, problem.id)}

@@ -8,7 +8,7 @@ point in the group ``coprod_toc``::
     my_plugin = "my_package.plugin"
 
     # my_package/plugin.py
-    from coprod_toc import hookimpl
+    from coprod_toc.plugins import hookimpl
 
     @hookimpl
     def register_renderers(register):
@@ -160,9 +160,9 @@ def register_survey_importers(register: Register) -> None:
 def register_validation_rules(register: Callable[[Rule], None]) -> None:
     """Register validation rules that ``ct.validate`` runs beside the built-in ones.
 
-    Call ``register(rule)`` with a :class:`coprod_toc.Rule`: a stable ``code`` (prefix it
+    Call ``register(rule)`` with a :class:`coprod_toc.analysis.Rule`: a stable ``code`` (prefix it
     with your plugin's name), a severity, a one-line summary and a check that reads the
-    shared :class:`coprod_toc.MapFacts` and yields ``(node ids, message)`` pairs. Use the
+    shared :class:`coprod_toc.analysis.MapFacts` and yields ``(node ids, message)`` pairs. Use the
     facts' traversals rather than your own, so validation stays linear in the size of the map.
 
     :param register: the callback ``register(rule)``.

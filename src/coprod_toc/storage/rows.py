@@ -31,7 +31,6 @@ from typing import Any, ClassVar, NamedTuple
 import attrs
 
 from coprod_toc._gc import collection_paused  # stores reading or writing many rows use it
-from coprod_toc.analysis.traversal import adjacency
 from coprod_toc.errors import FormatError
 from coprod_toc.evidence.records import (
     SECTIONS,
@@ -449,7 +448,7 @@ def loaded_snapshot(
 
     The next free positions are left at 0: take them from the store when the snapshot is used.
     """
-    succ, _, node_data = adjacency(toc.graph)
+    succ, _, node_data = toc.adjacency()
     with collection_paused():
         records = toc.evidence.keyed()
         return Snapshot(
@@ -569,7 +568,7 @@ def _plan_from_changes(
     """The rows to write, looking only at what the map says changed since the last save or
     load: a one-node edit costs one row, however large the map. ``None`` if the changes do
     not fit what is stored (then the whole map is compared)."""
-    succ, _, node_data = adjacency(toc.graph)
+    succ, _, node_data = toc.adjacency()
     snapshot = Snapshot(
         generation,
         version,
@@ -666,7 +665,7 @@ def _same(stored: Any, record: Any, body_of: Callable[[Any], str]) -> bool:
 def _plan_changes(
     toc: TheoryOfChange, previous: Snapshot | None, generation: str, version: int
 ) -> RowChanges:
-    succ, _, node_data = adjacency(toc.graph)
+    succ, _, node_data = toc.adjacency()
     node_items = _in_load_order(node_data)
     if previous is None:
         return _first_rows(toc, succ, node_items, generation, version)

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from importlib import resources
@@ -24,6 +25,7 @@ from coprod_toc.errors import (
     OutputError,
     PluginError,
     PluginNotFoundError,
+    RenderError,
     StoreError,
 )
 from coprod_toc.format import load, loads
@@ -57,6 +59,7 @@ __all__ = [
 ]
 
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def validate(
@@ -77,10 +80,14 @@ def analyse(toc: TheoryOfChange) -> Analyses:
     return Analyses.of(toc, get_plugin_manager().extensions.rules)
 
 
-def _with_analyses(entry: Registered, toc: TheoryOfChange, options: dict[str, Any]) -> None:
+def _with_analyses(
+    entry: Registered, what: str, toc: TheoryOfChange, options: dict[str, Any]
+) -> None:
     """Give a renderer or exporter that shows analyses (``uses_analyses = True``) the ones
     of this map, unless the caller already has; others get no such option."""
-    if getattr(entry.implementation, "uses_analyses", False) and "analyses" not in options:
+    if not isinstance(toc, TheoryOfChange):
+        raise RenderError(f"a {what} needs a map (TheoryOfChange), not {type(toc).__name__}")
+    if _declares(entry, what, "uses_analyses") and "analyses" not in options:
         options["analyses"] = analyse(toc)
 
 
@@ -113,17 +120,20 @@ def open_store(url: str | None = None) -> Store:
     match = _SCHEME_RE.match(url) if isinstance(url, str) else None
     if match is None:
         raise StoreError(f"{url!r} is not a store URL: expected SCHEME://…, e.g. 'memory://'")
+    if _CONTROL_RE.search(url):
+        raise StoreError(f"{url!r} is not a store URL: it holds a control character")
     manager = get_plugin_manager()
-    scheme = match.group(1)
+    scheme = match.group(1).lower()  # schemes are case-insensitive (RFC 3986)
+    url = scheme + url[len(scheme) :]
     # Each plugin is asked in turn (first result wins, as pluggy would), so that one that
     # crashes is named and skipped instead of keeping the store that matches from opening.
-    crashed: list[tuple[str, Exception]] = []
+    crashed: list[tuple[str, BaseException]] = []
     for impl in reversed(manager.hook.open_store.get_hookimpls()):
         try:
             store = impl.function(url=url)
-        except CoprodTocError:
+        except (CoprodTocError, KeyboardInterrupt):
             raise  # the plugin's own answer: this URL is its, and wrong
-        except Exception as exc:
+        except BaseException as exc:  # SystemExit too: a plugin must never end the host
             crashed.append((impl.plugin_name, exc))
             continue
         if isinstance(store, Store):
@@ -158,15 +168,31 @@ def _lookup(kind: str, registry: dict[str, Registered], name: str) -> Registered
 
 
 def _call(entry: Registered, what: str, method: str, *args: Any, **options: Any) -> Any:
+    """Call a plugin's method; whatever goes wrong in it is a PluginError naming the plugin
+    (``SystemExit`` too: a plugin must never end the host)."""
     try:
         return getattr(entry.implementation, method)(*args, **options)
-    except CoprodTocError:
+    except (CoprodTocError, KeyboardInterrupt):
         raise
-    except Exception as exc:
-        # A bug in the backend, or an option it does not take: say which backend it was.
-        problem = f"{type(exc).__name__}: {exc}"
-        message = f"{what} {entry.name!r} ({entry.plugin}) failed: {problem}"
-        raise PluginError(message, plugin=entry.plugin) from exc
+    except BaseException as exc:
+        raise _failed(entry, what, exc) from exc
+
+
+def _declares(entry: Registered, what: str, flag: str) -> bool:
+    """Whether a plugin's implementation sets ``flag`` to ``True`` (reading it may fail too)."""
+    try:
+        return getattr(entry.implementation, flag, False) is True
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        raise _failed(entry, what, exc) from exc
+
+
+def _failed(entry: Registered, what: str, exc: BaseException) -> PluginError:
+    # A bug in the backend, or an option it does not take: say which backend it was.
+    problem = f"{type(exc).__name__}: {exc}"
+    message = f"{what} {entry.name!r} ({entry.plugin}) failed: {problem}"
+    return PluginError(message, plugin=entry.plugin)
 
 
 def render(toc: TheoryOfChange, name: str, **options: Any) -> str:
@@ -176,7 +202,7 @@ def render(toc: TheoryOfChange, name: str, **options: Any) -> str:
     :raises PluginNotFoundError: no renderer of that name; the message lists the installed ones.
     """
     entry = _lookup("renderer", get_plugin_manager().extensions.renderers, name)
-    _with_analyses(entry, toc, options)
+    _with_analyses(entry, "renderer", toc, options)
     return _text_of(entry, _call(entry, "renderer", "render", toc, **options))
 
 
@@ -202,20 +228,21 @@ def export(
     :raises PluginNotFoundError: no exporter or renderer of that name.
     """
     extensions = get_plugin_manager().extensions
-    target = Path(destination)
-    if not target.parent.is_dir():
-        raise OutputError(
-            f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist"
-        )
+    target = _destination(destination)
     exporter = extensions.exporters.get(name)
     renderer = None if exporter is not None else extensions.renderers.get(name)
     if exporter is None and renderer is None:
         raise PluginNotFoundError(
             "exporter or renderer", name, sorted({*extensions.exporters, *extensions.renderers})
         )
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    try:
+        # A short name of its own: the destination's name may already be as long as a file
+        # name can be.
+        handle, temporary = tempfile.mkstemp(
+            prefix=".coprod-toc-", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None
     os.close(handle)
     temp_path = Path(temporary)
     # mkstemp makes the file private; an export is meant to be shared, so give it the mode
@@ -223,19 +250,54 @@ def export(
     os.chmod(temp_path, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
     try:
         if exporter is not None:
-            _with_analyses(exporter, toc, options)
+            _with_analyses(exporter, "exporter", toc, options)
             _call(exporter, "exporter", "export", toc, temp_path, **options)
         else:
             assert renderer is not None
-            _with_analyses(renderer, toc, options)
+            _with_analyses(renderer, "renderer", toc, options)
             output = _text_of(renderer, _call(renderer, "renderer", "render", toc, **options))
             temp_path.write_bytes(output.encode("utf-8"))
+        if not temp_path.is_file() or temp_path.is_symlink():
+            raise OutputError(
+                f"cannot write {str(target)!r}: the {'exporter' if exporter else 'renderer'} "
+                f"{name!r} left no file behind"
+            )
         with temp_path.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(temp_path, target)
+    except OSError as exc:
+        if isinstance(exc, CoprodTocError):
+            raise
+        raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None
     finally:
-        temp_path.unlink(missing_ok=True)
+        _remove(temp_path)
     return target
+
+
+def _destination(destination: object) -> Path:
+    """The path an export writes to, checked before anything is written."""
+    if not isinstance(destination, str | os.PathLike) or not str(destination).strip():
+        raise OutputError(f"cannot write to {destination!r}: give a file's path")
+    target = Path(destination)
+    if "\x00" in str(target):
+        raise OutputError(f"cannot write {str(target)!r}: a path cannot hold a NUL character")
+    if target.is_dir():
+        raise OutputError(f"cannot write {str(target)!r}: it is a folder; give a file's path")
+    if not target.parent.is_dir():
+        raise OutputError(
+            f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist"
+        )
+    if target.exists() and not target.is_file():
+        raise OutputError(f"cannot write {str(target)!r}: it is not a regular file")
+    return target
+
+
+def _remove(path: Path) -> None:
+    """Remove what an export left at its temporary path, whatever a plugin made of it."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def import_survey(

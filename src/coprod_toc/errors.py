@@ -8,6 +8,8 @@ Each carries a stable ``code`` string, documented in ``docs/errors.md``.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "ConflictError",
     "CoprodTocError",
@@ -40,6 +42,18 @@ class CoprodTocError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its fields, not its constructor's arguments (which differ per class),
+        # so every error crosses a process boundary (multiprocessing, a task queue) intact.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(cls: type[CoprodTocError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ModelError(CoprodTocError, ValueError):

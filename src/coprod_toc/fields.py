@@ -171,17 +171,27 @@ def as_value(field_name: str) -> Callable[[object], float | int | str | None]:
         if value is None or isinstance(value, str):
             return value
         if not _is_number(value):
-            raise ModelError(f"{field_name} must be a number or a text, not {value!r}")
+            raise ModelError(
+                f"{field_name} must be a number (of at most 300 digits) or a text, "
+                f"not {_shown(value)}"
+            )
         return value  # type: ignore[return-value]  # _is_number checked it
 
     return convert
 
 
+#: The largest whole number a map holds: within a float's range, so every analysis can
+#: compute with it, and far within the digits JSON writers and readers take.
+LARGEST_WHOLE = 10**300
+
+
 def _is_number(value: object) -> bool:
-    """A finite int or float; bools are not numbers here."""
+    """A finite int or float a map can hold; bools are not numbers here."""
     if isinstance(value, bool):
         return False
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    if isinstance(value, int):
+        return -LARGEST_WHOLE <= value <= LARGEST_WHOLE
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def as_amount(field_name: str) -> Callable[[object], float | int | None]:
@@ -189,10 +199,21 @@ def as_amount(field_name: str) -> Callable[[object], float | int | None]:
         if value is None:
             return None
         if not _is_number(value) or value < 0:  # type: ignore[operator]
-            raise ModelError(f"{field_name} must be a number of 0 or more, not {value!r}")
+            raise ModelError(
+                f"{field_name} must be a number of 0 or more (of at most 300 digits), "
+                f"not {_shown(value)}"
+            )
         return value  # type: ignore[return-value]
 
     return convert
+
+
+def _shown(value: object) -> str:
+    """``value`` for an error message: a huge number by its size, not its digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST_WHOLE:
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1  # str() may refuse it
+        return f"a whole number of about {digits} digits"
+    return repr(value)
 
 
 def as_flag(field_name: str) -> Callable[[object], bool]:

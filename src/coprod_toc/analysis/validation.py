@@ -198,7 +198,8 @@ class RuleRegistry:
 
 
 def validate(toc: TheoryOfChange, rules: Iterable[Rule] | None = None) -> ValidationReport:
-    """Check a map against the rules (the built-in ones unless ``rules`` is given).
+    """Check a map against the rules: the built-in ones unless ``rules`` is given. This one
+    knows no plugins; ``ct.validate`` adds the rules the installed plugins register.
 
     Runs in time linear in the number of nodes and links.
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from coprod_toc.errors import RenderError
 from coprod_toc.format import dumps
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins.hookspecs import Register, hookimpl
@@ -16,7 +17,7 @@ class JsonRenderer:
 
     def render(self, toc: TheoryOfChange, **options: Any) -> str:
         if options:
-            raise TypeError(f"the json renderer takes no options, not {sorted(options)}")
+            raise RenderError(f"the json renderer takes no options, not {sorted(options)}")
         return dumps(toc)
 
 

@@ -267,9 +267,22 @@ def _any_text(name: str) -> Any:
 
 
 def _responses(value: object) -> tuple[ItemResponse, ...]:
+    """Answers as records, or as tables of their fields (read from a document)."""
+    if not isinstance(value, list | tuple):
+        raise ModelError(f"responses must be a list of answers, not {value!r}")
     items = []
-    for item in value if isinstance(value, list | tuple) else ():
-        items.append(item if isinstance(item, ItemResponse) else ItemResponse(**item))
+    for i, item in enumerate(value):
+        if isinstance(item, ItemResponse):
+            items.append(item)
+            continue
+        if not isinstance(item, dict):
+            raise ModelError(f"responses[{i}] must be a table of an answer's fields, not {item!r}")
+        try:
+            items.append(ItemResponse(**item))
+        except ModelError as exc:
+            raise ModelError(f"responses[{i}].{exc.message}") from None
+        except TypeError as exc:  # a field ItemResponse does not have
+            raise ModelError(f"responses[{i}]: {exc}") from None
     return tuple(items)
 
 

@@ -44,6 +44,12 @@ def loads(
     :param source: a file name to put in error messages.
     :raises FormatError: the text is not a readable map; the message names the field path.
     """
+    if isinstance(text, bytearray | memoryview):
+        text = bytes(text)
+    if not isinstance(text, str | bytes):
+        raise FormatError(
+            f"a map is read from text or bytes, not {type(text).__name__}", source=source
+        )
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")

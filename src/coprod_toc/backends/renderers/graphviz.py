@@ -112,8 +112,18 @@ class SvgRenderer:
 
     def render(self, toc: TheoryOfChange, **options: Any) -> str:
         settings = check_options("svg", options, {"label_length": 160, "program": "dot"})
+        program = settings["program"]
+        if program not in LAYOUT_PROGRAMS:  # never any program on PATH a caller names
+            raise RenderError(
+                f"the svg renderer's program is one of Graphviz's layout programs "
+                f"({', '.join(LAYOUT_PROGRAMS)}), not {program!r}"
+            )
         source = _dot(toc, label_length("svg", settings["label_length"]))
-        return run_dot(source, str(settings["program"]))
+        return run_dot(source, program)
+
+
+#: The Graphviz programs the svg renderer may run.
+LAYOUT_PROGRAMS = ("dot", "neato", "fdp", "sfdp", "circo", "twopi", "osage", "patchwork")
 
 
 def run_dot(source: str, program: str = "dot") -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from coprod_toc.backends.renderers._report import Narrative, percent
 from coprod_toc.backends.renderers._view import check_options, kind_name, node_caption, one_line
 from coprod_toc.backends.renderers.mermaid import MermaidRenderer
+from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Kind, Link, Node, Outcome
 
@@ -66,6 +67,10 @@ class MarkdownRenderer:
 
     def render(self, toc: TheoryOfChange, **options: Any) -> str:
         settings = check_options("markdown", options, {"diagram": True, "analyses": None})
+        if not isinstance(settings["diagram"], bool):
+            raise RenderError(
+                f"the markdown renderer's diagram is true or false, not {settings['diagram']!r}"
+            )
         narrative = Narrative.of(toc, settings["analyses"])
         view = narrative.view
         out: list[str] = [f"# {markdown_text(view.title)}", ""]

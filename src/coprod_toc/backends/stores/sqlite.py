@@ -537,4 +537,9 @@ def open_store(url: str) -> Store | None:
             f"{url!r}: give a file, e.g. 'sqlite:///maps.db' (relative) or "
             f"'sqlite:////srv/maps.db' (absolute)"
         )
+    if "?" in url or "#" in url:  # would otherwise become part of the file's name
+        raise StoreError(
+            f"{url!r}: a SQLite store URL names a file only; options such as '?mode=ro' "
+            f"are not taken"
+        )
     return SQLiteStore(url, url[len(prefix) :])

@@ -31,10 +31,10 @@ from pathlib import Path
 import coprod_toc as ct
 from common import arguments, best_of_each, portfolio
 from coprod_toc.backends.stores.sqlite import MIGRATIONS
-from coprod_toc.storage.rows import CURRENT, RememberedMaps, plan_changes
+from coprod_toc.storage.rows import CURRENT, RememberedMaps, RowChanges, plan_changes
 
 
-def floor(folder: Path, rows: ct.format.rows.RowChanges, run: int) -> float:
+def floor(folder: Path, rows: RowChanges, run: int) -> float:
     """Raw sqlite3: insert the rows a first save writes, then select them back."""
     conn = sqlite3.connect(folder / f"floor-{run}.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")

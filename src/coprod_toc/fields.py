@@ -171,10 +171,7 @@ def as_value(field_name: str) -> Callable[[object], float | int | str | None]:
         if value is None or isinstance(value, str):
             return value
         if not _is_number(value):
-            raise ModelError(
-                f"{field_name} must be a number (of at most 300 digits) or a text, "
-                f"not {_shown(value)}"
-            )
+            raise ModelError(f"{field_name} must be a number or a text, not {_shown(value)}")
         return value  # type: ignore[return-value]  # _is_number checked it
 
     return convert
@@ -199,10 +196,7 @@ def as_amount(field_name: str) -> Callable[[object], float | int | None]:
         if value is None:
             return None
         if not _is_number(value) or value < 0:  # type: ignore[operator]
-            raise ModelError(
-                f"{field_name} must be a number of 0 or more (of at most 300 digits), "
-                f"not {_shown(value)}"
-            )
+            raise ModelError(f"{field_name} must be a number of 0 or more, not {_shown(value)}")
         return value  # type: ignore[return-value]
 
     return convert
@@ -212,7 +206,7 @@ def _shown(value: object) -> str:
     """``value`` for an error message: a huge number by its size, not its digits."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST_WHOLE:
         digits = int(abs(value).bit_length() * math.log10(2)) + 1  # str() may refuse it
-        return f"a whole number of about {digits} digits"
+        return f"a whole number of about {digits} digits (the largest a map holds is 10**300)"
     return repr(value)
 
 

@@ -130,13 +130,14 @@ def test_split_prints_the_caveat_and_a_table(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "not a measured attribution" in result.output
     assert (
-        "I1 A monthly peer-support group r…    67%    33%      71%        51% (27%-68%)       89%"
+        "I1 A monthly peer-support group r…        67%      33%    71%   51% (27%-68%)         89%"
         in result.output
     )
     assert (
-        "5 of the 7 routes from an activity to this impact (71%) pass through co-production."
-        in result.output
+        "5 of 7 routes from an activity to this impact pass through co-production." in result.output
     )
+    assert "Impact                             Activities Outcomes Routes" in result.output
+    assert "No evidence: how much of that estimate rests on links" in result.output
 
 
 def test_split_and_progress_as_json(runner: CliRunner) -> None:

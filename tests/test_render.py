@@ -168,14 +168,14 @@ def test_markdown_tells_the_story_in_backwards_mapping_order() -> None:
     ]
     assert "## The split between project and co-production" in text
     assert CAVEAT in text
-    assert "## Progress" not in text  # nothing under way yet
+    assert "## Progress\n\nNot started yet:" in text  # the section is there, saying so
 
 
 def test_markdown_lists_every_link() -> None:
-    """Each link appears as a 'Leads to' line under its source."""
+    """Each link appears as a line under its source ('Addressed by' for the problem's)."""
     toc = ct.example()
     text = ct.render(toc, "markdown", diagram=False)
-    assert text.count("Leads to ") == len(toc.links())
+    assert text.count("Leads to ") + text.count("Addressed by ") == len(toc.links())
 
 
 def test_markdown_shows_progress_when_there_is_some() -> None:
@@ -236,16 +236,17 @@ def test_html_report_has_every_section_and_every_node_and_link() -> None:
     assert CAVEAT in html
     for node in toc.nodes():
         assert f'<li id="node-{node.id}">' in html
-    assert html.count("<li>Leads to ") == len(toc.links())
+    assert html.count("<li>Leads to ") + html.count("<li>Addressed by ") == len(toc.links())
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
 
 
 def test_html_report_leaves_out_sections_without_data() -> None:
-    """An empty map has no diagram, no split table and no progress section."""
+    """An empty map has no diagram and no split table; its progress section says why."""
     html = ct.render(ct.TheoryOfChange(title="Empty"), "html")
     assert "<svg" not in html
     assert "needs at least one impact" in html
-    assert ">Progress</h2>" not in html
+    progress = html[html.index(">Progress</h2>") :]
+    assert "needs at least one impact" in progress
 
 
 def test_html_report_shows_control_characters_as_symbols() -> None:
@@ -431,3 +432,31 @@ def test_a_very_long_title_still_makes_a_diagram_graphviz_reads() -> None:
     assert len(caption) < 400 and "evil" not in caption
     drawn = subprocess.run(["dot", "-Tsvg"], input=text.encode(), capture_output=True, check=False)
     assert drawn.returncode == 0, drawn.stderr
+
+
+def test_the_map_in_words_says_no_evidence_once_per_section_and_nothing_after_a_statement() -> None:
+    toc = ct.example()
+    for text in (ct.render(toc, "html"), ct.render(toc, "markdown", diagram=False)):
+        assert "no evidence attached;" not in text and "; no evidence attached" not in text
+        assert ".;" not in text and ".:" not in text
+    html = ct.render(toc, "html")
+    sections = html.count("<h4>") + 1  # each kind of outcome and activity, and the problem
+    assert html.count("No evidence is attached to these links yet.") <= sections
+
+
+def test_what_the_group_recorded_about_a_link_comes_before_the_statement() -> None:
+    toc = ct.example()
+    source, target = toc.links()[5].source, toc.links()[5].target
+    toc.update_link(source, target, level=3, rationale="Because it helps.", evidence=["q-1"])
+    html = ct.render(toc, "html")
+    expected = (
+        f'<a href="#node-{target}">{target}</a> (contribution level 3 of 4; why: '
+        f"<bdi>Because it helps.</bdi>; evidence: <bdi>q-1</bdi>): <bdi>"
+    )
+    assert expected in html
+
+
+def test_the_progress_section_is_always_there() -> None:
+    html = ct.render(ct.example(), "html")
+    assert 'href="#progress"' in html
+    assert "Not started yet: every activity is still planned" in html

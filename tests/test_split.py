@@ -88,11 +88,11 @@ def test_every_figure_explains_itself() -> None:
     i1 = result.impact("I1")
     assert (
         i1.routes.explanation
-        == "5 of the 7 routes from an activity to this impact (71%) pass through co-production."
+        == "5 of 7 routes from an activity to this impact pass through co-production."
     )
     assert (
         i1.outcomes.explanation
-        == "1 of the 3 outcomes that lead to this impact (33%) is a co-production outcome."
+        == "1 of 3 outcomes that lead to this impact is a co-production outcome."
     )
     assert i1.contribution.explanation.startswith(
         "By the group's contribution levels, about 51% of this impact"
@@ -110,7 +110,7 @@ def test_result_as_json() -> None:
         "coproduction_routes": 5,
         "routes": 7,
         "share": 5 / 7,
-        "explanation": "5 of the 7 routes from an activity to this impact (71%) pass through co-production.",
+        "explanation": "5 of 7 routes from an activity to this impact pass through co-production.",
     }
     assert set(data["impacts"][0]["contribution"]["ranges"]) == {"project", "coproduction", "other"}
 
@@ -317,3 +317,33 @@ def test_contribution_matches_a_fraction_reference(toc: ct.TheoryOfChange) -> No
             item.contribution.coproduction,
             item.contribution.other,
         ) == pytest.approx((float(p), float(c), float(o)))
+
+
+def test_small_counts_are_told_without_percentages_and_one_thing_in_words() -> None:
+    toc = ct.TheoryOfChange(title="Small")
+    impact = toc.add_impact("People feel at home", kind="coproduction")
+    outcome = toc.add_outcome("Plans made together", kind="coproduction", leads_to=[impact])
+    toc.add_activity("Meet monthly", kind="coproduction", contributes_to=[outcome])
+    result = ct.split(toc).impacts[0]
+    assert result.activities.explanation == (
+        "The one activity that leads to this impact is a co-production activity."
+    )
+    assert result.routes.explanation == (
+        "The one route from an activity to this impact passes through co-production."
+    )
+    assert "%" not in result.outcomes.explanation
+
+
+def test_a_range_is_told_only_when_its_ends_differ() -> None:
+    result = ct.split(ct.example())
+    everything_coproduced = result.impacts[1].contribution.explanation
+    assert "between" not in everything_coproduced
+    assert "between 40% and 86%" in result.impacts[0].contribution.explanation
+
+
+def test_counts_of_twenty_or_more_carry_their_percentage() -> None:
+    routes = ct.split(ct.example()).impacts[0].routes.explanation
+    assert (
+        routes
+        == "18 of 27 routes from an activity to this impact (67%) pass through co-production."
+    )

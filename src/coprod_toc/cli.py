@@ -191,9 +191,9 @@ def _analysis_or_exit(toc: ct.TheoryOfChange, run: Any, as_json: bool) -> Any:
 def split(file: str, as_json: bool) -> None:
     """Show the split between project and co-production, per impact.
 
-    Four measures side by side: activities and outcomes that are co-production (A), routes
-    that pass through co-production (B), the group's contribution estimate with its range
-    (C), and how much of it rests on links with no evidence (D).
+    The measures side by side: the activities and outcomes behind each impact that are
+    co-production, the routes that pass through co-production, the group's contribution
+    estimate with its range, and how much of it rests on links with no evidence.
     """
     toc = _read_map(file, as_json)
     result = _analysis_or_exit(toc, ct.split, as_json)
@@ -206,18 +206,28 @@ def split(file: str, as_json: bool) -> None:
     if result.effort is not None:
         lines.append(f"  {result.effort.explanation}")
     header = (
-        f"{'Impact':<34} {'A act.':>6} {'A out.':>6} {'B routes':>8} "
-        f"{'C co-production':>20} {'D unevid.':>9}"
+        f"{'Impact':<34} {'Activities':>10} {'Outcomes':>8} {'Routes':>6} "
+        f"{'Co-production':>15} {'No evidence':>11}"
     )
     lines += ["", header, "-" * len(header)]
     for item in result.impacts:
         low, high = item.contribution.ranges["coproduction"]
-        c_text = f"{_pct(item.contribution.coproduction)} ({_pct(low)}-{_pct(high)})"
+        # A range only when its ends differ.
+        spread = f" ({_pct(low)}-{_pct(high)})" if _pct(low) != _pct(high) else ""
+        c_text = f"{_pct(item.contribution.coproduction)}{spread}"
         lines.append(
             f"{_short(item.impact + ' ' + item.statement, 34):<34} "
-            f"{_pct(item.activities.share):>6} {_pct(item.outcomes.share):>6} "
-            f"{_pct(item.routes.share):>8} {c_text:>20} {_pct(item.contribution.unevidenced):>9}"
+            f"{_pct(item.activities.share):>10} {_pct(item.outcomes.share):>8} "
+            f"{_pct(item.routes.share):>6} {c_text:>15} {_pct(item.contribution.unevidenced):>11}"
         )
+    lines += [
+        "",
+        "Activities, Outcomes: the share of those behind the impact that are co-production.",
+        "Routes: the share of routes from an activity to the impact through co-production.",
+        "Co-production: the group's estimate of co-production's contribution (with its range",
+        "  if every contribution level moved one step).",
+        "No evidence: how much of that estimate rests on links with no evidence attached.",
+    ]
     for item in result.impacts:
         kind = "co-production" if item.kind is ct.Kind.COPRODUCTION else "project"
         lines += ["", f"{item.impact} ({kind} impact): {_short(item.statement, 70)}"]

@@ -457,16 +457,26 @@ def _findings_in_map_order(toc: TheoryOfChange, findings: list[Finding]) -> tupl
     return tuple(sorted(findings, key=lambda f: position[f.nodes[0]]))
 
 
+#: Below this many, a count is told as "1 of 8" alone: a percentage of a few things
+#: suggests a precision the count does not have.
+PERCENT_FROM = 20
+
+
+def _of(part: int, whole: int) -> str:
+    """``(71%)`` after a count of 20 or more; nothing after a smaller one."""
+    return f" ({_pct(part / whole)})" if whole >= PERCENT_FROM else ""
+
+
 def _count_share(cp: int, total: int, noun: str, where: str) -> Share:
+    single = noun[:-3] + "y" if noun.endswith("ies") else noun[:-1]
     if total == 0:
         text = f"There are no {noun} {where}."
+    elif total == 1:
+        where = where.replace("that lead ", "that leads ")  # one thing: the verb agrees
+        text = f"The one {single} {where} {'is' if cp else 'is not'} a co-production {single}."
     else:
-        is_one = cp == 1
-        thing = (noun[:-3] + "y" if noun.endswith("ies") else noun[:-1]) if is_one else noun
-        verb = "is a" if is_one else "are"
-        text = (
-            f"{cp} of the {total} {noun} {where} ({_pct(cp / total)}) {verb} co-production {thing}."
-        )
+        verb, thing = ("is a", single) if cp == 1 else ("are", noun)
+        text = f"{cp:,} of {total:,} {noun} {where}{_of(cp, total)} {verb} co-production {thing}."
     return Share(cp, total, text)
 
 
@@ -487,10 +497,14 @@ def _effort_share(cp: float, total: float, recorded: int, count: int) -> Share |
 def _route_share(routes: int, through: int) -> RouteShare:
     if routes == 0:
         text = "No route leads from an activity to this impact yet."
+    elif routes == 1:
+        does = "passes" if through else "does not pass"
+        text = f"The one route from an activity to this impact {does} through co-production."
     else:
+        verb = "passes" if through == 1 else "pass"
         text = (
-            f"{through:,} of the {routes:,} routes from an activity to this impact "
-            f"({_pct(through / routes)}) pass through co-production."
+            f"{through:,} of {routes:,} routes from an activity to this impact"
+            f"{_of(through, routes)} {verb} through co-production."
         )
     return RouteShare(through, routes, text)
 
@@ -505,10 +519,16 @@ def _contribution(
         for c, name in enumerate(names)
     }
     low, high = ranges["coproduction"]
+    # A range is told only when its ends differ, as people read them (whole percentages).
+    spread = (
+        f" (co-production between {_pct(low)} and {_pct(high)} if every level moves one step)"
+        if _pct(low) != _pct(high)
+        else ""
+    )
     text = (
         f"By the group's contribution levels, about {_pct(coproduction)} of {what} comes from "
-        f"co-production, {_pct(project)} from the project and {_pct(other)} from other factors "
-        f"(co-production between {_pct(low)} and {_pct(high)} if every level moves one step)."
+        f"co-production, {_pct(project)} from the project and {_pct(other)} from other "
+        f"factors{spread}."
     )
     loose_text = (
         f"{_pct(loose)} of this estimate rests on links that have no evidence attached yet."

@@ -16,7 +16,10 @@ from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Assumption, Kind, Link, Node
 from coprod_toc.plugins import get_plugin_manager  # the rules plugins add, too
 
-__all__ = ["Narrative", "percent"]
+__all__ = ["NO_EVIDENCE_YET", "Narrative", "percent"]
+
+#: Said once under a group of links none of which has evidence.
+NO_EVIDENCE_YET = "No evidence is attached to these links yet."
 
 
 def percent(value: float | None) -> str:
@@ -70,6 +73,22 @@ class Narrative:
             incoming=incoming,
             assumptions=tuple(toc.assumptions()),
         )
+
+    @property
+    def progress_missing(self) -> str:
+        """Why there is no progress to tell, in one sentence (the section always shows)."""
+        if self.split is None:
+            return self.split_missing or "Progress cannot be worked out for this map yet."
+        return (
+            "Not started yet: every activity is still planned, and no outcome has an "
+            "assessment or an indicator."
+        )
+
+    def links_lack_evidence(self, nodes: list[Node]) -> bool:
+        """Whether these nodes have links and none of them carries evidence: then the
+        report says so once (:data:`NO_EVIDENCE_YET`), not after every link."""
+        links = [link for node in nodes for link in self.outgoing[node.id]]
+        return bool(links) and not any(link.evidence for link in links)
 
     def nodes_of(self, nodes: tuple[Node, ...], kind: Kind) -> list[Node]:
         return [n for n in nodes if getattr(n, "kind", None) is kind]

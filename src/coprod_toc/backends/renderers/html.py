@@ -16,7 +16,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from coprod_toc.backends.renderers._report import Narrative, percent
+from coprod_toc.backends.renderers._report import NO_EVIDENCE_YET, Narrative, percent
 from coprod_toc.backends.renderers._view import (
     check_options,
     kind_name,
@@ -55,6 +55,7 @@ def environment() -> jinja2.Environment:
         style_of=style_name,
         kinds=tuple(Kind),
         version=package_version(),
+        no_evidence_yet=NO_EVIDENCE_YET,
     )
     return env
 

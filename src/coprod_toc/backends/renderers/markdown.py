@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from coprod_toc.backends.renderers._report import Narrative, percent
+from coprod_toc.backends.renderers._report import NO_EVIDENCE_YET, Narrative, percent
 from coprod_toc.backends.renderers._view import check_options, kind_name, node_caption, one_line
 from coprod_toc.backends.renderers.mermaid import MermaidRenderer
 from coprod_toc.errors import RenderError
@@ -50,8 +50,6 @@ def _link_line(link: Link, narrative: Narrative) -> str:
         parts.append(f"why: {markdown_text(link.rationale)}")
     if link.evidence:
         parts.append(f"evidence: {', '.join(markdown_text(e) for e in link.evidence)}")
-    else:
-        parts.append("no evidence attached")
     return "; ".join(parts)
 
 
@@ -96,7 +94,9 @@ class MarkdownRenderer:
             links = narrative.outgoing[problem.id]
             if links:
                 out.append("")
-                out += [f"- Leads to {_link_line(link, narrative)}" for link in links]
+                out += [f"- Addressed by {_link_line(link, narrative)}" for link in links]
+                if narrative.links_lack_evidence([problem]):
+                    out += ["", NO_EVIDENCE_YET]
 
         out += ["", "## Impact", ""]
         if not view.impacts:
@@ -113,6 +113,8 @@ class MarkdownRenderer:
                     out.append(f"No {kind_name(kind).lower()} {heading.lower()}.")
                 for node in members:
                     out += self._node_item(node, narrative)
+                if narrative.links_lack_evidence(members):
+                    out += ["", NO_EVIDENCE_YET]
 
         if narrative.assumptions:
             out += ["", "## Assumptions and enablers", ""]
@@ -135,8 +137,10 @@ class MarkdownRenderer:
 
         out += ["", "## The split between project and co-production", ""]
         out += self._split(narrative)
-        if narrative.progress is not None:
-            out += ["", "## Progress", ""]
+        out += ["", "## Progress", ""]
+        if narrative.progress is None:
+            out.append(markdown_text(narrative.progress_missing))
+        else:
             out += self._progress(narrative)
         return "\n".join(out) + "\n"
 
@@ -166,11 +170,12 @@ class MarkdownRenderer:
         ]
         for item in result.impacts:
             c = item.contribution
-            low, high = c.ranges["coproduction"]
+            low, high = (percent(end) for end in c.ranges["coproduction"])
+            spread = f"{low} to {high}" if low != high else low  # a range only when it is one
             lines.append(
                 f"| {markdown_text(item.impact)} {markdown_text(item.statement)} "
                 f"| {percent(c.project)} | {percent(c.coproduction)} | {percent(c.other)} "
-                f"| {percent(low)} to {percent(high)} | {percent(item.routes.share)} "
+                f"| {spread} | {percent(item.routes.share)} "
                 f"| {percent(c.unevidenced)} |"
             )
         for item in result.impacts:

@@ -292,11 +292,11 @@ def test_easy_read_has_a_picture_beside_every_statement() -> None:
     assert rows and all("<img " in row for row in rows)
 
 
-def test_easy_read_explains_the_hard_words() -> None:
-    """The word list explains impact, outcome, achievement and co-production."""
+def test_easy_read_explains_the_hard_words_it_uses() -> None:
+    """The word list explains impact, outcome and co-production, which the summary says."""
     html = ct.render(ct.example(), "easy-read")
-    for _, meaning in GLOSSARY:
-        assert meaning in html
+    for word, meaning in GLOSSARY:
+        assert (meaning in html) == (word != "Achievement")
 
 
 def test_easy_read_of_a_huge_map_stays_within_24_pages() -> None:
@@ -460,3 +460,42 @@ def test_the_progress_section_is_always_there() -> None:
     html = ct.render(ct.example(), "html")
     assert 'href="#progress"' in html
     assert "Not started yet: every activity is still planned" in html
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (0.0, "none of it"),
+        (0.004, "none of it"),
+        (0.1, "a little of it"),
+        (0.25, "some of it"),
+        (0.5, "about half of it"),
+        (0.6, "about half of it"),
+        (0.64, "most of it"),
+        (0.9, "most of it"),
+        (0.95, "nearly all of it"),
+        (1.0, "all of it"),
+    ],
+)
+def test_easy_read_tells_shares_in_words(share: float, words: str) -> None:
+    from coprod_toc.backends.renderers.easy_read import share_words
+
+    assert share_words(share) == words
+
+
+def test_easy_read_keeps_each_impacts_shares_on_one_page() -> None:
+    text = ct.render(ct.example(), "easy-read", format="markdown")
+    pages = text.split("\n---\n")
+    for page in pages:
+        if "gives" in page:
+            assert "For this impact" in page
+            assert page.count("For this impact") == page.count("Working together gives")
+    assert "in 10 parts" not in text
+
+
+def test_easy_read_word_list_explains_only_words_it_uses() -> None:
+    text = ct.render(ct.example(), "easy-read", format="markdown")
+    word_list = text[text.index("## Word list") :]
+    assert "Achievement" not in word_list  # the summary never says it
+    assert "Impact. Impact means" in word_list
+    assert ct.easy_read_lint(ct.render(ct.example(), "easy-read")) == []

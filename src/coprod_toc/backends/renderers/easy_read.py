@@ -12,7 +12,6 @@ statement without easy-read wording may not, and the lint says where.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import attrs
@@ -83,28 +82,38 @@ def _node_rows(nodes: list[Node], limit: int, noun: str) -> list[Row]:
     return rows
 
 
-def _tenths(share: float) -> str:
-    tenths = round(share * 10)
-    if tenths == 0:
-        return "less than 1 in 10 parts" if share > 0 else "no part"
-    return f"about {tenths} in 10 parts"
+def share_words(share: float) -> str:
+    """A share in words a reader need not count: ``0.64`` → ``most of it``."""
+    whole = round(share * 100)
+    if whole <= 0:
+        return "none of it"
+    if whole >= 100:
+        return "all of it"
+    for below, words in ((20, "a little of it"), (40, "some of it"), (61, "about half of it")):
+        if whole < below:
+            return words
+    return "most of it" if whole <= 90 else "nearly all of it"
 
 
-def _split_rows(result: SplitResult, narrative: Narrative) -> list[Row]:
-    rows = []
+def _split_groups(result: SplitResult, narrative: Narrative) -> list[list[Row]]:
+    """One group of rows per impact, kept on one page, then what the numbers are."""
+    groups = []
     impacts = result.impacts[:SPLIT_IMPACTS]
     for item in impacts:
         c = item.contribution
-        rows.append(Row("impact", easy_words(narrative.node(item.impact)), "For this impact"))
-        rows.append(Row("coproduction", f"Working together gives {_tenths(c.coproduction)}."))
-        rows.append(Row("project", f"The project gives {_tenths(c.project)}."))
+        rows = [Row("impact", easy_words(narrative.node(item.impact)), "For this impact")]
+        rows.append(Row("coproduction", f"Working together gives {share_words(c.coproduction)}."))
+        rows.append(Row("project", f"The project gives {share_words(c.project)}."))
         if c.other >= 0.05:
-            rows.append(Row("more", f"Other things give {_tenths(c.other)}."))
+            rows.append(Row("more", f"Other things give {share_words(c.other)}."))
+        groups.append(rows)
+    closing = []
     if len(result.impacts) > len(impacts):
         more = len(result.impacts) - len(impacts)
-        rows.append(Row("more", f"There are {more} more impacts. The full report has them all."))
-    rows.append(Row("split", "The group agreed these numbers. They are a best guess."))
-    return rows
+        closing.append(Row("more", f"There are {more} more impacts. The full report has them all."))
+    closing.append(Row("split", "The group agreed these numbers. They are a best guess."))
+    groups.append(closing)
+    return groups
 
 
 def _pages(narrative: Narrative) -> list[Page]:
@@ -132,21 +141,35 @@ def _pages(narrative: Narrative) -> list[Page]:
     if view.activities:
         rows = _node_rows(list(view.activities), SECTION_ROWS["activities"], "activities")
         sections.append(("What we do", rows))
+    # Rows of a section in groups that stay on one page (an impact with its shares).
+    grouped: list[tuple[str, list[list[Row]]]] = [
+        (heading, [rows[i : i + 1] for i in range(len(rows))]) for heading, rows in sections
+    ]
     if narrative.split is not None:
-        sections.append(
-            ("How much working together helps", _split_rows(narrative.split, narrative))
-        )
-    sections.append(
-        ("Word list", [Row("glossary", f"{word}. {meaning}") for word, meaning in GLOSSARY])
-    )
-    pages = []
-    for heading, rows in sections:
-        count = max(1, math.ceil(len(rows) / ROWS_PER_PAGE))
-        for index in range(count):
-            part = rows[index * ROWS_PER_PAGE : (index + 1) * ROWS_PER_PAGE]
-            title = heading if index == 0 else f"{heading}, part {index + 1}"
-            pages.append(Page(title, tuple(part)))
+        split_groups = _split_groups(narrative.split, narrative)
+        grouped.append(("How much working together helps", split_groups))
+    pages = [page for heading, groups in grouped for page in _paginate(heading, groups)]
+    # The word list explains only the words the summary uses.
+    said = " ".join(
+        f"{page.heading} {' '.join(row.text for row in page.rows)}" for page in pages
+    ).lower()
+    words = [Row("glossary", f"{w}. {meaning}") for w, meaning in GLOSSARY if w.lower() in said]
+    if words:
+        pages += _paginate("Word list", [[row] for row in words])
     return pages
+
+
+def _paginate(heading: str, groups: list[list[Row]]) -> list[Page]:
+    """Pages of at most ROWS_PER_PAGE rows; a group is never split across two pages."""
+    pages: list[list[Row]] = [[]]
+    for group in groups:
+        if pages[-1] and len(pages[-1]) + len(group) > ROWS_PER_PAGE:
+            pages.append([])
+        pages[-1].extend(group)
+    return [
+        Page(heading if index == 0 else f"{heading}, part {index + 1}", tuple(rows))
+        for index, rows in enumerate(pages)
+    ]
 
 
 class EasyReadRenderer:

@@ -250,6 +250,20 @@ class StoreContract:
         with ct.open_store(self.store_url) as store:
             yield store
 
+    def test_a_closed_store_refuses_every_call(self, store: Store) -> None:
+        """After close() (safe to call twice), saving, loading and listing raise StoreError."""
+        store.save("kept", sample_maps()["full"])
+        store.close()
+        store.close()
+        for call in (
+            lambda: store.save("kept", sample_maps()["full"]),
+            lambda: store.load("kept"),
+            store.list,
+            lambda: store.history("kept"),
+        ):
+            with pytest.raises(ct.StoreError, match="is closed"):
+                call()
+
     @pytest.mark.parametrize("sample", SAMPLE_NAMES)
     def test_saved_map_loads_back_equal(self, store: Store, sample: str) -> None:
         """Every sample map survives save and load unchanged."""

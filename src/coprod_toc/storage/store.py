@@ -202,8 +202,19 @@ class Store(abc.ABC):
         """
         raise StoreError(f"{type(self).__name__} cannot erase a participant from its history")
 
-    def close(self) -> None:  # noqa: B027  # optional: most stores hold nothing to release
-        """Release what the store holds open (connections, files). Safe to call twice."""
+    #: True once :meth:`close` was called: every later call raises :class:`StoreError`.
+    closed: bool = False
+
+    def close(self) -> None:
+        """Release what the store holds open (connections, files). Safe to call twice; a
+        store that overrides it calls ``super().close()``."""
+        self.closed = True
+
+    def check_open(self) -> None:
+        """Raise :class:`StoreError` if the store was closed: what every method of a store
+        checks first, so a closed store of any kind refuses alike."""
+        if self.closed:
+            raise StoreError(f"the store {self.url!r} is closed")
 
     def __enter__(self) -> Store:
         return self

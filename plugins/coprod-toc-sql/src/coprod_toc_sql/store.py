@@ -543,6 +543,7 @@ class SQLStore(Store):
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+        super().close()
 
 
 def _erased_of(conn: sa.Connection, digests: list[str]) -> set[str]:

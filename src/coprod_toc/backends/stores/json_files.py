@@ -61,6 +61,7 @@ class JsonStore(Store):
     # ------------------------------------------------------------------ files
 
     def _map_folder(self, name: str) -> Path:
+        self.check_open()  # every call that names a map comes through here
         return self.folder / check_map_name(name)
 
     def _versions(self, name: str) -> builtins.list[int]:
@@ -215,6 +216,7 @@ class JsonStore(Store):
             ) from None
 
     def list(self) -> list[str]:
+        self.check_open()
         try:
             entries = sorted(os.listdir(self.folder))
         except OSError as exc:

@@ -38,6 +38,7 @@ class MemoryStore(Store):
         expected_version: int | None = None,
         message: str | None = None,
     ) -> int:
+        self.check_open()
         check_save(name, toc)
         document = to_document(toc)
         with self._lock:
@@ -59,6 +60,7 @@ class MemoryStore(Store):
         return from_document(versions[version - 1][1])
 
     def list(self) -> list[str]:
+        self.check_open()
         with self._lock:
             return sorted(self._maps)
 
@@ -66,11 +68,13 @@ class MemoryStore(Store):
         return [info for info, _ in self._versions(name)]
 
     def delete(self, name: str) -> None:
+        self.check_open()
         with self._lock:
             if self._maps.pop(name, None) is None:
                 raise MapNotFoundError(f"no map named {name!r}")
 
     def erase_participant(self, participant: str) -> int:
+        self.check_open()
         rewritten = 0
         with self._lock:
             for versions in self._maps.values():
@@ -84,6 +88,7 @@ class MemoryStore(Store):
         return rewritten
 
     def _versions(self, name: str) -> _Versions:
+        self.check_open()
         with self._lock:
             try:
                 return self._maps[name]

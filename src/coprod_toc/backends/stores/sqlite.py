@@ -502,6 +502,7 @@ class SQLiteStore(Store):
             if self._db is not None:
                 self._db.close()
                 self._db = None
+        super().close()
 
 
 def _now() -> str:

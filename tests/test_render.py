@@ -499,3 +499,16 @@ def test_easy_read_word_list_explains_only_words_it_uses() -> None:
     assert "Achievement" not in word_list  # the summary never says it
     assert "Impact. Impact means" in word_list
     assert ct.easy_read_lint(ct.render(ct.example(), "easy-read")) == []
+
+
+def test_the_split_tables_explain_each_measure_in_a_line() -> None:
+    from html import escape
+
+    from coprod_toc.backends.renderers._report import SPLIT_COLUMNS
+
+    html = ct.render(ct.example(), "html")
+    markdown = ct.render(ct.example(), "markdown", diagram=False)
+    for name, meaning in SPLIT_COLUMNS:
+        said = escape(f"{meaning[0].upper()}{meaning[1:]}.")
+        assert f"<dt>{name}</dt><dd>{said}</dd>" in html
+        assert f"- **{name}**: {meaning}." in markdown

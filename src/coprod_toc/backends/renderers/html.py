@@ -16,7 +16,12 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from coprod_toc.backends.renderers._report import NO_EVIDENCE_YET, Narrative, percent
+from coprod_toc.backends.renderers._report import (
+    NO_EVIDENCE_YET,
+    SPLIT_COLUMNS,
+    Narrative,
+    percent,
+)
 from coprod_toc.backends.renderers._view import (
     check_options,
     kind_name,
@@ -56,6 +61,7 @@ def environment() -> jinja2.Environment:
         kinds=tuple(Kind),
         version=package_version(),
         no_evidence_yet=NO_EVIDENCE_YET,
+        split_columns=SPLIT_COLUMNS,
     )
     return env
 

@@ -14,7 +14,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from coprod_toc.backends.renderers._report import NO_EVIDENCE_YET, Narrative, percent
+from coprod_toc.backends.renderers._report import (
+    NO_EVIDENCE_YET,
+    SPLIT_COLUMNS,
+    Narrative,
+    percent,
+)
 from coprod_toc.backends.renderers._view import check_options, kind_name, node_caption, one_line
 from coprod_toc.backends.renderers.mermaid import MermaidRenderer
 from coprod_toc.errors import RenderError
@@ -164,8 +169,7 @@ class MarkdownRenderer:
             lines.append(f"- {markdown_text(result.effort.explanation)}")
         lines += [
             "",
-            "| Impact | Project | Co-production | Other factors | Co-production range "
-            "| Routes through co-production | Unevidenced |",
+            "| Impact | " + " | ".join(name for name, _ in SPLIT_COLUMNS) + " |",
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for item in result.impacts:
@@ -178,6 +182,8 @@ class MarkdownRenderer:
                 f"| {spread} | {percent(item.routes.share)} "
                 f"| {percent(c.unevidenced)} |"
             )
+        lines.append("")
+        lines += [f"- **{name}**: {meaning}." for name, meaning in SPLIT_COLUMNS]
         for item in result.impacts:
             lines += ["", f"### {markdown_text(item.impact)} {markdown_text(item.statement)}", ""]
             for measure in (item.activities, item.outcomes, item.effort, item.routes):

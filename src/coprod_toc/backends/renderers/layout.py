@@ -2,12 +2,15 @@
 
 Columns follow backwards mapping (problem, impacts, outcomes, activities) from left to
 right, with arrows pointing left, from activities towards the impacts. Within a column,
-boxes are ordered by the mean position of what they lead to (one barycentre pass), which
-keeps most arrows short; the whole layout takes one pass over nodes and links plus a sort
-per column.
+boxes are ordered to cross few arrows: a first pass by the mean position of what they lead
+to, then barycentre sweeps right and left with neighbour swaps, kept while the count of
+crossings falls. Each sweep is a sort per column and a bounded number of swap passes; each
+count is a sort and a Fenwick tree per pair of columns.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import attrs
 
@@ -61,14 +64,19 @@ def lay_out(view: MapView) -> Layout:
     for link in view.links:
         targets.setdefault(link.source, []).append(link.target)
     position: dict[str, float] = {}
+    first = []
+    for column in view.columns:
+        nodes = _ordered(column.nodes, targets, position)
+        position.update((node.id, index) for index, node in enumerate(nodes))
+        first.append(nodes)
+    orders = fewer_crossings(first, [(link.source, link.target) for link in view.links])
     boxes: dict[str, Box] = {}
     headings = []
     x = MARGIN
     height = 0.0
-    for column in view.columns:
-        if not column.nodes:
+    for column, nodes in zip(view.columns, orders, strict=True):
+        if not nodes:
             continue
-        nodes = _ordered(column.nodes, targets, position)
         headings.append((x + BOX_WIDTH / 2, column.heading))
         y = MARGIN + HEADING_HEIGHT
         for index, node in enumerate(nodes):
@@ -116,6 +124,120 @@ def _ordered(
         return (sum(placed) / len(placed) if placed else float("inf"), index)
 
     return [node for _, node in sorted(enumerate(nodes), key=key)]
+
+
+#: Sweeps after the first ordering; each must cut crossings for the next to run.
+MAX_SWEEPS = 12
+#: Passes of neighbour swaps per column and sweep: a few settle most ties, and a bound
+#: keeps a dense map's layout from growing with the square of its columns.
+SWAP_PASSES = 2
+
+
+def fewer_crossings(
+    columns: Sequence[Sequence[Node]], links: Sequence[tuple[str, str]]
+) -> list[list[Node]]:
+    """The columns reordered by barycentre sweeps (each column by the mean position of its
+    neighbours in the column before it, then in the column after it), repeated while the
+    number of crossing arrows between neighbouring columns falls."""
+    column_of = {node.id: c for c, nodes in enumerate(columns) for node in nodes}
+    before: dict[str, list[str]] = {}  # neighbours in the column to the left
+    after: dict[str, list[str]] = {}  # and to the right
+    pairs: list[tuple[str, str]] = []  # (left end, right end) of arrows between columns
+    for source, target in links:
+        if column_of[source] == column_of[target] + 1:
+            left, right = target, source
+        elif column_of[target] == column_of[source] + 1:
+            left, right = source, target
+        else:
+            continue  # within a column (outcome to outcome): drawn beside it
+        after.setdefault(left, []).append(right)
+        before.setdefault(right, []).append(left)
+        pairs.append((left, right))
+    orders = [list(nodes) for nodes in columns]
+    best, fewest = [list(o) for o in orders], crossings(orders, pairs)
+    for _ in range(MAX_SWEEPS):
+        for c in range(1, len(orders)):
+            orders[c] = _by_barycentre(orders[c], before, orders[c - 1])
+        for c in range(len(orders) - 2, -1, -1):
+            orders[c] = _by_barycentre(orders[c], after, orders[c + 1])
+        for c in range(len(orders)):
+            _swap_neighbours(orders, c, before, after)
+        count = crossings(orders, pairs)
+        if count >= fewest:
+            break
+        best, fewest = [list(o) for o in orders], count
+    return best
+
+
+def _by_barycentre(
+    nodes: list[Node], neighbours: dict[str, list[str]], beside: list[Node]
+) -> list[Node]:
+    """``nodes`` sorted by the mean position of their neighbours in ``beside``; a node
+    with none keeps its place (its own position, on the same scale)."""
+    place = {node.id: i for i, node in enumerate(beside)}
+    scale = len(beside) / max(len(nodes), 1)
+
+    def key(item: tuple[int, Node]) -> tuple[float, int]:
+        index, node = item
+        placed = [place[n] for n in neighbours.get(node.id, ()) if n in place]
+        return (sum(placed) / len(placed) if placed else index * scale, index)
+
+    return [node for _, node in sorted(enumerate(nodes), key=key)]
+
+
+def _swap_neighbours(
+    orders: list[list[Node]], c: int, before: dict[str, list[str]], after: dict[str, list[str]]
+) -> None:
+    """Swap neighbouring boxes of column ``c`` wherever that crosses fewer arrows, pass
+    after pass while any swap helps (what a barycentre cannot see: ties and near-ties)."""
+    place = {node.id: i for nodes in orders for i, node in enumerate(nodes)}
+    nodes = orders[c]
+
+    def cost(first: str, second: str) -> int:
+        # Arrows of ``first`` and ``second`` that cross with ``first`` placed above.
+        total = 0
+        for side in (before, after):
+            ends = [place[n] for n in side.get(second, ())]
+            for mine in side.get(first, ()):
+                total += sum(1 for other in ends if place[mine] > other)
+        return total
+
+    for _ in range(SWAP_PASSES):
+        swapped = False
+        for i in range(len(nodes) - 1):
+            u, v = nodes[i].id, nodes[i + 1].id
+            if cost(v, u) < cost(u, v):
+                nodes[i], nodes[i + 1] = nodes[i + 1], nodes[i]
+                place[u], place[v] = i + 1, i
+                swapped = True
+        if not swapped:
+            break
+
+
+def crossings(orders: Sequence[Sequence[Node]], pairs: Sequence[tuple[str, str]]) -> int:
+    """How many pairs of arrows between neighbouring columns cross: two arrows between the
+    same two columns cross when their ends are in opposite orders (as Graphviz counts)."""
+    place = {node.id: i for nodes in orders for i, node in enumerate(nodes)}
+    column_of = {node.id: c for c, nodes in enumerate(orders) for node in nodes}
+    by_columns: dict[int, list[tuple[int, int]]] = {}
+    for left, right in pairs:
+        by_columns.setdefault(column_of[left], []).append((place[left], place[right]))
+    total = 0
+    for ends in by_columns.values():
+        ends.sort()
+        size = max(end for _, end in ends) + 2
+        tree = [0] * size  # a Fenwick tree of right ends seen so far
+        for seen, (_, end) in enumerate(ends):
+            at, not_after = end + 1, 0
+            while at > 0:  # how many seen so far end at or above this one
+                not_after += tree[at]
+                at -= at & -at
+            total += seen - not_after  # those ending below it cross it
+            at = end + 1
+            while at < size:
+                tree[at] += 1
+                at += at & -at
+    return total
 
 
 def _arrow(source: Box, target: Box) -> str:

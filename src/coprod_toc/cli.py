@@ -211,9 +211,8 @@ def split(file: str, as_json: bool) -> None:
     )
     lines += ["", header, "-" * len(header)]
     for item in result.impacts:
-        low, high = item.contribution.ranges["coproduction"]
-        # A range only when its ends differ.
-        spread = f" ({_pct(low)}-{_pct(high)})" if _pct(low) != _pct(high) else ""
+        ends = item.contribution.coproduction_spread()
+        spread = f" ({_pct(ends[0])}-{_pct(ends[1])})" if ends else ""
         c_text = f"{_pct(item.contribution.coproduction)}{spread}"
         lines.append(
             f"{_short(item.impact + ' ' + item.statement, 34):<34} "

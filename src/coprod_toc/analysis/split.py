@@ -47,6 +47,11 @@ def _pct(value: float | None) -> str:
     return "no" if value is None else f"{round(value * 100)}%"
 
 
+def _spread(low: float, high: float) -> tuple[float, float] | None:
+    """``(low, high)``, or ``None`` when they are the same whole percentage."""
+    return None if _pct(low) == _pct(high) else (low, high)
+
+
 def _ratio(part: float, whole: float) -> float | None:
     return None if whole == 0 else part / whole
 
@@ -105,6 +110,11 @@ class Contribution:
     unevidenced: float
     explanation: str
     unevidenced_explanation: str
+
+    def coproduction_spread(self) -> tuple[float, float] | None:
+        """Co-production's low and high share, or ``None`` when the two are the same whole
+        percentage: a range is told only when its ends differ, as people read them."""
+        return _spread(*self.ranges["coproduction"])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -518,11 +528,11 @@ def _contribution(
         name: (min(s[c] for s in scenarios), max(s[c] for s in scenarios))
         for c, name in enumerate(names)
     }
-    low, high = ranges["coproduction"]
-    # A range is told only when its ends differ, as people read them (whole percentages).
+    ends = _spread(*ranges["coproduction"])
     spread = (
-        f" (co-production between {_pct(low)} and {_pct(high)} if every level moves one step)"
-        if _pct(low) != _pct(high)
+        f" (co-production between {_pct(ends[0])} and {_pct(ends[1])} if every level moves "
+        "one step)"
+        if ends
         else ""
     )
     text = (

@@ -174,8 +174,10 @@ class MarkdownRenderer:
         ]
         for item in result.impacts:
             c = item.contribution
-            low, high = (percent(end) for end in c.ranges["coproduction"])
-            spread = f"{low} to {high}" if low != high else low  # a range only when it is one
+            low, high = c.ranges["coproduction"]
+            spread = (
+                f"{percent(low)} to {percent(high)}" if c.coproduction_spread() else percent(low)
+            )
             lines.append(
                 f"| {markdown_text(item.impact)} {markdown_text(item.statement)} "
                 f"| {percent(c.project)} | {percent(c.coproduction)} | {percent(c.other)} "

@@ -213,8 +213,8 @@ class SQLStore(Store):
 
     @property
     def engine(self) -> sa.Engine:
-        if self._engine is None:
-            raise ct.StoreError(f"the store {self.url!r} is closed")
+        self.check_open()
+        assert self._engine is not None  # only close() lets it go
         return self._engine
 
     @contextmanager
@@ -539,11 +539,11 @@ class SQLStore(Store):
         return sum(len(versions) for versions in plan.versions.values())
 
     def close(self) -> None:
+        super().close()  # first: a call from another thread then meets "closed", not None
         with self._lock:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
-        super().close()
 
 
 def _erased_of(conn: sa.Connection, digests: list[str]) -> set[str]:

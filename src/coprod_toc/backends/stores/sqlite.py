@@ -170,8 +170,8 @@ class SQLiteStore(Store):
 
     @property
     def _conn(self) -> sqlite3.Connection:
-        if self._db is None:
-            raise StoreError(f"the store {self.url!r} is closed")
+        self.check_open()
+        assert self._db is not None  # only close() lets it go
         return self._db
 
     @contextmanager
@@ -498,11 +498,11 @@ class SQLiteStore(Store):
         self._remembered.forget(name)
 
     def close(self) -> None:
+        super().close()  # first: a call from another thread then meets "closed", not None
         with self._lock:
             if self._db is not None:
                 self._db.close()
                 self._db = None
-        super().close()
 
 
 def _now() -> str:

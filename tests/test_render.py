@@ -515,29 +515,6 @@ def test_the_split_tables_explain_each_measure_in_a_line() -> None:
         assert f"- **{name}**: {meaning}." in markdown
 
 
-def _arrows_between_columns(view: Any) -> tuple[list[list[Any]], list[tuple[str, str]]]:
-    from coprod_toc.backends.renderers.layout import _ordered
-
-    targets: dict[str, list[str]] = {}
-    for link in view.links:
-        targets.setdefault(link.source, []).append(link.target)
-    position: dict[str, float] = {}
-    first = []
-    for column in view.columns:
-        nodes = _ordered(column.nodes, targets, position)
-        position.update((node.id, i) for i, node in enumerate(nodes))
-        first.append(nodes)
-    column_of = {node.id: c for c, nodes in enumerate(first) for node in nodes}
-    pairs = []
-    for link in view.links:
-        s, t = link.source, link.target
-        if column_of[s] == column_of[t] + 1:
-            pairs.append((t, s))
-        elif column_of[t] == column_of[s] + 1:
-            pairs.append((s, t))
-    return first, pairs
-
-
 def _crossings_by_hand(orders: list[list[Any]], pairs: list[tuple[str, str]]) -> int:
     import itertools
 
@@ -557,12 +534,18 @@ def test_the_diagram_crosses_fewer_arrows_and_counts_them_right(seed: int) -> No
     from benchmarks.common import build_map
 
     from coprod_toc.backends.renderers._view import MapView
-    from coprod_toc.backends.renderers.layout import crossings, fewer_crossings
+    from coprod_toc.backends.renderers.layout import (
+        arrows_between_columns,
+        crossings,
+        fewer_crossings,
+        first_order,
+    )
 
     for toc in (ct.example(), build_map(200, seed=seed)):
         view = MapView.of(toc)
-        first, pairs = _arrows_between_columns(view)
-        best = fewer_crossings(first, [(link.source, link.target) for link in view.links])
+        first = first_order(view)
+        pairs = arrows_between_columns(first, view.links)
+        best = fewer_crossings(first, pairs)
         assert crossings(first, pairs) == _crossings_by_hand(first, pairs)
         assert crossings(best, pairs) == _crossings_by_hand(best, pairs)
         assert crossings(best, pairs) <= crossings(first, pairs)
@@ -573,10 +556,16 @@ def test_the_day_centre_diagram_crosses_no_more_arrows_than_graphviz() -> None:
     """Down from 40 with one barycentre pass to at most 22, the count the issue measured
     for Graphviz's dot on the same four columns."""
     from coprod_toc.backends.renderers._view import MapView
-    from coprod_toc.backends.renderers.layout import crossings, fewer_crossings
+    from coprod_toc.backends.renderers.layout import (
+        arrows_between_columns,
+        crossings,
+        fewer_crossings,
+        first_order,
+    )
 
     view = MapView.of(ct.example())
-    first, pairs = _arrows_between_columns(view)
-    best = fewer_crossings(first, [(link.source, link.target) for link in view.links])
+    first = first_order(view)
+    pairs = arrows_between_columns(first, view.links)
+    best = fewer_crossings(first, pairs)
     assert crossings(first, pairs) == 40
     assert crossings(best, pairs) <= 22

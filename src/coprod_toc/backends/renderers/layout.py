@@ -10,14 +10,23 @@ count is a sort and a Fenwick tree per pair of columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
 from coprod_toc.backends.renderers._view import MapView, node_caption, style_name, wrap
-from coprod_toc.model import Node
+from coprod_toc.model import Link, Node
 
-__all__ = ["Box", "Edge", "Layout", "lay_out"]
+__all__ = [
+    "Box",
+    "Edge",
+    "Layout",
+    "arrows_between_columns",
+    "crossings",
+    "fewer_crossings",
+    "first_order",
+    "lay_out",
+]
 
 BOX_WIDTH = 250
 COLUMN_GAP = 110
@@ -60,16 +69,8 @@ class Layout:
 
 def lay_out(view: MapView) -> Layout:
     """Place every node of ``view`` in its column and draw every link between them."""
-    targets: dict[str, list[str]] = {}
-    for link in view.links:
-        targets.setdefault(link.source, []).append(link.target)
-    position: dict[str, float] = {}
-    first = []
-    for column in view.columns:
-        nodes = _ordered(column.nodes, targets, position)
-        position.update((node.id, index) for index, node in enumerate(nodes))
-        first.append(nodes)
-    orders = fewer_crossings(first, [(link.source, link.target) for link in view.links])
+    first = first_order(view)
+    orders = fewer_crossings(first, arrows_between_columns(first, view.links))
     boxes: dict[str, Box] = {}
     headings = []
     x = MARGIN
@@ -79,8 +80,7 @@ def lay_out(view: MapView) -> Layout:
             continue
         headings.append((x + BOX_WIDTH / 2, column.heading))
         y = MARGIN + HEADING_HEIGHT
-        for index, node in enumerate(nodes):
-            position[node.id] = index
+        for node in nodes:
             caption = tuple(wrap(f"{node.id} · {node_caption(node)}", CHARS_PER_LINE, 2))
             lines = tuple(wrap(node.text, CHARS_PER_LINE, TEXT_LINES))
             box_height = (len(caption) + len(lines)) * LINE_HEIGHT + 16
@@ -133,26 +133,48 @@ MAX_SWEEPS = 12
 SWAP_PASSES = 2
 
 
+def first_order(view: MapView) -> list[list[Node]]:
+    """Each column (empty ones too) ordered by the mean position of what its boxes lead to
+    in the columns before it: the start the sweeps improve on."""
+    targets: dict[str, list[str]] = {}
+    for link in view.links:
+        targets.setdefault(link.source, []).append(link.target)
+    position: dict[str, float] = {}
+    first = []
+    for column in view.columns:
+        nodes = _ordered(column.nodes, targets, position)
+        position.update((node.id, index) for index, node in enumerate(nodes))
+        first.append(nodes)
+    return first
+
+
+def arrows_between_columns(
+    columns: Sequence[Sequence[Node]], links: Iterable[Link]
+) -> list[tuple[str, str]]:
+    """``(left end, right end)`` of every arrow between neighbouring columns; arrows within
+    a column (outcome to outcome) are drawn beside it and cross nothing counted here."""
+    column_of = {node.id: c for c, nodes in enumerate(columns) for node in nodes}
+    pairs = []
+    for link in links:
+        source, target = link.source, link.target
+        if column_of[source] == column_of[target] + 1:
+            pairs.append((target, source))
+        elif column_of[target] == column_of[source] + 1:
+            pairs.append((source, target))
+    return pairs
+
+
 def fewer_crossings(
-    columns: Sequence[Sequence[Node]], links: Sequence[tuple[str, str]]
+    columns: Sequence[Sequence[Node]], pairs: Sequence[tuple[str, str]]
 ) -> list[list[Node]]:
     """The columns reordered by barycentre sweeps (each column by the mean position of its
     neighbours in the column before it, then in the column after it), repeated while the
-    number of crossing arrows between neighbouring columns falls."""
-    column_of = {node.id: c for c, nodes in enumerate(columns) for node in nodes}
+    number of crossing ``pairs`` (:func:`arrows_between_columns`) falls."""
     before: dict[str, list[str]] = {}  # neighbours in the column to the left
     after: dict[str, list[str]] = {}  # and to the right
-    pairs: list[tuple[str, str]] = []  # (left end, right end) of arrows between columns
-    for source, target in links:
-        if column_of[source] == column_of[target] + 1:
-            left, right = target, source
-        elif column_of[target] == column_of[source] + 1:
-            left, right = source, target
-        else:
-            continue  # within a column (outcome to outcome): drawn beside it
+    for left, right in pairs:
         after.setdefault(left, []).append(right)
         before.setdefault(right, []).append(left)
-        pairs.append((left, right))
     orders = [list(nodes) for nodes in columns]
     best, fewest = [list(o) for o in orders], crossings(orders, pairs)
     for _ in range(MAX_SWEEPS):

@@ -4,6 +4,7 @@ its ``__getattr__`` imports that module when the name is first asked for."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import sys
@@ -36,9 +37,15 @@ def lazy_package(
     moved = dict(moved or {})
     module = importlib.import_module(package)
     namespace = module.__dict__
-    submodules = sorted(
-        info.name for info in pkgutil.iter_modules(module.__path__) if not info.name.startswith("_")
-    )
+
+    @functools.cache
+    def submodules() -> frozenset[str]:
+        # Listed on first need (a name not found, or dir()), not while the package imports.
+        return frozenset(
+            info.name
+            for info in pkgutil.iter_modules(module.__path__)
+            if not info.name.startswith("_")
+        )
 
     def __getattr__(name: str) -> Any:
         home = home_of.get(name)
@@ -48,7 +55,7 @@ def lazy_package(
             return value
         if name in moved:
             return moved_attribute(package, f"{package}.{moved[name]}", name)
-        if name in submodules:
+        if not name.startswith("__") and name in submodules():
             try:
                 return importlib.import_module(f"{package}.{name}")
             except ImportError as exc:  # coprod_toc.testing without pytest, say
@@ -58,9 +65,8 @@ def lazy_package(
                 ) from None
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
-    shown = submodules if listed is None else sorted(listed)
-
     def __dir__() -> list[str]:
+        shown = submodules() if listed is None else frozenset(listed)
         return sorted({*home_of, *shown, *namespace.get("__all__", ())})
 
     return __getattr__, __dir__

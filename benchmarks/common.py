@@ -1,9 +1,12 @@
-"""What the benchmarks share: large synthetic maps, and best-of-N timing."""
+"""What the benchmarks share: large synthetic maps, best-of-N timing, and the order Graphviz
+gives each column of a map."""
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
@@ -131,3 +134,34 @@ def portfolio(nodes: int, project_size: int) -> ct.TheoryOfChange:
     """A map of ``nodes`` shared out in projects of ``project_size`` (0: one random map)."""
     projects = max(1, nodes // project_size) if project_size else 1
     return build_map(nodes, projects=projects)
+
+
+def graphviz_columns(toc: ct.TheoryOfChange) -> tuple[list[list[Any]], float]:
+    """Each column of ``toc`` (problem, impacts, outcomes, activities) in the order Graphviz's
+    ``dot`` draws it from our own ``dot`` output (which fixes the columns as ranks), read
+    from ``dot -Tplain``; and how long ``dot`` took, in seconds.
+
+    Needs Graphviz's ``dot`` on the PATH.
+    """
+    from coprod_toc.backends.renderers._view import MapView
+
+    executable = shutil.which("dot")
+    if executable is None:
+        raise RuntimeError("Graphviz's dot is not installed: scripts/install-browser-test-tools")
+    view = MapView.of(toc)
+    source = ct.render(toc, "dot").encode("utf-8")
+    start = time.perf_counter()
+    done = subprocess.run([executable, "-Tplain"], input=source, capture_output=True, check=True)
+    took = time.perf_counter() - start
+    # "node NAME X Y …": with rankdir=RL a column is one X, and its order runs along Y
+    # (upwards; reading every column the same way leaves each crossing a crossing).
+    height = {}
+    for line in done.stdout.decode("utf-8").splitlines():
+        if line.startswith("node "):
+            _, name, _x, y, *_ = line.split(maxsplit=4)
+            height[name] = float(y)
+    columns = [
+        sorted(column.nodes, key=lambda node: -height[view.keys[node.id]])
+        for column in view.columns
+    ]
+    return columns, took

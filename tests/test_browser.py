@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +109,16 @@ def _describe(violations: list[dict[str, Any]]) -> str:
     )
 
 
+def _random_map() -> ct.TheoryOfChange:
+    from benchmarks.common import build_map
+
+    return build_map(200, seed=1)
+
+
 PAGES = {
     "report-day-centre": (ct.example, "html"),
     "report-hostile": (hostile_map, "html"),
+    "report-200-nodes": (_random_map, "html"),
     "easy-read-day-centre": (ct.example, "easy-read"),
     "easy-read-hostile": (hostile_map, "easy-read"),
 }
@@ -174,7 +182,7 @@ def test_hostile_labels_show_as_text_in_easy_read(browser: Any, pages: dict[str,
 def test_report_keyboard_reaches_the_skip_link_then_the_sections(
     browser: Any, pages: dict[str, Path]
 ) -> None:
-    """Tab first reaches "Skip to the report"; the diagram can take focus to scroll."""
+    """Tab first reaches "Skip to the report"; the diagram's view can take focus to scroll."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
@@ -183,7 +191,9 @@ def test_report_keyboard_reaches_the_skip_link_then_the_sections(
     assert browser.execute_script("return document.activeElement.textContent") == (
         "Skip to the report"
     )
-    focusable = browser.execute_script("return document.querySelector('figure.diagram').tabIndex")
+    focusable = browser.execute_script(
+        "return document.querySelector('figure.diagram .diagram-view').tabIndex"
+    )
     assert focusable == 0
 
 
@@ -196,7 +206,7 @@ def test_report_prints_without_the_navigation(browser: Any, pages: dict[str, Pat
             "return getComputedStyle(document.querySelector('nav')).display"
         )
         overflow = browser.execute_script(
-            "return getComputedStyle(document.querySelector('figure.diagram')).overflow"
+            "return getComputedStyle(document.querySelector('figure.diagram .diagram-view')).overflow"
         )
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
@@ -204,16 +214,131 @@ def test_report_prints_without_the_navigation(browser: Any, pages: dict[str, Pat
     assert overflow == "visible"
 
 
-def test_screenshots_for_the_docs(browser: Any, pages: dict[str, Path]) -> None:
-    """Screenshots of the report and the easy-read summary, linked from docs/rendering.md."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for page, name in (
-        ("report-day-centre", "report.png"),
-        ("easy-read-day-centre", "easy-read.png"),
-    ):
+#: A laptop's window and a phone's screen, in CSS pixels.
+WIDTHS = {"1280px": 1280, "390px": 390}
+
+
+@contextmanager
+def _window_width(browser: Any, width: int) -> Iterator[None]:
+    """The page laid out as in a window ``width`` pixels wide (a phone's, when narrow)."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+#: Where the diagram's figure and its view sit, and how wide the page and the view scroll.
+_DIAGRAM_FIT = """
+const figure = document.querySelector('figure.diagram');
+const view = figure.querySelector('.diagram-view');
+const box = figure.getBoundingClientRect();
+return {page: document.documentElement.scrollWidth, window: window.innerWidth,
+        left: box.left, right: box.right,
+        viewScroll: view.scrollWidth, viewWidth: view.clientWidth,
+        svg: figure.querySelector('svg').getBoundingClientRect().width};
+"""
+
+#: Each box whose text's bounding box is not inside its rectangle (SVG units).
+_LABELS_OUTSIDE = """
+const outside = [];
+for (const box of document.querySelectorAll('svg .box')) {
+  const rect = box.querySelector('rect');
+  const [x, y, w, h] = ['x', 'y', 'width', 'height'].map(a => Number(rect.getAttribute(a)));
+  const text = box.querySelector('text').getBBox();
+  if (text.x < x || text.y < y || text.x + text.width > x + w || text.y + text.height > y + h) {
+    outside.push(box.dataset.node);
+  }
+}
+return [document.querySelectorAll('svg .box').length, outside];
+"""
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("page", ["report-day-centre", "report-hostile", "report-200-nodes"])
+def test_the_diagram_fits_the_window_without_sideways_scrolling(
+    browser: Any, pages: dict[str, Path], page: str, width: str
+) -> None:
+    """Every box is in view: the figure sits inside the window, neither the page nor the
+    diagram's view scrolls sideways, and the drawing is no wider than its view."""
+    with _window_width(browser, WIDTHS[width]):
         _open(browser, pages[page])
-        target = SCREENSHOTS / name
-        assert browser.save_screenshot(str(target))
+        fit = browser.execute_script(_DIAGRAM_FIT)
+    assert fit["page"] <= fit["window"], fit
+    assert fit["left"] >= 0 and fit["right"] <= fit["window"], fit
+    assert fit["viewScroll"] <= fit["viewWidth"], fit
+    assert fit["svg"] <= fit["viewWidth"] + 0.5, fit
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("page", ["report-day-centre", "report-hostile", "report-200-nodes"])
+def test_every_label_stays_inside_its_box(
+    browser: Any, pages: dict[str, Path], page: str, width: str
+) -> None:
+    """The bounding box of each box's text, as Chromium lays it out in the diagram's font,
+    lies within the box's rectangle: wrapped with measured widths, never running past."""
+    with _window_width(browser, WIDTHS[width]):
+        _open(browser, pages[page])
+        count, outside = browser.execute_script(_LABELS_OUTSIDE)
+    assert count > 0
+    assert outside == []
+
+
+def test_the_diagram_opens_full_size_and_fits_again(browser: Any, pages: dict[str, Path]) -> None:
+    """ "Show it full size" draws the diagram at its own width, scrolling within its view
+    (not the page); "Fit it to the page" brings back the fitted drawing."""
+    from selenium.webdriver.common.by import By
+
+    with _window_width(browser, 390):
+        _open(browser, pages["report-day-centre"])
+        natural = float(
+            browser.find_element(By.CSS_SELECTOR, "figure.diagram svg").get_attribute("width")
+        )
+        browser.find_element(By.LINK_TEXT, "Show it full size").click()
+        full = browser.execute_script(_DIAGRAM_FIT)
+        browser.find_element(By.LINK_TEXT, "Fit it to the page").click()
+        fitted = browser.execute_script(_DIAGRAM_FIT)
+    assert full["svg"] == pytest.approx(natural)
+    assert full["viewScroll"] > full["viewWidth"]  # the view scrolls sideways…
+    assert full["page"] <= full["window"]  # …and the page does not
+    assert fitted["svg"] <= fitted["viewWidth"] + 0.5
+
+
+def test_a_box_cut_short_links_to_its_whole_text(browser: Any, pages: dict[str, Path]) -> None:
+    """A box whose statement ends in "…" is a link, named by the whole statement, to the
+    statement's entry in "The map in words"."""
+    _open(browser, pages["report-hostile"])
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('svg a.box-link')].map(a => "
+        "[a.getAttribute('href'), a.querySelector('.box').getAttribute('aria-label'), "
+        "a.querySelector('text').textContent])"
+    )
+    assert links
+    for href, name, shown in links:
+        node = href.removeprefix("#node-")
+        assert browser.execute_script(f"return document.getElementById('node-{node}') !== null")
+        assert shown.endswith("…")
+        assert len(name) > len(shown)
+
+
+def test_screenshots_for_the_docs(browser: Any, pages: dict[str, Path]) -> None:
+    """Screenshots of the report (in a laptop's window and on a phone) and of the easy-read
+    summary, linked from docs/rendering.md."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for page, name, width in (
+        ("report-day-centre", "report.png", 1280),
+        ("report-day-centre", "report-phone.png", 390),
+        ("easy-read-day-centre", "easy-read.png", 1280),
+    ):
+        with _window_width(browser, width):
+            _open(browser, pages[page])
+            if page.startswith("report"):  # the diagram, not the banner
+                browser.execute_script("document.getElementById('map').scrollIntoView()")
+            target = SCREENSHOTS / name
+            assert browser.save_screenshot(str(target))
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

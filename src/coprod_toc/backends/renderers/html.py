@@ -1,8 +1,8 @@
 """Built-in plugin: the accessible HTML report, one self-contained file.
 
-The report holds the map as an inline SVG in columns (``layout.py``), the map in words (every
-node and every link, for screen readers and for print), validation findings, the split with
-its caveat, and progress when there is any. Nothing is fetched when it is viewed: styles are
+The report holds the map as an inline SVG in columns (``layout.py``) fitted to the page, the
+map in words (every node and every link, for screen readers and for print), validation
+findings, the split with its caveat, and progress. Nothing is fetched when it is viewed: styles are
 inline, there are no scripts, and a Content-Security-Policy forbids any.
 
 Escaping is Jinja2's autoescaping: every value is HTML-escaped where it is written; user text
@@ -30,7 +30,8 @@ from coprod_toc.backends.renderers._view import (
     style_name,
     visible,
 )
-from coprod_toc.backends.renderers.layout import lay_out
+from coprod_toc.backends.renderers.layout import FONT_SIZE, LINE_HEIGHT, lay_out
+from coprod_toc.backends.renderers.measure import FONT_FAMILY
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Kind
 
@@ -62,6 +63,10 @@ def environment() -> jinja2.Environment:
         version=package_version(),
         no_evidence_yet=NO_EVIDENCE_YET,
         split_columns=SPLIT_COLUMNS,
+        # The diagram's font, as its labels were measured and wrapped (layout.py).
+        diagram_font=FONT_FAMILY,
+        diagram_font_size=FONT_SIZE,
+        line_height=LINE_HEIGHT,
     )
     return env
 

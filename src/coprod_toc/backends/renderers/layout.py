@@ -6,6 +6,14 @@ boxes are ordered to cross few arrows: a first pass by the mean position of what
 to, then barycentre sweeps right and left with neighbour swaps, kept while the count of
 crossings falls. Each sweep is a sort per column and a bounded number of swap passes; each
 count is a sort and a Fenwick tree per pair of columns.
+
+An outcome that leads to other outcomes stands to the right of them, in a lane of the
+outcomes column of its own (its *rank*), so every arrow points left and none loops back.
+The outcomes keep one top-to-bottom order across their lanes, each box in a band of height
+no other shares; an arrow crosses a lane only along its own end's band, so no arrow passes
+through a box. Labels are wrapped with measured widths (``measure.py``) and never leave
+their boxes; a label too long for :data:`TEXT_LINES` lines is cut with "…", and its box is
+a link to the full text in "The map in words".
 """
 
 from __future__ import annotations
@@ -14,25 +22,33 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from coprod_toc.backends.renderers._view import MapView, node_caption, style_name, wrap
-from coprod_toc.model import Link, Node
+from coprod_toc.backends.renderers._view import MapView, node_caption, style_name
+from coprod_toc.backends.renderers.measure import wrap_to_width
+from coprod_toc.model import Link, Node, NodeType
 
 __all__ = [
     "Box",
     "Edge",
     "Layout",
+    "arrow",
     "arrows_between_columns",
     "crossings",
     "fewer_crossings",
     "first_order",
     "lay_out",
+    "outcome_ranks",
 ]
 
-BOX_WIDTH = 250
-COLUMN_GAP = 110
-LINE_HEIGHT = 16
-TEXT_LINES = 4
-CHARS_PER_LINE = 34
+BOX_WIDTH = 200
+#: Between the four columns, and between the lanes of the outcomes column.
+COLUMN_GAP = 72
+LANE_GAP = 44
+FONT_SIZE = 13  # pixels, as report.css sets for the boxes
+LINE_HEIGHT = 17
+PADDING = 9  # inside a box, around its text
+#: Lines of a box's caption (its id and what it is) and of its statement before a cut.
+CAPTION_LINES = 3
+TEXT_LINES = 8
 BOX_GAP = 14
 MARGIN = 24
 HEADING_HEIGHT = 36
@@ -41,6 +57,7 @@ HEADING_HEIGHT = 36
 @attrs.frozen
 class Box:
     node_id: str
+    node_type: NodeType
     x: float
     y: float
     width: float
@@ -49,7 +66,20 @@ class Box:
     style: str
     caption: tuple[str, ...]
     lines: tuple[str, ...]
+    #: The caption and the statement as they are, before any cut.
+    full_caption: str
     full_text: str
+    #: Whether the caption or the statement was cut with "…" to fit.
+    cut: bool = False
+
+    @property
+    def text_x(self) -> float:
+        return self.x + PADDING
+
+    @property
+    def baseline(self) -> float:
+        """Where the first line of text sits: a font size below the padding."""
+        return self.y + PADDING + FONT_SIZE
 
 
 @attrs.frozen
@@ -71,46 +101,114 @@ def lay_out(view: MapView) -> Layout:
     """Place every node of ``view`` in its column and draw every link between them."""
     first = first_order(view)
     orders = fewer_crossings(first, arrows_between_columns(first, view.links))
+    ranks = outcome_ranks(view)
+    labels = [[_Label.of(node) for node in nodes] for nodes in orders]
+    heights = [sum(label.height + BOX_GAP for label in column) - BOX_GAP for column in labels]
+    tallest = max(heights, default=0.0)
     boxes: dict[str, Box] = {}
     headings = []
     x = MARGIN
-    height = 0.0
-    for column, nodes in zip(view.columns, orders, strict=True):
-        if not nodes:
+    for column, column_labels, column_height in zip(view.columns, labels, heights, strict=True):
+        if not column_labels:
             continue
-        headings.append((x + BOX_WIDTH / 2, column.heading))
-        y = MARGIN + HEADING_HEIGHT
-        for node in nodes:
-            caption = tuple(wrap(f"{node.id} · {node_caption(node)}", CHARS_PER_LINE, 2))
-            lines = tuple(wrap(node.text, CHARS_PER_LINE, TEXT_LINES))
-            box_height = (len(caption) + len(lines)) * LINE_HEIGHT + 16
+        lanes = 1 + max((ranks.get(label.node.id, 0) for label in column_labels), default=0)
+        span = lanes * BOX_WIDTH + (lanes - 1) * LANE_GAP
+        headings.append((x + span / 2, column.heading))
+        # Shorter columns are centred on the tallest, so their arrows fan out both ways.
+        y = MARGIN + HEADING_HEIGHT + (tallest - column_height) / 2
+        for label in column_labels:
+            node = label.node
+            lane_x = x + ranks.get(node.id, 0) * (BOX_WIDTH + LANE_GAP)
             boxes[node.id] = Box(
                 node.id,
-                x,
+                node.node_type,
+                lane_x,
                 y,
                 BOX_WIDTH,
-                box_height,
+                label.height,
                 style_name(node),
-                caption,
-                lines,
+                label.caption,
+                label.lines,
+                _full_caption(node),
                 node.text,
+                label.cut,
             )
-            y += box_height + BOX_GAP
-        height = max(height, y)
-        x += BOX_WIDTH + COLUMN_GAP
+            y += label.height + BOX_GAP
+        x += span + COLUMN_GAP
     edges = []
     for link in view.links:
-        source = boxes[link.source]
+        source, target = boxes[link.source], boxes[link.target]
         style = "addresses" if source.style == "problem" else "link"
-        edges.append(Edge(_arrow(source, boxes[link.target]), style))
+        edges.append(Edge(arrow(source, target), style))
     width = x - COLUMN_GAP + MARGIN if boxes else 2 * MARGIN
     return Layout(
         width,
-        max(height, 2 * MARGIN) + MARGIN,
+        max(MARGIN + HEADING_HEIGHT + tallest, 2 * MARGIN) + MARGIN,
         tuple(headings),
         tuple(boxes.values()),
         tuple(edges),
     )
+
+
+@attrs.frozen
+class _Label:
+    """A node's caption and statement wrapped to a box's width, and the box's height."""
+
+    node: Node
+    caption: tuple[str, ...]
+    lines: tuple[str, ...]
+    cut: bool
+
+    @classmethod
+    def of(cls, node: Node) -> _Label:
+        inner = BOX_WIDTH - 2 * PADDING
+        caption, caption_cut = wrap_to_width(
+            _full_caption(node), inner, FONT_SIZE, bold=True, max_lines=CAPTION_LINES
+        )
+        lines, text_cut = wrap_to_width(node.text, inner, FONT_SIZE, max_lines=TEXT_LINES)
+        return cls(node, tuple(caption), tuple(lines), caption_cut or text_cut)
+
+    @property
+    def height(self) -> float:
+        return (len(self.caption) + len(self.lines)) * LINE_HEIGHT + 2 * PADDING
+
+
+def _full_caption(node: Node) -> str:
+    """A box's first words: its id, so "O1" in the text finds it, and what it is."""
+    return f"{node.id} · {node_caption(node)}"
+
+
+def outcome_ranks(view: MapView) -> dict[str, int]:
+    """Each outcome's lane in the outcomes column: 0 for one that leads to no outcome, else
+    one more than the highest lane of the outcomes it leads to. A cycle of outcomes (which
+    validation reports) is cut where the walk first comes back round it. Linear in the map."""
+    outcomes = {node.id for node in view.outcomes}
+    leads_to: dict[str, list[str]] = {}
+    for link in view.links:
+        if link.source in outcomes and link.target in outcomes:
+            leads_to.setdefault(link.source, []).append(link.target)
+    rank: dict[str, int] = {}
+    on_path: set[str] = set()
+    for start in view.outcomes:
+        if start.id in rank:
+            continue
+        # An explicit stack of (outcome, its targets left to visit): no recursion limit.
+        stack = [(start.id, iter(leads_to.get(start.id, ())))]
+        on_path.add(start.id)
+        while stack:
+            node, targets = stack[-1]
+            for target in targets:
+                if target not in rank and target not in on_path:
+                    on_path.add(target)
+                    stack.append((target, iter(leads_to.get(target, ()))))
+                    break
+            else:
+                stack.pop()
+                on_path.discard(node)
+                rank[node] = 1 + max(
+                    (rank[t] for t in leads_to.get(node, ()) if t in rank), default=-1
+                )
+    return rank
 
 
 def _ordered(
@@ -262,25 +360,40 @@ def crossings(orders: Sequence[Sequence[Node]], pairs: Sequence[tuple[str, str]]
     return total
 
 
-def _arrow(source: Box, target: Box) -> str:
-    """An SVG path from ``source`` to the near side of ``target``; a link within a column
-    bows out to the left."""
-    sx, sy = source.x, source.y + source.height / 2
-    ty = target.y + target.height / 2
+def arrow(source: Box, target: Box) -> str:
+    """An SVG path from ``source`` to the near side of ``target``.
+
+    The path turns between rows only in the gap beside one of its ends, and runs straight
+    through the lanes between: along the target's band when it leaves an activity, along
+    the source's band when it leaves an outcome, so it never passes through a box.
+    """
+    sy, ty = source.y + source.height / 2, target.y + target.height / 2
     if target.x > source.x:  # the problem, leftmost, to an impact
-        sx += source.width
+        sx, tx = source.x + source.width, target.x
+        return _curve(sx, sy, tx, ty)
+    sx, tx = source.x, target.x + target.width
+    if sx <= tx:  # an outcome in a cycle, drawn within its lane: a bow to the left
         tx = target.x
-        bend = (tx - sx) / 2
-        return _curve(sx, sy, sx + bend, tx - bend, tx, ty)
-    if target.x < source.x:
-        tx = target.x + target.width
-        bend = (sx - tx) / 2
-        return _curve(sx, sy, sx - bend, tx + bend, tx, ty)
-    tx = target.x
-    reach = min(COLUMN_GAP * 0.8, 30 + abs(ty - sy) / 8)
-    return _curve(sx, sy, sx - reach, tx - reach, tx, ty)
+        reach = min(COLUMN_GAP * 0.8, 30 + abs(ty - sy) / 8)
+        return (
+            f"M{sx:.0f},{sy:.0f} C{sx - reach:.0f},{sy:.0f} {tx - reach:.0f},{ty:.0f} "
+            f"{tx:.0f},{ty:.0f}"
+        )
+    if source.node_type is NodeType.ACTIVITY:
+        # Turn in the gap beside the activity, then along the target's band.
+        turn = sx - COLUMN_GAP
+        path = _curve(sx, sy, turn, ty)
+        return path + f" H{tx:.0f}" if turn > tx else path
+    gap = COLUMN_GAP if target.node_type is NodeType.IMPACT else LANE_GAP
+    turn = tx + gap
+    path = f"M{sx:.0f},{sy:.0f}"
+    if sx > turn:
+        path += f" H{turn:.0f}"
+    return path + _curve(turn, sy, tx, ty, move=False)
 
 
-def _curve(sx: float, sy: float, c1: float, c2: float, tx: float, ty: float) -> str:
-    """A cubic curve leaving and arriving horizontally (control points at ``c1``, ``c2``)."""
-    return f"M{sx:.0f},{sy:.0f} C{c1:.0f},{sy:.0f} {c2:.0f},{ty:.0f} {tx:.0f},{ty:.0f}"
+def _curve(sx: float, sy: float, tx: float, ty: float, *, move: bool = True) -> str:
+    """A cubic curve from ``(sx, sy)`` to ``(tx, ty)`` leaving and arriving horizontally."""
+    bend = (tx - sx) / 2
+    start = f"M{sx:.0f},{sy:.0f} " if move else " "
+    return f"{start}C{sx + bend:.0f},{sy:.0f} {tx - bend:.0f},{ty:.0f} {tx:.0f},{ty:.0f}"

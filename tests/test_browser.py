@@ -307,6 +307,55 @@ def test_the_diagram_opens_full_size_and_fits_again(browser: Any, pages: dict[st
     assert fitted["svg"] <= fitted["viewWidth"] + 0.5
 
 
+def test_printing_the_full_size_diagram_fits_it_to_the_paper(
+    browser: Any, pages: dict[str, Path]
+) -> None:
+    """Printed after "Show it full size", the diagram is fitted again, not a clipped frame."""
+    _open(browser, pages["report-day-centre"])
+    browser.get(pages["report-day-centre"].as_uri() + "#diagram")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        fit = browser.execute_script(_DIAGRAM_FIT)
+        links = browser.execute_script(
+            "return [...document.querySelectorAll('.diagram .full-size, .diagram .fit-size')]"
+            ".map(e => getComputedStyle(e).display)"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert fit["svg"] <= fit["viewWidth"] + 0.5
+    assert set(links) == {"none"}
+
+
+@pytest.mark.parametrize(("width", "offered"), [(1280, True), (1920, False)])
+def test_full_size_is_offered_only_when_the_window_is_narrower(
+    browser: Any, pages: dict[str, Path], width: int, offered: bool
+) -> None:
+    with _window_width(browser, width):
+        _open(browser, pages["report-day-centre"])
+        shown = browser.execute_script(
+            "return getComputedStyle(document.querySelector('.diagram .full-size')).display"
+        )
+    assert (shown != "none") == offered
+
+
+def test_on_a_phone_the_split_table_shows_every_column_in_its_rows(
+    browser: Any, pages: dict[str, Path]
+) -> None:
+    """Each row becomes a block whose cells name their columns: nothing hides sideways."""
+    from coprod_toc.backends.renderers._report import SPLIT_COLUMNS
+
+    with _window_width(browser, 390):
+        _open(browser, pages["report-day-centre"])
+        table = browser.execute_script(
+            "const t = document.querySelector('table.stacks'); const w = t.closest('.table-wrap');"
+            "return {scroll: w.scrollWidth, width: w.clientWidth,"
+            " named: [...t.querySelectorAll('tbody tr:first-child td')].map("
+            "  td => getComputedStyle(td, '::before').content)}"
+        )
+    assert table["scroll"] <= table["width"]
+    assert table["named"] == [f'"{name}: "' for name, _ in SPLIT_COLUMNS]
+
+
 def test_a_box_cut_short_links_to_its_whole_text(browser: Any, pages: dict[str, Path]) -> None:
     """A box whose statement ends in "…" is a link, named by the whole statement, to the
     statement's entry in "The map in words"."""

@@ -685,6 +685,27 @@ def test_wrapped_lines_fit_their_width_and_keep_every_word(text: str, width: int
         assert "".join(" ".join(lines).split()) == "".join(one_line(text).split())
 
 
+def test_a_cut_statement_ends_at_a_word() -> None:
+    from coprod_toc.backends.renderers.measure import wrap_to_width
+
+    lines, cut = wrap_to_width("many small words " * 40, 182, 13, max_lines=3)
+    assert cut
+    assert lines[-1].endswith("…")
+    assert lines[-1][:-1].split()[-1] in {"many", "small", "words"}
+
+
+def test_a_long_id_leaves_room_to_say_what_the_box_is() -> None:
+    toc = ct.TheoryOfChange(title="Long id")
+    toc.add_impact(
+        "An impact", kind="project", id="OUTCOME-STAFF-TRAINING-2025-Q1-NORTHERN-LOCALITY"
+    )
+    boxes, _ = _boxes(toc)
+    (box,) = boxes.values()
+    assert box.caption[0].endswith("…")
+    assert "Project impact" in " ".join(box.caption)
+    assert box.cut
+
+
 def test_the_report_asks_for_the_fonts_its_labels_were_measured_in() -> None:
     from coprod_toc.backends.renderers.measure import FONT_FAMILY
 

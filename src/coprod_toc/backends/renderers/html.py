@@ -63,6 +63,7 @@ def environment() -> jinja2.Environment:
         version=package_version(),
         no_evidence_yet=NO_EVIDENCE_YET,
         split_columns=SPLIT_COLUMNS,
+        zip=zip,
         # The diagram's font, as its labels were measured and wrapped (layout.py).
         diagram_font=FONT_FAMILY,
         diagram_font_size=FONT_SIZE,

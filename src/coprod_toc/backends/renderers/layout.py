@@ -162,9 +162,16 @@ class _Label:
     @classmethod
     def of(cls, node: Node) -> _Label:
         inner = BOX_WIDTH - 2 * PADDING
+        # A long id keeps one line, so what the box is still shows after it.
+        shown_id, id_cut = wrap_to_width(node.id, inner, FONT_SIZE, bold=True, max_lines=1)
         caption, caption_cut = wrap_to_width(
-            _full_caption(node), inner, FONT_SIZE, bold=True, max_lines=CAPTION_LINES
+            f"{shown_id[0]} · {node_caption(node)}",
+            inner,
+            FONT_SIZE,
+            bold=True,
+            max_lines=CAPTION_LINES,
         )
+        caption_cut = caption_cut or id_cut
         lines, text_cut = wrap_to_width(node.text, inner, FONT_SIZE, max_lines=TEXT_LINES)
         return cls(node, tuple(caption), tuple(lines), caption_cut or text_cut)
 

@@ -3,7 +3,8 @@
 The diagram asks for :data:`FONT_FAMILY`. ``font-widths.json`` holds each character's
 advance width in the widest of those fonts (``scripts/measure-font-widths`` writes it), so a
 label wrapped here fits its box whichever of them the reader's browser has. A character the
-table lacks counts as a full em (none is wider), a combining mark as nothing.
+table lacks counts as a full em, or more for a wide one (ideographs, emoji: drawn from
+another font, up to a third wider), and a combining mark as nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FONT_FAMILY = '"Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif'
 
 ELLIPSIS = "…"
 _EM = 1000  # widths are in thousandths of an em
+_WIDE = 1350  # East Asian wide and full-width characters, emoji among them
 
 
 @cache
@@ -35,7 +37,9 @@ def _width(char: str, table: dict[str, int]) -> int:
     known = table.get(char)
     if known is not None:
         return known
-    return 0 if unicodedata.combining(char) else _EM
+    if unicodedata.combining(char):
+        return 0
+    return _WIDE if unicodedata.east_asian_width(char) in ("W", "F") else _EM
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
@@ -85,7 +89,11 @@ def wrap_to_width(
     kept = lines[:max_lines]
     last = kept[-1]
     room = limit - _width(ELLIPSIS, table)
-    while last and sum(_width(char, table) for char in last) > room:
-        last = last[:-1]
+    if sum(_width(char, table) for char in last) > room:
+        while last and sum(_width(char, table) for char in last) > room:
+            last = last[:-1]
+        space = last.rfind(" ")
+        if space > len(last) // 2:  # end at a word when one ends in the line's second half
+            last = last[:space]
     kept[-1] = last.rstrip() + ELLIPSIS
     return kept, True

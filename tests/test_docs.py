@@ -29,10 +29,14 @@ CONSOLE_BLOCK = re.compile(r"```console\n\$ (coprod-toc [^\n]*)\n(.*?)```", re.S
 
 @pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
 def test_python_blocks_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every ```python block in the docs runs without error, from the repository root."""
+    """Every ```python block in the docs runs without error, from the repository root, with
+    the installed plugins (the SQL store, for one), as a reader would run it."""
+    from coprod_toc.plugins import make_plugin_manager, use_plugin_manager
+
     monkeypatch.chdir(ROOT)
-    for block in PYTHON_BLOCK.findall(page.read_text()):
-        exec(compile(textwrap.dedent(block), str(page), "exec"), {})
+    with use_plugin_manager(make_plugin_manager()):
+        for block in PYTHON_BLOCK.findall(page.read_text()):
+            exec(compile(textwrap.dedent(block), str(page), "exec"), {})
 
 
 def test_quickstart_example_runs(

@@ -297,6 +297,59 @@ def test_store_plugin_that_crashes_is_named(fresh_plugin_manager: PluginManager)
     assert caught.value.plugin == "crashes"
 
 
+class _OptionsStore:
+    """A store plugin that takes options: it opens a memory store and keeps what it got."""
+
+    given: dict[str, Any] | None = None
+
+    @hookspecs.hookimpl
+    def open_store(self, url: str | None, options: dict[str, Any]) -> Store | None:
+        if url is None and "pool" not in options:
+            return None
+        if url is not None and not url.startswith("pooled://"):
+            return None
+        self.given = dict(options)
+        return ct.open_store("memory://")
+
+    @hookspecs.hookimpl
+    def store_schemes(self) -> list[str]:
+        return ["pooled"]
+
+
+class _UrlOnlyStore:
+    """A store plugin written before stores took options."""
+
+    @hookspecs.hookimpl
+    def open_store(self, url: str) -> Store | None:
+        return ct.open_store("memory://") if url.startswith("old://") else None
+
+    @hookspecs.hookimpl
+    def store_schemes(self) -> list[str]:
+        return ["old"]
+
+
+def test_options_reach_the_store_plugin(fresh_plugin_manager: PluginManager) -> None:
+    """ct.open_store(url, **options) hands the options to the plugin; with no URL, the
+    plugin that knows the options answers."""
+    plugin = _OptionsStore()
+    fresh_plugin_manager.register(plugin, name="pooled")
+    ct.open_store("pooled://x", size=3)
+    assert plugin.given == {"size": 3}
+    ct.open_store(pool="mine")
+    assert plugin.given == {"pool": "mine"}
+
+
+def test_options_no_store_takes_are_an_error(fresh_plugin_manager: PluginManager) -> None:
+    fresh_plugin_manager.register(_UrlOnlyStore(), name="old")
+    with pytest.raises(ct.StoreError, match=r"the memory:// store takes no options; given colour="):
+        ct.open_store("memory://", colour="red")
+    with pytest.raises(ct.StoreError, match=r"\(plugin old\) takes no options; given colour="):
+        ct.open_store("old://x", colour="red")
+    with pytest.raises(ct.StoreError, match=r"no installed store takes colour= without a URL"):
+        ct.open_store(colour="red")
+    assert ct.open_store("old://x").list() == []  # without options it still opens
+
+
 @pytest.mark.parametrize("url", ["maps.db", "", "://x", 42])
 def test_not_a_url_is_a_store_error(url: Any) -> None:
     """A store URL needs a scheme."""

@@ -10,7 +10,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,39 +104,61 @@ def default_store_url() -> str:
     return f"sqlite:///{platformdirs.user_data_path('coprod-toc') / 'maps.db'}"
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, **options: Any) -> Store:
     """Open the store a URL names: ``sqlite:///PATH``, ``json://DIR`` and ``memory://`` are
-    built in, plugins add more. With no URL, the default store (:func:`default_store_url`).
+    built in, plugins add more. With no URL and no options, the default store
+    (:func:`default_store_url`).
+
+    ``options`` go to the store's plugin, which refuses any it does not take. The SQL plugin
+    (``coprod-toc-sql``), for one, takes a host application's SQLAlchemy ``engine=``,
+    ``connection=`` or ``session=`` in place of a URL, so that saves join the host's
+    transaction (see docs/integration.md).
 
     :raises PluginNotFoundError: no installed plugin handles the URL's scheme.
-    :raises StoreError: the URL is not a URL, or its plugin refuses it.
+    :raises StoreError: the URL is not a URL, or its plugin refuses it or the options.
     """
     from coprod_toc.storage import Store
 
-    if url is None:
-        url = default_store_url()
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            _make_folder(Path(url[len("sqlite:///") :]).parent)
-    match = _SCHEME_RE.match(url) if isinstance(url, str) else None
-    if match is None:
-        raise StoreError(f"{url!r} is not a store URL: expected SCHEME://…, e.g. 'memory://'")
-    if _CONTROL_RE.search(url):
-        raise StoreError(f"{url!r} is not a store URL: it holds a control character")
     manager = get_plugin_manager()
-    scheme = match.group(1).lower()  # schemes are case-insensitive (RFC 3986)
-    url = scheme + url[len(scheme) :]
+    if url is None and options:
+        scheme = None  # the options say which store: a plugin that knows them answers
+    else:
+        if url is None:
+            url = default_store_url()
+            if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+                _make_folder(Path(url[len("sqlite:///") :]).parent)
+        match = _SCHEME_RE.match(url) if isinstance(url, str) else None
+        if match is None:
+            raise StoreError(f"{url!r} is not a store URL: expected SCHEME://…, e.g. 'memory://'")
+        if _CONTROL_RE.search(url):
+            raise StoreError(f"{url!r} is not a store URL: it holds a control character")
+        scheme = match.group(1).lower()  # schemes are case-insensitive (RFC 3986)
+        url = scheme + url[len(scheme) :]
+    shown = url if url is not None else f"a store with {_names(options)}"
     # Each plugin is asked in turn (first result wins, as pluggy would), so that one that
     # crashes is named and skipped instead of keeping the store that matches from opening.
     crashed: list[tuple[str, BaseException]] = []
     for impl in reversed(manager.hook.open_store.get_hookimpls()):
+        takes_options = "options" in impl.argnames
+        if options and not takes_options and url is None:
+            continue  # an older plugin: it knows URLs only
         try:
-            store = impl.function(url=url)
+            if takes_options:
+                store = impl.function(url=url, options=options)
+            else:
+                store = impl.function(url=url)
         except (CoprodTocError, KeyboardInterrupt):
             raise  # the plugin's own answer: this URL is its, and wrong
         except BaseException as exc:  # SystemExit too: a plugin must never end the host
             crashed.append((impl.plugin_name, exc))
             continue
         if isinstance(store, Store):
+            if options and not takes_options:
+                store.close()
+                raise StoreError(
+                    f"the store for {url!r} (plugin {impl.plugin_name}) takes no options; "
+                    f"given {_names(options)}"
+                )
             _log.info("opened the store %s (plugin %s)", store.url, impl.plugin_name)
             return store
         if store is not None:
@@ -145,10 +167,19 @@ def open_store(url: str | None = None) -> Store:
         plugin, error = crashed[0]
         problem = f"{type(error).__name__}: {error}"
         raise PluginError(
-            f"opening {url!r} failed in {plugin}: {problem}", plugin=plugin
+            f"opening {shown!r} failed in {plugin}: {problem}", plugin=plugin
         ) from error
-    available = [f"{scheme}://" for scheme in sorted(manager.extensions.schemes)]
+    if scheme is None:
+        raise StoreError(
+            f"no installed store takes {_names(options)} without a URL (the SQL plugin, "
+            "coprod-toc-sql, takes a SQLAlchemy engine=, connection= or session=)"
+        )
+    available = [f"{name}://" for name in sorted(manager.extensions.schemes)]
     raise PluginNotFoundError("store for the URL scheme", scheme, available)
+
+
+def _names(options: Mapping[str, Any]) -> str:
+    return ", ".join(f"{name}=" for name in sorted(options))
 
 
 def _make_folder(folder: Path) -> None:

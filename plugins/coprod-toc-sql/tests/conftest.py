@@ -1,11 +1,15 @@
 """The SQL store is tested against real database servers: PostgreSQL and MariaDB on this
 machine by default, or the URLs in COPROD_TOC_TEST_POSTGRESQL / COPROD_TOC_TEST_MARIADB.
-A server that is not running fails the tests: it is never skipped."""
+A server that is not running fails the tests: it is never skipped. SQLite, through
+SQLAlchemy (``sqlite+pysqlite://``, for a host application on SQLite), runs them too, in a
+file of this run's own."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import coprod_toc_sql
 import pytest
@@ -20,6 +24,7 @@ SERVERS = {
     "mariadb": os.environ.get(
         "COPROD_TOC_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test"
     ),
+    "sqlite": f"sqlite+pysqlite:///{Path(tempfile.mkdtemp(prefix='coprod-toc-sql-')) / 'test.db'}",
 }
 
 

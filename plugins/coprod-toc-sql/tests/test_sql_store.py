@@ -74,9 +74,11 @@ def test_the_url_in_messages_hides_the_password() -> None:
 
 
 def test_other_schemes_are_left_to_other_plugins() -> None:
-    """The plugin answers only database URLs; the rest go to the next plugin."""
-    assert coprod_toc_sql.open_store("memory://") is None
-    assert coprod_toc_sql.open_store("sqlite:///x.db") is None
+    """The plugin answers only database URLs (the built-in store keeps plain sqlite://), or
+    a host's engine, connection or session; the rest go to the next plugin."""
+    assert coprod_toc_sql.open_store("memory://", {}) is None
+    assert coprod_toc_sql.open_store("sqlite:///x.db", {}) is None
+    assert coprod_toc_sql.open_store(None, {"colour": "red"}) is None
 
 
 def test_concurrent_saves_commit_or_conflict(server_url: str) -> None:

@@ -27,7 +27,7 @@ a plugin can do too. ``docs/plugins.md`` holds this reference as a page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -50,17 +50,22 @@ Register = Callable[[str, Any], None]
 
 
 @hookspec(firstresult=True)
-def open_store(url: str) -> Store | None:
+def open_store(url: str | None, options: Mapping[str, Any]) -> Store | None:
     """Open the store that ``url`` names, if this plugin handles its scheme.
 
-    Called by ``ct.open_store(url)``. Look at the scheme (``url.split("://")[0]``) and return
-    ``None`` at once when it is not yours, so the next plugin gets its turn. For your own
-    scheme, return an opened :class:`coprod_toc.storage.Store`, or raise
-    :class:`coprod_toc.errors.StoreError` saying what is wrong with the URL.
+    Called by ``ct.open_store(url, **options)``. Look at the scheme (``url.split("://")[0]``)
+    and return ``None`` at once when it is not yours, so the next plugin gets its turn. For
+    your own scheme, return an opened :class:`coprod_toc.storage.Store`, or raise
+    :class:`coprod_toc.errors.StoreError` saying what is wrong with the URL or the options.
 
     Stops at first non-None result.
 
-    :param url: the URL as the user gave it, e.g. ``"memory://"`` or ``"sqlite:///maps.db"``.
+    :param url: the URL as the user gave it, e.g. ``"memory://"`` or ``"sqlite:///maps.db"``;
+        ``None`` when the caller gave options only (a database connection of the host's,
+        say): return a store only if the options are yours.
+    :param options: the keyword arguments given to ``ct.open_store`` (often none). Refuse,
+        with a ``StoreError`` naming them, any your store does not take. An implementation
+        may leave this parameter out; it is then asked only for URLs given with no options.
     :returns: an open store, or ``None`` for a URL this plugin does not handle.
     """
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import re
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -49,9 +50,22 @@ from coprod_toc.storage.rows import (
 )
 from coprod_toc.storage.upgrade import evidence_history
 
-__all__ = ["MIGRATIONS", "SQLStore", "metadata", "open_sql_store"]
+__all__ = [
+    "DEFAULT_PREFIX",
+    "MIGRATIONS",
+    "OPTIONS",
+    "SQLStore",
+    "Tables",
+    "metadata",
+    "open_sql_store",
+    "tables_metadata",
+]
 
-_PREFIX = "coprod_toc_"
+#: The prefix of the store's table names unless ``table_prefix=`` says otherwise.
+DEFAULT_PREFIX = "coprod_toc_"
+#: A schema or prefix is an SQL identifier of its own, so names need no quoting anywhere,
+#: and short enough that the longest name (an index) stays within PostgreSQL's 63 bytes.
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
 
 
 def _key(length: int) -> sa.types.TypeEngine[str]:
@@ -65,99 +79,131 @@ def _text() -> sa.types.TypeEngine[str]:
     return sa.Text().with_variant(mysql.LONGTEXT(charset="utf8mb4"), "mysql", "mariadb")
 
 
-metadata = sa.MetaData()
+class Tables:
+    """The store's tables, named with one prefix in one schema, and their ``metadata``."""
 
-schema_version = sa.Table(
-    f"{_PREFIX}schema", metadata, sa.Column("version", sa.Integer, nullable=False)
+    def __init__(self, schema: str | None = None, prefix: str = DEFAULT_PREFIX) -> None:
+        for what, value in (("schema", schema), ("table_prefix", prefix)):
+            if value is not None and (
+                not isinstance(value, str) or not _IDENTIFIER.fullmatch(value)
+            ):
+                raise ct.StoreError(
+                    f"{what}={value!r} is not a name the SQL store takes: letters, digits "
+                    "and underscores, not starting with a digit, at most 40 characters"
+                )
+        self.schema, self.prefix = schema, prefix
+        self.metadata = metadata = sa.MetaData(schema=schema)
+        self.schema_version = sa.Table(
+            f"{prefix}schema", metadata, sa.Column("version", sa.Integer, nullable=False)
+        )
+        self.maps = sa.Table(
+            f"{prefix}maps",
+            metadata,
+            sa.Column("name", _key(128), primary_key=True),
+            sa.Column("generation", sa.String(32), nullable=False),
+            sa.Column("latest", sa.Integer, nullable=False),
+            sa.Column("next_node_position", sa.BigInteger, nullable=False),
+            sa.Column("next_link_position", sa.BigInteger, nullable=False),
+            sa.Column("next_evidence_position", sa.BigInteger, nullable=False, server_default="0"),
+        )
+        self.versions = sa.Table(
+            f"{prefix}versions",
+            metadata,
+            sa.Column("map", _key(128), primary_key=True),
+            sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("saved_at", sa.String(40), nullable=False),
+            sa.Column("title", _text(), nullable=False),
+            sa.Column("message", _text()),
+            sa.Column("header", _text(), nullable=False),
+        )
+        # Rows are valid for versions valid_from <= v < valid_to; the rows of one node never
+        # overlap, so (map, id, valid_to) finds a row, and valid_to = CURRENT its latest one.
+        self.nodes = sa.Table(
+            f"{prefix}nodes",
+            metadata,
+            sa.Column("map", _key(128), primary_key=True),
+            sa.Column("id", _key(64), primary_key=True),
+            sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+            sa.Column("valid_from", sa.BigInteger, nullable=False),
+            sa.Column("type", sa.String(16), nullable=False),
+            sa.Column("body", _text(), nullable=False),
+            sa.Column("position", sa.BigInteger, nullable=False),
+            sa.Index(f"{prefix}nodes_by_version", "map", "valid_to", "position"),
+        )
+        self.links = sa.Table(
+            f"{prefix}links",
+            metadata,
+            sa.Column("map", _key(128), primary_key=True),
+            sa.Column("source", _key(64), primary_key=True),
+            sa.Column("target", _key(64), primary_key=True),
+            sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+            sa.Column("valid_from", sa.BigInteger, nullable=False),
+            sa.Column("body", _text(), nullable=False),
+            sa.Column("position", sa.BigInteger, nullable=False),
+            sa.Index(f"{prefix}links_by_version", "map", "valid_to", "position"),
+        )
+        self.evidence = sa.Table(
+            f"{prefix}evidence",
+            metadata,
+            sa.Column("map", _key(128), primary_key=True),
+            sa.Column("section", sa.String(16), primary_key=True),
+            sa.Column("key", _key(80), primary_key=True),
+            sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+            sa.Column("valid_from", sa.BigInteger, nullable=False),
+            sa.Column("body", _text(), nullable=False),
+            sa.Column("position", sa.BigInteger, nullable=False),
+            sa.Index(f"{prefix}evidence_by_version", "map", "valid_to", "position"),
+        )
+        self.erased = sa.Table(
+            f"{prefix}erased",
+            metadata,
+            sa.Column("digest", sa.String(64), primary_key=True),
+            sa.Column("erased_at", sa.String(40), nullable=False),
+        )
+
+
+def tables_metadata(schema: str | None = None, table_prefix: str = DEFAULT_PREFIX) -> sa.MetaData:
+    """The store's tables as SQLAlchemy ``MetaData``, for a host's own migrations: include
+    it in Alembic's ``target_metadata`` (or leave its tables out of autogenerate by name)."""
+    return Tables(schema, table_prefix).metadata
+
+
+#: The tables with their default names, as the store made them before it took a prefix.
+DEFAULT_TABLES = Tables()
+metadata = DEFAULT_TABLES.metadata
+schema_version, maps, versions = (
+    DEFAULT_TABLES.schema_version,
+    DEFAULT_TABLES.maps,
+    DEFAULT_TABLES.versions,
 )
-maps = sa.Table(
-    f"{_PREFIX}maps",
-    metadata,
-    sa.Column("name", _key(128), primary_key=True),
-    sa.Column("generation", sa.String(32), nullable=False),
-    sa.Column("latest", sa.Integer, nullable=False),
-    sa.Column("next_node_position", sa.BigInteger, nullable=False),
-    sa.Column("next_link_position", sa.BigInteger, nullable=False),
-    sa.Column("next_evidence_position", sa.BigInteger, nullable=False, server_default="0"),
-)
-versions = sa.Table(
-    f"{_PREFIX}versions",
-    metadata,
-    sa.Column("map", _key(128), primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("saved_at", sa.String(40), nullable=False),
-    sa.Column("title", _text(), nullable=False),
-    sa.Column("message", _text()),
-    sa.Column("header", _text(), nullable=False),
-)
-# Rows are valid for versions valid_from <= v < valid_to; the rows of one node never overlap,
-# so (map, id, valid_to) finds a row, and valid_to = CURRENT its latest one.
-nodes = sa.Table(
-    f"{_PREFIX}nodes",
-    metadata,
-    sa.Column("map", _key(128), primary_key=True),
-    sa.Column("id", _key(64), primary_key=True),
-    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("valid_from", sa.BigInteger, nullable=False),
-    sa.Column("type", sa.String(16), nullable=False),
-    sa.Column("body", _text(), nullable=False),
-    sa.Column("position", sa.BigInteger, nullable=False),
-    sa.Index(f"{_PREFIX}nodes_by_version", "map", "valid_to", "position"),
-)
-links = sa.Table(
-    f"{_PREFIX}links",
-    metadata,
-    sa.Column("map", _key(128), primary_key=True),
-    sa.Column("source", _key(64), primary_key=True),
-    sa.Column("target", _key(64), primary_key=True),
-    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("valid_from", sa.BigInteger, nullable=False),
-    sa.Column("body", _text(), nullable=False),
-    sa.Column("position", sa.BigInteger, nullable=False),
-    sa.Index(f"{_PREFIX}links_by_version", "map", "valid_to", "position"),
+nodes, links, evidence, erased = (
+    DEFAULT_TABLES.nodes,
+    DEFAULT_TABLES.links,
+    DEFAULT_TABLES.evidence,
+    DEFAULT_TABLES.erased,
 )
 
 
-evidence = sa.Table(
-    f"{_PREFIX}evidence",
-    metadata,
-    sa.Column("map", _key(128), primary_key=True),
-    sa.Column("section", sa.String(16), primary_key=True),
-    sa.Column("key", _key(80), primary_key=True),
-    sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("valid_from", sa.BigInteger, nullable=False),
-    sa.Column("body", _text(), nullable=False),
-    sa.Column("position", sa.BigInteger, nullable=False),
-    sa.Index(f"{_PREFIX}evidence_by_version", "map", "valid_to", "position"),
-)
+def _create_tables(conn: sa.Connection, t: Tables) -> None:
+    t.metadata.create_all(conn, tables=[t.maps, t.versions, t.nodes, t.links])
 
 
-erased = sa.Table(
-    f"{_PREFIX}erased",
-    metadata,
-    sa.Column("digest", sa.String(64), primary_key=True),
-    sa.Column("erased_at", sa.String(40), nullable=False),
-)
-
-
-def _create_tables(conn: sa.Connection) -> None:
-    metadata.create_all(conn, tables=[maps, versions, nodes, links])
-
-
-def _evidence_rows(conn: sa.Connection) -> None:
+def _evidence_rows(conn: sa.Connection, t: Tables) -> None:
     """Schema 2: each map's evidence moves from its version headers into evidence rows.
 
     MariaDB commits at each change of a table's shape, so the table and the column are made
     only if missing: a run cut short after them simply runs again. Moving the rows, cutting
     the headers and recording the new schema version commit together.
     """
+    maps, versions, evidence = t.maps, t.versions, t.evidence
     evidence.create(conn, checkfirst=True)
-    erased.create(conn, checkfirst=True)
-    columns = {column["name"] for column in sa.inspect(conn).get_columns(maps.name)}
+    t.erased.create(conn, checkfirst=True)
+    inspector = sa.inspect(conn)
+    columns = {column["name"] for column in inspector.get_columns(maps.name, schema=t.schema)}
     if "next_evidence_position" not in columns:
         conn.execute(
             sa.text(
-                f"ALTER TABLE {maps.name} ADD COLUMN next_evidence_position "
+                f"ALTER TABLE {maps.fullname} ADD COLUMN next_evidence_position "
                 "BIGINT NOT NULL DEFAULT 0"
             )
         )
@@ -194,18 +240,116 @@ _EVIDENCE_COLUMNS = ("map", "section", "key", "body", "position", "valid_from", 
 
 #: Schema changes in order; the database records how many it has had. Never edit one that
 #: has shipped: add the next.
-MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (_create_tables, _evidence_rows)
+MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (
+    _create_tables,
+    _evidence_rows,
+)
 
 _RETRIES = 20  # saves with no expected version retry this often when another writer wins
 
 
+class _Access:
+    """How the store reaches its database: its own engine, or a host's connection or session.
+
+    ``reading()`` and ``writing()`` each give a connection for one step. With its own engine
+    each step is a transaction of its own. With a host's connection or session, every step
+    runs in the host's transaction, and a write in a savepoint of it: a write that fails
+    leaves the host's transaction as it was, and nothing is written until the host commits.
+    """
+
+    #: Whether steps run in a transaction the host owns (and commits, or rolls back).
+    shared = False
+
+    def __init__(self, engine: sa.Engine, *, owned: bool = True) -> None:
+        self.engine = engine
+        self.owned = owned  # made from a URL by the store, not given by the host
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        if self.owned:
+            self.engine.dispose()
+
+
+class _HostConnection(_Access):
+    shared = True
+
+    def __init__(self, connection: sa.Connection) -> None:
+        super().__init__(connection.engine, owned=False)
+        self.connection = connection
+
+    def _current(self) -> sa.Connection:
+        return self.connection
+
+    @contextmanager
+    def reading(self) -> Iterator[sa.Connection]:
+        yield self._current()
+
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        conn = self._current()
+        _begin_on_sqlite(conn)
+        with conn.begin_nested():
+            yield conn
+
+    def close(self) -> None:
+        pass  # the host's connection, engine and transaction stay the host's
+
+
+class _HostSession(_HostConnection):
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        _Access.__init__(self, session.connection().engine, owned=False)
+
+    def _current(self) -> sa.Connection:
+        connection: sa.Connection = self.session.connection()
+        return connection
+
+    @contextmanager
+    def writing(self) -> Iterator[sa.Connection]:
+        _begin_on_sqlite(self._current())
+        with self.session.begin_nested():
+            yield self._current()
+
+
+def _begin_on_sqlite(conn: sa.Connection) -> None:
+    """Make sure SQLite itself is in the host's transaction before a savepoint is set.
+
+    Python's sqlite3 driver starts a transaction only at the first write; a savepoint set
+    before then would be the outermost, and releasing it would commit for the host.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    conn.connection  # noqa: B018  (checks the connection out, as SQLAlchemy begins)
+    driver = conn.connection.dbapi_connection
+    if driver is not None and not getattr(driver, "in_transaction", True):
+        conn.exec_driver_sql("BEGIN")
+
+
 class SQLStore(Store):
-    def __init__(self, url: str, engine: sa.Engine) -> None:
+    def __init__(
+        self, url: str, engine: sa.Engine | None = None, *, access: _Access | None = None,
+        tables: Tables = DEFAULT_TABLES,
+    ) -> None:  # fmt: skip
+        if access is None:
+            if engine is None:
+                raise TypeError("SQLStore needs an engine")
+            access = _Access(engine)
         self.url = url
-        self._engine: sa.Engine | None = engine
+        self._access: _Access | None = access
+        self._tables = tables
         self._lock = threading.RLock()
-        # Store objects on one database share what they remember (see RememberedMaps).
-        self._remembered = RememberedMaps.for_database(url)
+        # Store objects on one database share what they remember (see RememberedMaps); a
+        # schema or a prefix makes another set of maps.
+        self._remembered = RememberedMaps.for_database(f"{url} {tables.schema} {tables.prefix}")
         with self._failures():
             self._migrate()
 
@@ -213,9 +357,28 @@ class SQLStore(Store):
 
     @property
     def engine(self) -> sa.Engine:
+        return self._reach().engine
+
+    @property
+    def metadata(self) -> sa.MetaData:
+        """This store's tables (with its schema and prefix) as SQLAlchemy ``MetaData``."""
+        return self._tables.metadata
+
+    @property
+    def shares_host_transaction(self) -> bool:
+        """Whether saves are part of a transaction the host commits or rolls back."""
+        return self._reach().shared
+
+    def _reach(self) -> _Access:
         self.check_open()
-        assert self._engine is not None  # only close() lets it go
-        return self._engine
+        assert self._access is not None  # only close() lets it go
+        return self._access
+
+    def _reading(self) -> Any:
+        return self._reach().reading()
+
+    def _writing(self) -> Any:
+        return self._reach().writing()
 
     @contextmanager
     def _failures(self) -> Iterator[None]:
@@ -227,20 +390,34 @@ class SQLStore(Store):
             raise ct.StoreError(f"{self.url!r}: {type(exc).__name__}: {detail}") from None
 
     def _migrate(self) -> None:
-        with self.engine.begin() as conn, _schema_lock(conn):
-            schema_version.create(conn, checkfirst=True)
-            done = conn.execute(sa.select(schema_version.c.version)).scalar()
+        access = self._reach()
+        if access.shared and access.engine.dialect.name != "sqlite":
+            # Made apart from the host's transaction, on a connection of their own: a host
+            # that rolls back must not take the tables with it, and MariaDB would commit the
+            # host's transaction at each change of a table's shape. (SQLite allows one writer
+            # at a time, so there they are made in the host's transaction.)
+            with access.engine.begin() as conn:
+                self._migrate_on(conn)
+            return
+        with self._writing() as conn:
+            self._migrate_on(conn)
+
+    def _migrate_on(self, conn: sa.Connection) -> None:
+        t = self._tables
+        with _schema_lock(conn):
+            t.schema_version.create(conn, checkfirst=True)
+            done = conn.execute(sa.select(t.schema_version.c.version)).scalar()
             if done is not None and done > len(MIGRATIONS):
                 raise ct.StoreError(
                     f"{self.url!r} was written by a newer coprod-toc-sql (schema {done}, this "
                     f"one knows {len(MIGRATIONS)}); upgrade coprod-toc-sql"
                 )
             for migration in MIGRATIONS[done or 0 :]:
-                migration(conn)
+                migration(conn, t)
             if done is None:
-                conn.execute(schema_version.insert().values(version=len(MIGRATIONS)))
+                conn.execute(t.schema_version.insert().values(version=len(MIGRATIONS)))
             elif done < len(MIGRATIONS):
-                conn.execute(schema_version.update().values(version=len(MIGRATIONS)))
+                conn.execute(t.schema_version.update().values(version=len(MIGRATIONS)))
 
     # ------------------------------------------------------------------ the interface
 
@@ -253,13 +430,16 @@ class SQLStore(Store):
         message: str | None = None,
     ) -> int:
         check_save(name, toc)
-        for _ in range(_RETRIES):
+        # In a host's transaction a lock conflict may have rolled back the host's work too
+        # (MariaDB undoes the whole transaction): that is the host's to handle, not retried.
+        retries = 1 if self._reach().shared else _RETRIES
+        for _ in range(retries):
             try:
                 with self._failures(), collection_paused():
                     try:
                         return self._save_once(name, toc, expected_version, message)
                     except sa.exc.OperationalError as exc:
-                        if not _is_lock_conflict(exc):
+                        if not _is_lock_conflict(exc) or self._reach().shared:
                             raise
                         # The database broke a lock cycle by rolling this save back.
                         raise _LostRace(self._latest(name)) from None
@@ -271,9 +451,10 @@ class SQLStore(Store):
     def _save_once(
         self, name: str, toc: ct.TheoryOfChange, expected: int | None, message: str | None
     ) -> int:
-        with self.engine.begin() as conn:
+        t = self._tables
+        with self._writing() as conn:
             row = conn.execute(
-                sa.select(*_MAP_COLUMNS).where(maps.c.name == name).with_for_update()
+                sa.select(*_map_columns(t)).where(t.maps.c.name == name).with_for_update()
             ).first()
             latest = 0 if row is None else row.latest
             if expected is not None and expected != latest:
@@ -282,7 +463,7 @@ class SQLStore(Store):
             generation = uuid.uuid4().hex  # each version's own stamp (see the SQLite store)
             previous = None if row is None else self._snapshot(conn, name, row)
             changes = plan_changes(toc, previous, generation=generation, version=version)
-            erased_people_check(changes, lambda digests: _erased_of(conn, digests), name)
+            erased_people_check(changes, lambda digests: _erased_of(conn, t, digests), name)
             snapshot = changes.snapshot
             positions = {
                 "next_node_position": snapshot.next_node_position,
@@ -292,20 +473,20 @@ class SQLStore(Store):
             try:
                 if row is None:
                     conn.execute(
-                        maps.insert().values(
+                        t.maps.insert().values(
                             name=name, generation=generation, latest=version, **positions
                         )
                     )
                 else:
                     done = conn.execute(
-                        maps.update()
-                        .where(maps.c.name == name, maps.c.latest == latest)
+                        t.maps.update()
+                        .where(t.maps.c.name == name, t.maps.c.latest == latest)
                         .values(latest=version, generation=generation, **positions)
                     )
                     if done.rowcount != 1:
                         raise _LostRace(latest + 1)
                 conn.execute(
-                    versions.insert().values(
+                    t.versions.insert().values(
                         map=name,
                         version=version,
                         saved_at=dt.datetime.now(dt.UTC).isoformat(),
@@ -316,34 +497,38 @@ class SQLStore(Store):
                 )
             except sa.exc.IntegrityError:
                 raise _LostRace(latest + 1) from None  # another writer made this version
-            _write_rows(conn, name, version, changes)
-            _write_evidence(conn, name, version, changes)
+            _write_rows(conn, t, name, version, changes)
+            _write_evidence(conn, t, name, version, changes)
+        # In a host's transaction this is remembered before the host commits; if the host
+        # rolls back instead, the database's stamp differs and the memory is not trusted.
         self._remembered.remember(name, snapshot)
         return version
 
     def _latest(self, name: str) -> int:
-        with self.engine.connect() as conn:
-            latest = conn.execute(sa.select(maps.c.latest).where(maps.c.name == name)).scalar()
+        t = self._tables
+        with self._reading() as conn:
+            latest = conn.execute(sa.select(t.maps.c.latest).where(t.maps.c.name == name)).scalar()
         return latest or 0
 
     def _snapshot(self, conn: sa.Connection, name: str, row: Any) -> Snapshot:
         """The latest version as stored: remembered from the last save or load, or read."""
+        t = self._tables
 
         def read() -> tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]:
             stored_nodes = conn.execute(
-                sa.select(nodes.c.id, nodes.c.body, nodes.c.position).where(
-                    nodes.c.map == name, nodes.c.valid_to == CURRENT
+                sa.select(t.nodes.c.id, t.nodes.c.body, t.nodes.c.position).where(
+                    t.nodes.c.map == name, t.nodes.c.valid_to == CURRENT
                 )
             )
             stored_links = conn.execute(
-                sa.select(links.c.source, links.c.target, links.c.body, links.c.position).where(
-                    links.c.map == name, links.c.valid_to == CURRENT
-                )
+                sa.select(
+                    t.links.c.source, t.links.c.target, t.links.c.body, t.links.c.position
+                ).where(t.links.c.map == name, t.links.c.valid_to == CURRENT)
             )
             stored_evidence = conn.execute(
                 sa.select(
-                    evidence.c.section, evidence.c.key, evidence.c.body, evidence.c.position
-                ).where(evidence.c.map == name, evidence.c.valid_to == CURRENT)
+                    t.evidence.c.section, t.evidence.c.key, t.evidence.c.body, t.evidence.c.position
+                ).where(t.evidence.c.map == name, t.evidence.c.valid_to == CURRENT)
             )
             return (
                 {r.id: (r.body, r.position) for r in stored_nodes},
@@ -356,13 +541,14 @@ class SQLStore(Store):
 
     def unchanged_version(self, name: str, toc: ct.TheoryOfChange) -> int | None:
         check_save(name, toc)
-        with self._failures(), collection_paused(), self.engine.connect() as conn, conn.begin():
-            row = conn.execute(sa.select(*_MAP_COLUMNS).where(maps.c.name == name)).first()
+        t = self._tables
+        with self._failures(), collection_paused(), self._reading() as conn:
+            row = conn.execute(sa.select(*_map_columns(t)).where(t.maps.c.name == name)).first()
             if row is None:
                 return None
             stored = conn.execute(
-                sa.select(versions.c.header, versions.c.title).where(
-                    versions.c.map == name, versions.c.version == row.latest
+                sa.select(t.versions.c.header, t.versions.c.title).where(
+                    t.versions.c.map == name, t.versions.c.version == row.latest
                 )
             ).first()
             changes = plan_changes(
@@ -388,24 +574,25 @@ class SQLStore(Store):
             raise ct.MapNotFoundError(f"no map named {name!r}")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
+        t = self._tables
         # One transaction, so the header and the rows belong to one version.
-        with self._failures(), self.engine.connect() as conn, conn.begin():
+        with self._failures(), self._reading() as conn:
             row = conn.execute(
-                sa.select(maps.c.generation, maps.c.latest).where(maps.c.name == name)
+                sa.select(t.maps.c.generation, t.maps.c.latest).where(t.maps.c.name == name)
             ).first()
             if row is None:
                 raise ct.MapNotFoundError(f"no map named {name!r}")
             wanted = row.latest if version is None else version
             header = conn.execute(
-                sa.select(versions.c.header).where(
-                    versions.c.map == name, versions.c.version == wanted
+                sa.select(t.versions.c.header).where(
+                    t.versions.c.map == name, t.versions.c.version == wanted
                 )
             ).scalar()
             if header is None:
                 raise ct.MapNotFoundError(f"map {name!r} has no version {version!r}")
-            node_rows = _rows_of_version(conn, nodes, ("id", "type"), name, wanted)
-            link_rows = _rows_of_version(conn, links, ("source", "target"), name, wanted)
-            stored_evidence = _rows_of_version(conn, evidence, ("section", "key"), name, wanted)
+            node_rows = _rows_of_version(conn, t.nodes, ("id", "type"), name, wanted)
+            link_rows = _rows_of_version(conn, t.links, ("source", "target"), name, wanted)
+            stored_evidence = _rows_of_version(conn, t.evidence, ("section", "key"), name, wanted)
         try:
             evidence_rows = evidence_in_order(stored_evidence)
             toc = map_from_rows(header, node_rows, link_rows, evidence_rows)
@@ -422,13 +609,15 @@ class SQLStore(Store):
         return toc
 
     def list(self) -> list[str]:
-        with self._failures(), self.engine.connect() as conn:
-            return sorted(conn.execute(sa.select(maps.c.name)).scalars())
+        t = self._tables
+        with self._failures(), self._reading() as conn:
+            return sorted(conn.execute(sa.select(t.maps.c.name)).scalars())
 
     def history(self, name: str) -> builtins.list[VersionInfo]:
         if not isinstance(name, str):
             raise ct.MapNotFoundError(f"no map named {name!r}")
-        with self._failures(), self.engine.connect() as conn:
+        versions = self._tables.versions
+        with self._failures(), self._reading() as conn:
             rows = conn.execute(
                 sa.select(
                     versions.c.version, versions.c.saved_at, versions.c.title, versions.c.message
@@ -446,17 +635,20 @@ class SQLStore(Store):
     def delete(self, name: str) -> None:
         if not isinstance(name, str):
             raise ct.MapNotFoundError(f"no map named {name!r}")
-        with self._failures(), self.engine.begin() as conn:
-            if conn.execute(maps.delete().where(maps.c.name == name)).rowcount == 0:
+        t = self._tables
+        with self._failures(), self._writing() as conn:
+            if conn.execute(t.maps.delete().where(t.maps.c.name == name)).rowcount == 0:
                 raise ct.MapNotFoundError(f"no map named {name!r}")
-            for table in (versions, nodes, links, evidence):
+            for table in (t.versions, t.nodes, t.links, t.evidence):
                 conn.execute(table.delete().where(table.c.map == name))
         self._remembered.forget(name)
 
     def erase_participant(self, participant: str) -> int:
         """Erase one person from every version, as the SQLite store does (see
         :func:`coprod_toc.storage.rows.plan_erasure`). Returns how many versions changed."""
-        with self._failures(), self.engine.begin() as conn:
+        t = self._tables
+        maps, links, evidence, erased = t.maps, t.links, t.evidence, t.erased
+        with self._failures(), self._writing() as conn:
             found = conn.execute(
                 sa.select(evidence).where(
                     evidence.c.body.contains(stored_text(participant), autoescape=True)
@@ -541,23 +733,25 @@ class SQLStore(Store):
     def close(self) -> None:
         super().close()  # first: a call from another thread then meets "closed", not None
         with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+            if self._access is not None:
+                self._access.close()
+                self._access = None
 
 
-def _erased_of(conn: sa.Connection, digests: list[str]) -> set[str]:
-    found = conn.execute(sa.select(erased.c.digest).where(erased.c.digest.in_(digests)))
+def _erased_of(conn: sa.Connection, t: Tables, digests: list[str]) -> set[str]:
+    found = conn.execute(sa.select(t.erased.c.digest).where(t.erased.c.digest.in_(digests)))
     return set(found.scalars())
 
 
-_MAP_COLUMNS = (
-    maps.c.generation,
-    maps.c.latest,
-    maps.c.next_node_position,
-    maps.c.next_link_position,
-    maps.c.next_evidence_position,
-)
+def _map_columns(t: Tables) -> tuple[sa.Column[Any], ...]:
+    maps = t.maps
+    return (
+        maps.c.generation,
+        maps.c.latest,
+        maps.c.next_node_position,
+        maps.c.next_link_position,
+        maps.c.next_evidence_position,
+    )
 
 
 def _rows_of_version(
@@ -589,7 +783,8 @@ def _is_lock_conflict(exc: sa.exc.OperationalError) -> bool:
     return code in (1205, 1213) or sqlstate in ("40P01", "40001")
 
 
-def _write_rows(conn: sa.Connection, name: str, version: int, changes: Any) -> None:
+def _write_rows(conn: sa.Connection, t: Tables, name: str, version: int, changes: Any) -> None:
+    nodes, links = t.nodes, t.links
     if changes.closed_nodes:
         conn.execute(
             nodes.update()
@@ -647,7 +842,8 @@ def _write_rows(conn: sa.Connection, name: str, version: int, changes: Any) -> N
         )
 
 
-def _write_evidence(conn: sa.Connection, name: str, version: int, changes: Any) -> None:
+def _write_evidence(conn: sa.Connection, t: Tables, name: str, version: int, changes: Any) -> None:
+    evidence = t.evidence
     if changes.closed_evidence:
         conn.execute(
             evidence.update()
@@ -697,13 +893,78 @@ def _schema_lock(conn: sa.Connection) -> Iterator[None]:
 
 # --------------------------------------------------------------------------- hooks
 
+#: What ``ct.open_store`` may pass to this store, beside or instead of a URL.
+OPTIONS = ("engine", "connection", "session", "schema", "table_prefix")
+_DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
 
-def open_sql_store(url: str, scheme: str) -> Store:
-    """A store on the database at ``url`` (its scheme already known to be this plugin's)."""
+
+def open_sql_store(url: str | None, options: Mapping[str, Any] | None = None) -> Store:
+    """A store on the database at ``url``, or on a host's SQLAlchemy ``engine``,
+    ``connection`` or ``session`` (one of the four), with its tables in ``schema``
+    (PostgreSQL) and named with ``table_prefix``."""
+    options = dict(options or {})
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise ct.StoreError(
+            f"the SQL store takes no option {', '.join(f'{n}=' for n in unknown)} "
+            f"(it takes {', '.join(f'{n}=' for n in OPTIONS)})"
+        )
+    given = [name for name in ("engine", "connection", "session") if options.get(name) is not None]
+    if len(given) + (url is not None) != 1:
+        raise ct.StoreError(
+            "give the SQL store one of a URL, engine=, connection= or session=, not "
+            + (
+                " and ".join(([] if url is None else ["a URL"]) + [f"{n}=" for n in given])
+                or "none"
+            )
+        )
+    access = _access(url, given[0] if given else None, options)
+    dialect = access.engine.dialect.name
+    if dialect not in _DIALECTS:
+        access.close()
+        raise ct.StoreError(
+            f"the SQL store works with PostgreSQL, MariaDB/MySQL and SQLite, not {dialect}"
+        )
+    schema = options.get("schema")
+    if schema is not None and dialect != "postgresql":
+        access.close()
+        raise ct.StoreError(
+            f"schema= is for PostgreSQL; on {dialect} name the database in the URL instead"
+        )
+    tables = Tables(schema, options.get("table_prefix", DEFAULT_PREFIX))
+    where = _safe(access.engine.url.render_as_string(hide_password=False))
+    return SQLStore(where, access=access, tables=tables)
+
+
+def _access(url: str | None, given: str | None, options: Mapping[str, Any]) -> _Access:
+    if url is not None:
+        return _Access(_engine(url))
+    value = options[given or ""]
+    if given == "engine":
+        if not isinstance(value, sa.Engine):
+            raise ct.StoreError(f"engine= takes a SQLAlchemy Engine, not {type(value).__name__}")
+        return _Access(value, owned=False)
+    if given == "connection":
+        if not isinstance(value, sa.Connection):
+            raise ct.StoreError(
+                f"connection= takes a SQLAlchemy Connection, not {type(value).__name__}"
+            )
+        return _HostConnection(value)
+    from sqlalchemy.orm import Session  # only for a host that uses the ORM
+
+    if not isinstance(value, Session):
+        raise ct.StoreError(f"session= takes a SQLAlchemy Session, not {type(value).__name__}")
+    return _HostSession(value)
+
+
+def _engine(url: str) -> sa.Engine:
+    scheme = url.split("://", 1)[0]
+    if scheme.split("+", 1)[0] == "postgres":  # Heroku's and others' name for PostgreSQL
+        url = "postgresql" + url[len("postgres") :]
     try:
         engine = sa.create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
-        extra = "postgresql" if scheme.startswith("postgresql") else "mysql"
+        extra = "postgresql" if scheme.startswith("postgres") else "mysql"
         raise ct.StoreError(
             f"the database driver for {scheme}:// is not installed ({exc.name}); "
             f"pip install 'coprod-toc-sql[{extra}]'"
@@ -712,7 +973,22 @@ def open_sql_store(url: str, scheme: str) -> Store:
         raise ct.StoreError(
             f"{_safe(url)!r} is not a database URL SQLAlchemy knows: {exc}"
         ) from None
-    return SQLStore(_safe(url), engine)
+    if engine.dialect.name == "sqlite":
+        _sqlite_transactions(engine)
+    return engine
+
+
+def _sqlite_transactions(engine: sa.Engine) -> None:
+    """SQLite with real transactions and savepoints: SQLAlchemy begins them itself, where
+    Python's sqlite3 driver would begin late and commit on its own."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _safe(url: str) -> str:

@@ -9,8 +9,10 @@ that never opens a store does not pay for it.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
+from coprod_toc.errors import StoreError
 from coprod_toc.plugins.hookspecs import hookimpl
 
 if TYPE_CHECKING:
@@ -21,10 +23,16 @@ SCHEMES = {"memory": "memory", "sqlite": "sqlite", "json": "json_files"}
 
 
 @hookimpl
-def open_store(url: str) -> Store | None:
-    module = SCHEMES.get(url.split("://", 1)[0]) if "://" in url else None
+def open_store(url: str | None, options: Mapping[str, Any]) -> Store | None:
+    scheme = url.split("://", 1)[0] if url and "://" in url else None
+    module = SCHEMES.get(scheme) if scheme else None
     if module is None:
         return None
+    if options:
+        raise StoreError(
+            f"the {scheme}:// store takes no options; given "
+            + ", ".join(f"{name}=" for name in sorted(options))
+        )
     opened: Store | None = importlib.import_module(f"{__name__}.{module}").open_store(url)
     return opened
 

@@ -115,8 +115,29 @@ def _random_map() -> ct.TheoryOfChange:
     return build_map(200, seed=1)
 
 
+def _wide_characters_map() -> ct.TheoryOfChange:
+    """Labels of characters wider than most: long arrows, emoji, syllabics, accents."""
+    toc = ct.TheoryOfChange(title="Wide characters")
+    labels = [
+        "⟶" * 40,
+        "A ⟶ B ⟶ C ⟶ D ⟶ E ⟶ F ⟶ G ⟶ H",
+        "ᙱ" * 40,
+        "😴" * 40,
+        "We feel 🙂… 👍… good " * 4,
+        "e\u0301" * 60,
+        "中" * 300,
+        "🇬🇧" * 30,
+    ]
+    impact = toc.add_impact(labels[0], kind="project", id="I1")
+    for number, label in enumerate(labels[1:], start=1):
+        outcome = toc.add_outcome(label, kind="coproduction", horizon="short", id=f"O{number}")
+        toc.link(outcome, impact)
+    return toc
+
+
 PAGES = {
     "report-day-centre": (ct.example, "html"),
+    "report-wide-characters": (_wide_characters_map, "html"),
     "report-hostile": (hostile_map, "html"),
     "report-200-nodes": (_random_map, "html"),
     "easy-read-day-centre": (ct.example, "easy-read"),
@@ -274,7 +295,9 @@ def test_the_diagram_fits_the_window_without_sideways_scrolling(
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-@pytest.mark.parametrize("page", ["report-day-centre", "report-hostile", "report-200-nodes"])
+@pytest.mark.parametrize(
+    "page", ["report-day-centre", "report-hostile", "report-200-nodes", "report-wide-characters"]
+)
 def test_every_label_stays_inside_its_box(
     browser: Any, pages: dict[str, Path], page: str, width: str
 ) -> None:

@@ -685,6 +685,88 @@ def test_wrapped_lines_fit_their_width_and_keep_every_word(text: str, width: int
         assert "".join(" ".join(lines).split()) == "".join(one_line(text).split())
 
 
+def test_a_long_label_is_measured_only_as_far_as_its_lines_reach(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A million characters with no space (Chinese or Japanese text has none) cost no more
+    than the eight lines kept: wrapping stays linear in what it shows."""
+    from coprod_toc.backends.renderers import measure
+
+    measured = 0
+    width_of = measure._width
+
+    def counting(cluster: str, table: dict[str, int]) -> int:
+        nonlocal measured
+        measured += 1
+        return width_of(cluster, table)
+
+    monkeypatch.setattr(measure, "_width", counting)
+    lines, cut = measure.wrap_to_width("中" * 1_000_000, 182, 13, max_lines=8)
+    assert cut and len(lines) == 8
+    assert measured < 200
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["🇬🇧" * 30, "e\u0301" * 80, "👩\u200d👩\u200d👧\u200d👦" * 20, "स्वतंत्रता" * 12, "👍🏽" * 30],
+)
+def test_wrapping_never_splits_what_a_reader_sees_as_one_character(text: str) -> None:
+    """Flags, accented letters, emoji sequences and conjuncts stay whole across lines."""
+    from coprod_toc.backends.renderers.measure import clusters, wrap_to_width
+
+    lines, _ = wrap_to_width(text, 120, 13)
+    assert len(lines) > 1
+    assert [c for line in lines for c in clusters(line)] == list(clusters(text))
+
+
+def test_a_character_missing_from_the_widths_counts_wider_than_any_there() -> None:
+    from coprod_toc.backends.renderers.measure import UNKNOWN, text_width
+
+    assert text_width("⟶", 13) == UNKNOWN * 13 / 1000 > 1.44 * 13
+    assert text_width("e\u0301", 13) == text_width("e", 13)  # an accent takes no room
+
+
+def test_a_long_chain_of_outcomes_shares_the_last_lane() -> None:
+    """The diagram does not widen without end: a chain of ten outcomes uses four lanes."""
+    from coprod_toc.backends.renderers.layout import BOX_WIDTH, MAX_LANES
+
+    toc = ct.TheoryOfChange(title="Chain")
+    impact = toc.add_impact("Impact", kind="project", id="I")
+    previous = impact
+    for number in range(10):
+        outcome = toc.add_outcome("step", kind="project", horizon="long", id=f"O{number}")
+        toc.link(outcome, previous)
+        previous = outcome
+    boxes, _ = _boxes(toc)
+    lanes = {box.x for box in boxes.values() if box.node_id.startswith("O")}
+    assert len(lanes) == MAX_LANES
+    assert max(lanes) - min(lanes) < MAX_LANES * (BOX_WIDTH + 100)
+
+
+def test_an_arrow_closing_a_cycle_of_outcomes_passes_through_no_box() -> None:
+    """It leaves its source leftwards, like every arrow, and runs along its target's band."""
+    from coprod_toc.backends.renderers.layout import arrow
+
+    toc = ct.TheoryOfChange(title="Cycle")
+    impact = toc.add_impact("I", kind="project")
+    for name in "ABC":
+        toc.add_outcome(name, kind="project", horizon="medium", id=name)
+    toc.link("A", "B")
+    toc.link("B", "C")
+    toc.link("C", "A")
+    toc.link("A", impact)
+    boxes, _ = _boxes(toc)
+    for link in toc.links():
+        source, target = boxes[link.source], boxes[link.target]
+        path = arrow(source, target)
+        assert path.startswith(f"M{source.x:.0f},"), (link, path)
+        for y, left, right in _runs(path):
+            for box in boxes.values():
+                if box.node_id not in (link.source, link.target):
+                    across = left < box.x + box.width and box.x < right
+                    assert not (across and box.y < y < box.y + box.height), (link, box.node_id)
+
+
 def test_a_cut_statement_ends_at_a_word() -> None:
     from coprod_toc.backends.renderers.measure import wrap_to_width
 

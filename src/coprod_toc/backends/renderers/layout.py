@@ -18,6 +18,7 @@ a link to the full text in "The map in words".
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 BOX_WIDTH = 200
+#: Lanes of the outcomes column at most: short-, medium- and long-term chains, and one more.
+MAX_LANES = 4
 #: Between the four columns, and between the lanes of the outcomes column.
 COLUMN_GAP = 72
 LANE_GAP = 44
@@ -111,14 +114,14 @@ def lay_out(view: MapView) -> Layout:
     for column, column_labels, column_height in zip(view.columns, labels, heights, strict=True):
         if not column_labels:
             continue
-        lanes = 1 + max((ranks.get(label.node.id, 0) for label in column_labels), default=0)
+        lanes = 1 + max((_lane(ranks, label.node) for label in column_labels), default=0)
         span = lanes * BOX_WIDTH + (lanes - 1) * LANE_GAP
         headings.append((x + span / 2, column.heading))
         # Shorter columns are centred on the tallest, so their arrows fan out both ways.
         y = MARGIN + HEADING_HEIGHT + (tallest - column_height) / 2
         for label in column_labels:
             node = label.node
-            lane_x = x + ranks.get(node.id, 0) * (BOX_WIDTH + LANE_GAP)
+            lane_x = x + _lane(ranks, node) * (BOX_WIDTH + LANE_GAP)
             boxes[node.id] = Box(
                 node.id,
                 node.node_type,
@@ -178,6 +181,13 @@ class _Label:
     @property
     def height(self) -> float:
         return (len(self.caption) + len(self.lines)) * LINE_HEIGHT + 2 * PADDING
+
+
+def _lane(ranks: dict[str, int], node: Node) -> int:
+    """Which lane of its column a box stands in: its rank, up to the last of MAX_LANES (a
+    longer chain of outcomes shares the last lane rather than widen the diagram without
+    end)."""
+    return min(ranks.get(node.id, 0), MAX_LANES - 1)
 
 
 def _full_caption(node: Node) -> str:
@@ -319,14 +329,22 @@ def _swap_neighbours(
     after pass while any swap helps (what a barycentre cannot see: ties and near-ties)."""
     place = {node.id: i for nodes in orders for i, node in enumerate(nodes)}
     nodes = orders[c]
+    # Each box's neighbours' positions, sorted, per side: they lie in the columns beside
+    # this one, which the swaps here do not move.
+    ends = {
+        node.id: tuple(sorted(place[n] for n in side.get(node.id, ())) for side in (before, after))
+        for node in nodes
+    }
 
     def cost(first: str, second: str) -> int:
-        # Arrows of ``first`` and ``second`` that cross with ``first`` placed above.
+        # Arrows of ``first`` and ``second`` that cross with ``first`` placed above: pairs
+        # of ends with first's below second's, counted by bisection from the shorter list.
         total = 0
-        for side in (before, after):
-            ends = [place[n] for n in side.get(second, ())]
-            for mine in side.get(first, ()):
-                total += sum(1 for other in ends if place[mine] > other)
+        for mine, theirs in zip(ends[first], ends[second], strict=True):
+            if len(mine) <= len(theirs):
+                total += sum(bisect_left(theirs, end) for end in mine)
+            else:
+                total += sum(len(mine) - bisect_right(mine, end) for end in theirs)
         return total
 
     for _ in range(SWAP_PASSES):
@@ -335,7 +353,6 @@ def _swap_neighbours(
             u, v = nodes[i].id, nodes[i + 1].id
             if cost(v, u) < cost(u, v):
                 nodes[i], nodes[i + 1] = nodes[i + 1], nodes[i]
-                place[u], place[v] = i + 1, i
                 swapped = True
         if not swapped:
             break
@@ -375,16 +392,18 @@ def arrow(source: Box, target: Box) -> str:
     the source's band when it leaves an outcome, so it never passes through a box.
     """
     sy, ty = source.y + source.height / 2, target.y + target.height / 2
-    if target.x > source.x:  # the problem, leftmost, to an impact
+    if source.node_type is NodeType.PROBLEM:  # leftmost, to an impact
         sx, tx = source.x + source.width, target.x
         return _curve(sx, sy, tx, ty)
     sx, tx = source.x, target.x + target.width
-    if sx <= tx:  # an outcome in a cycle, drawn within its lane: a bow to the left
-        tx = target.x
-        reach = min(COLUMN_GAP * 0.8, 30 + abs(ty - sy) / 8)
+    if sx <= tx:
+        # Outcomes in a cycle, or both in the last lane: out to the left of the source, then
+        # along the target's band (which no other box of the column shares) to its left side.
+        tx, reach = target.x, min(LANE_GAP * 0.8, 30 + abs(ty - sy) / 8)
+        turn = sx - reach
         return (
-            f"M{sx:.0f},{sy:.0f} C{sx - reach:.0f},{sy:.0f} {tx - reach:.0f},{ty:.0f} "
-            f"{tx:.0f},{ty:.0f}"
+            f"M{sx:.0f},{sy:.0f} C{turn - reach:.0f},{sy:.0f} {turn - reach:.0f},{ty:.0f} "
+            f"{turn:.0f},{ty:.0f} H{tx:.0f}"
         )
     if source.node_type is NodeType.ACTIVITY:
         # Turn in the gap beside the activity, then along the target's band.

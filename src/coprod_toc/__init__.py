@@ -36,7 +36,15 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from coprod_toc import storage as storage
     from coprod_toc import surveys as surveys
     from coprod_toc import testing as testing
-    from coprod_toc.analysis import STEPS, diff, easy_read_lint, next_step, progress, split
+    from coprod_toc.analysis import (
+        STEPS,
+        diff,
+        easy_read_lint,
+        merge,
+        next_step,
+        progress,
+        split,
+    )
     from coprod_toc.api import (
         erase_participant,
         example,
@@ -126,6 +134,7 @@ __all__ = [
     "load",
     "load_mapping",
     "loads",
+    "merge",
     "next_step",
     "open_store",
     "progress",
@@ -142,6 +151,7 @@ _HOMES = {
         "STEPS",
         "diff",
         "easy_read_lint",
+        "merge",
         "next_step",
         "progress",
         "split",

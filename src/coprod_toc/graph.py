@@ -237,6 +237,28 @@ class TheoryOfChange:
             and (wanted_kind is None or getattr(node, "kind", None) is wanted_kind)
         ]
 
+    def find(self, *, external_ref: str) -> list[Any]:
+        """The records that carry ``external_ref`` (a host system's reference): nodes, their
+        indicators, participants and evidence items, in that order, each in map order.
+
+        A host asks this to learn where one of its own records (a service, a KPI, a person,
+        a session) appears in the map.
+        """
+        if not isinstance(external_ref, str):
+            raise ModelError(f"external_ref must be a string, not {external_ref!r}")
+        found: list[Any] = []
+        indicators: list[Any] = []
+        for node in self.nodes():
+            if node.external_ref == external_ref:
+                found.append(node)
+            for indicator in getattr(node, "indicators", ()):
+                if indicator.external_ref == external_ref:
+                    indicators.append(indicator)
+        found += indicators
+        found += [p for p in self.evidence.participants if p.external_ref == external_ref]
+        found += [item for item in self.evidence.items if item.external_ref == external_ref]
+        return found
+
     @property
     def problem(self) -> Problem | None:
         return None if self._problem_id is None else self._get_typed(self._problem_id, Problem)

@@ -223,6 +223,8 @@ class Indicator:
     baseline: float | int | str | None = attrs.field(default=None, converter=as_value("baseline"))
     target: float | int | str | None = attrs.field(default=None, converter=as_value("target"))
     actuals: tuple[Actual, ...] = attrs.field(default=(), converter=as_records(Actual, "actuals"))
+    #: The host system's record this indicator stands for (a KPI's id, say).
+    external_ref: str | None = attrs.field(default=None, converter=as_optional_text("external_ref"))
 
 
 @attrs.frozen(kw_only=True)

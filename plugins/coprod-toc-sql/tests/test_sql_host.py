@@ -220,3 +220,64 @@ def test_a_schema_elsewhere_than_postgresql_is_refused() -> None:
 def test_a_table_prefix_must_be_a_plain_name(prefix: object) -> None:
     with pytest.raises(ct.StoreError, match="table_prefix="):
         ct.open_store(SERVERS["postgresql"], table_prefix=prefix)
+
+
+def _map_with_refs() -> ct.TheoryOfChange:
+    from coprod_toc.evidence import EvidenceItem, Participant
+
+    toc = ct.example()
+    toc.update("O1", external_ref="service/7")
+    toc.evidence.add(Participant(id="P-1", external_ref="person/88"))
+    toc.evidence.add(EvidenceItem(id="E1", type="document", external_ref="service/7"))
+    return toc
+
+
+def _mentions(engine: sa.Engine, ref: str) -> list[tuple[str, str]]:
+    """Which maps' latest versions mention a host record, asked in SQL as a host would."""
+    from coprod_toc.storage.rows import CURRENT
+
+    t = coprod_toc_sql.store.DEFAULT_TABLES
+    with engine.connect() as conn:
+        nodes = conn.execute(
+            sa.select(t.nodes.c.map, t.nodes.c.id).where(
+                t.nodes.c.external_ref == ref, t.nodes.c.valid_to == CURRENT
+            )
+        ).all()
+        evidence = conn.execute(
+            sa.select(t.evidence.c.map, t.evidence.c.key).where(
+                t.evidence.c.external_ref == ref, t.evidence.c.valid_to == CURRENT
+            )
+        ).all()
+    return sorted((row[0], row[1]) for row in [*nodes, *evidence])
+
+
+def test_a_host_asks_in_sql_where_its_record_appears(engine: sa.Engine) -> None:
+    with ct.open_store(engine=engine) as store:
+        store.save("day-centre", _map_with_refs())
+        assert _mentions(engine, "service/7") == [("day-centre", "E1"), ("day-centre", "O1")]
+        assert _mentions(engine, "person/88") == [("day-centre", "P-1")]
+        store.erase_participant("P-1")
+        assert _mentions(engine, "person/88") == []
+        edited = _map_with_refs()
+        edited.erase_participant("P-1")  # as the store now holds it
+        edited.update("O1", external_ref="service/8")
+        store.save("day-centre", edited)
+    assert ("day-centre", "O1") not in _mentions(engine, "service/7")
+    assert _mentions(engine, "service/8") == [("day-centre", "O1")]
+
+
+def test_an_older_store_gets_its_reference_columns_filled(engine: sa.Engine) -> None:
+    """A store from before schema 3: the columns are added and filled from stored rows."""
+    t = coprod_toc_sql.store.DEFAULT_TABLES
+    with ct.open_store(engine=engine) as store:
+        store.save("day-centre", _map_with_refs())
+    with engine.begin() as conn:
+        for table in (t.nodes, t.evidence):
+            for index in table.indexes:
+                if index.name.endswith("_by_ref"):
+                    index.drop(conn)
+            conn.execute(sa.text(f"ALTER TABLE {table.name} DROP COLUMN external_ref"))
+        conn.execute(t.schema_version.update().values(version=2))
+    with ct.open_store(engine=engine) as store:
+        assert store.load("day-centre") == _map_with_refs()
+    assert _mentions(engine, "service/7") == [("day-centre", "E1"), ("day-centre", "O1")]

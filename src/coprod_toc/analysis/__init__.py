@@ -1,5 +1,6 @@
 """Analyses: free functions over a map (validation, backwards-mapping steps, split,
-progress, differences), and :class:`Analyses`, the ones a report shows, worked out once."""
+progress, differences, merging a rebuilt map), and :class:`Analyses`, the ones a report
+shows, worked out once."""
 
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each part loads on firs
     from coprod_toc.analysis.diff import Change, MapDiff, diff
     from coprod_toc.analysis.easy_read import EasyReadFinding, easy_read_lint
     from coprod_toc.analysis.mapping import STEPS, MappingStep, NextStep, Step, next_step
+    from coprod_toc.analysis.merge import Merged, merge
     from coprod_toc.analysis.progress import ProgressReport, progress
     from coprod_toc.analysis.split import CAVEAT, SplitResult, split
     from coprod_toc.analysis.validation import (
@@ -34,6 +36,7 @@ __all__ = [
     "MapDiff",
     "MapFacts",
     "MappingStep",
+    "Merged",
     "NextStep",
     "ProgressReport",
     "Rule",
@@ -44,6 +47,7 @@ __all__ = [
     "ValidationReport",
     "diff",
     "easy_read_lint",
+    "merge",
     "next_step",
     "progress",
     "split",
@@ -71,6 +75,10 @@ if not TYPE_CHECKING:  # so type checkers still flag a misspelt name
                 "Step",
                 "next_step",
             ),
+            "merge": (
+                "Merged",
+                "merge",
+            ),
             "progress": (
                 "ProgressReport",
                 "progress",
@@ -97,6 +105,7 @@ if not TYPE_CHECKING:  # so type checkers still flag a misspelt name
             "diff",
             "easy_read",
             "mapping",
+            "merge",
             "progress",
             "split",
             "traversal",

@@ -111,6 +111,8 @@ class Participant:
         default=(), converter=as_strings("accessibility_needs")
     )
     retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
+    #: The host system's record of this person (its own id, never a name): erased with them.
+    external_ref: str | None = attrs.field(default=None, converter=as_optional_text("external_ref"))
 
 
 def _optional_method(value: object) -> ConsentMethod | None:
@@ -172,6 +174,8 @@ class EvidenceItem:
     confidence: int | None = attrs.field(default=None, converter=as_level("confidence", 1, 5))
     source: str | None = attrs.field(default=None, converter=as_optional_text("source"))
     retain_until: dt.date | None = attrs.field(default=None, converter=as_date("retain_until"))
+    #: The host system's record this evidence came from (a session's or a document's id).
+    external_ref: str | None = attrs.field(default=None, converter=as_optional_text("external_ref"))
 
 
 @attrs.frozen(kw_only=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import json
 import re
 import threading
 import uuid
@@ -128,7 +129,10 @@ class Tables:
             sa.Column("type", sa.String(16), nullable=False),
             sa.Column("body", _text(), nullable=False),
             sa.Column("position", sa.BigInteger, nullable=False),
+            # The node's external_ref, for a host asking in SQL where its record appears.
+            sa.Column("external_ref", _key(255)),
             sa.Index(f"{prefix}nodes_by_version", "map", "valid_to", "position"),
+            sa.Index(f"{prefix}nodes_by_ref", "external_ref"),
         )
         self.links = sa.Table(
             f"{prefix}links",
@@ -152,7 +156,10 @@ class Tables:
             sa.Column("valid_from", sa.BigInteger, nullable=False),
             sa.Column("body", _text(), nullable=False),
             sa.Column("position", sa.BigInteger, nullable=False),
+            # A participant's or an evidence item's external_ref.
+            sa.Column("external_ref", _key(255)),
             sa.Index(f"{prefix}evidence_by_version", "map", "valid_to", "position"),
+            sa.Index(f"{prefix}evidence_by_ref", "external_ref"),
         )
         self.erased = sa.Table(
             f"{prefix}erased",
@@ -238,11 +245,49 @@ def _evidence_rows(conn: sa.Connection, t: Tables) -> None:
 
 _EVIDENCE_COLUMNS = ("map", "section", "key", "body", "position", "valid_from", "valid_to")
 
+
 #: Schema changes in order; the database records how many it has had. Never edit one that
 #: has shipped: add the next.
+def _reference_columns(conn: sa.Connection, t: Tables) -> None:
+    """Schema 3: node and evidence rows get their record's ``external_ref`` as a column of
+    its own (indexed), filled from the rows already stored.
+
+    As in schema 2, the columns and indexes are made only if missing (MariaDB commits at
+    each), and filling them commits with the new schema version.
+    """
+    inspector = sa.inspect(conn)
+    for table in (t.nodes, t.evidence):
+        columns = {c["name"] for c in inspector.get_columns(table.name, schema=t.schema)}
+        if "external_ref" not in columns:
+            kind = table.c.external_ref.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table.fullname} ADD COLUMN external_ref {kind}"))
+        indexes = {i["name"] for i in inspector.get_indexes(table.name, schema=t.schema)}
+        for index in table.indexes:
+            if index.name not in indexes:
+                index.create(conn)
+        keys = [c for c in table.primary_key.columns]
+        rows = conn.execute(
+            sa.select(*keys, table.c.body).where(table.c.body.contains('"external_ref"'))
+        ).all()
+        for row in rows:
+            where = [column == getattr(row, column.name) for column in keys]
+            conn.execute(
+                table.update().where(*where).values(external_ref=external_ref_of(row.body))
+            )
+
+
+def external_ref_of(body: str) -> str | None:
+    """The ``external_ref`` a stored record's body holds, if any."""
+    if '"external_ref"' not in body:  # most rows: no need to read them
+        return None
+    value = json.loads(body).get("external_ref")
+    return value if isinstance(value, str) else None
+
+
 MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (
     _create_tables,
     _evidence_rows,
+    _reference_columns,
 )
 
 _RETRIES = 20  # saves with no expected version retry this often when another writer wins
@@ -691,7 +736,11 @@ class SQLStore(Store):
                 if body is None:
                     conn.execute(evidence.delete().where(*where))
                 else:
-                    conn.execute(evidence.update().where(*where).values(body=body))
+                    conn.execute(
+                        evidence.update()
+                        .where(*where)
+                        .values(body=body, external_ref=external_ref_of(body))
+                    )
             for (name, source, target, valid_to, position), segments in plan.links.items():
                 where = (
                     links.c.map == name,
@@ -808,6 +857,7 @@ def _write_rows(conn: sa.Connection, t: Tables, name: str, version: int, changes
                     "type": r.type,
                     "body": r.body,
                     "position": r.position,
+                    "external_ref": external_ref_of(r.body),
                 }
                 for r in changes.new_nodes
             ],
@@ -868,6 +918,7 @@ def _write_evidence(conn: sa.Connection, t: Tables, name: str, version: int, cha
                     "valid_from": version,
                     "body": r.body,
                     "position": r.position,
+                    "external_ref": external_ref_of(r.body),
                 }
                 for r in changes.new_evidence
             ],

@@ -396,6 +396,66 @@ def test_a_box_cut_short_links_to_its_whole_text(browser: Any, pages: dict[str, 
         assert len(name) > len(shown)
 
 
+_HOST_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Casework: services</title>
+<style>body {{ font-family: serif; }} .meta {{ color: rgb(0, 128, 0); }}
+table {{ border: 3px solid rgb(0, 0, 255); }}</style></head>
+<body><header><h1>Casework</h1></header>
+<main><h2>Two services</h2>{first}{second}
+<p class="meta" id="host-meta">The host's own text.</p>
+<table id="host-table"><tr><td>The host's own table</td></tr></table></main></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def host_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A host application's page holding two maps' reports as fragments, boxes linking to
+    the host's records."""
+    day_centre = ct.example()
+    for node in day_centre.nodes():
+        day_centre.update(node.id, external_ref=f"day-centre/{node.id}")
+    page = _HOST_PAGE.format(
+        first=ct.render(day_centre, "html", fragment=True, node_href="/records/{external_ref}"),
+        second=ct.render(hostile_map(), "html", fragment=True),
+    )
+    path = tmp_path_factory.mktemp("host") / "services.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def test_two_report_fragments_share_a_host_page(browser: Any, host_page: Path) -> None:
+    """Ids stay unique, axe-core finds no violation in the whole page, and the reports'
+    styles and the host's do not reach each other."""
+    _open(browser, host_page)
+    ids = browser.execute_script("return [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    assert _axe(browser) == []
+    styles = browser.execute_script(
+        "const style = s => getComputedStyle(document.querySelector(s));"
+        "return {hostMeta: style('#host-meta').color,"
+        " hostTable: style('#host-table').borderCollapse,"
+        " reportMeta: style('.coprod-toc-report .meta').color,"
+        " badge: style('.coprod-toc-report .badge.project').backgroundColor}"
+    )
+    assert styles["hostMeta"] == "rgb(0, 128, 0)"
+    assert styles["hostTable"] == "separate"  # the report's table rules stay inside it
+    assert styles["reportMeta"] == "rgb(74, 74, 74)"
+    assert styles["badge"] == "rgb(227, 237, 249)"
+
+
+def test_boxes_and_words_link_to_the_host_records(browser: Any, host_page: Path) -> None:
+    _open(browser, host_page)
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('a[href^=\"/records/\"]')]"
+        ".map(a => a.getAttribute('href'))"
+    )
+    # Every node of the day-centre map: once for its box, once in the map in words.
+    assert sorted(set(links)) == sorted(
+        f"/records/day-centre%2F{n.id}" for n in ct.example().nodes()
+    )
+    assert len(links) == 2 * len(ct.example().nodes())
+
+
 def test_screenshots_for_the_docs(browser: Any, pages: dict[str, Path]) -> None:
     """Screenshots of the report (in a laptop's window and on a phone) and of the easy-read
     summary, linked from docs/rendering.md."""

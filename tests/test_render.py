@@ -801,3 +801,73 @@ def test_every_box_shows_its_node_id_first() -> None:
     for node_id, box in boxes.items():
         assert box.caption[0].startswith(f"{node_id} · ")
         assert not box.cut
+
+
+# --------------------------------------------------------------------------- html for a host page
+
+
+def test_a_fragment_is_one_element_with_its_own_prefixed_ids() -> None:
+    fragment = ct.render(ct.example(), "html", fragment=True, id_prefix="dc-")
+    assert fragment.startswith('<div class="coprod-toc-report" id="dc-report">')
+    for whole_document in ("<html", "<head", "<body", "Content-Security-Policy", "<h1"):
+        assert whole_document not in fragment
+    ids = re.findall(r' id="([^"]*)"', fragment)
+    assert ids and all(i.startswith("dc-") for i in ids)
+    assert len(ids) == len(set(ids))
+    for target in re.findall(r'href="#([^"]*)"', fragment):
+        assert target in ids
+    assert 'marker-end="url(#dc-arrow)"' in fragment
+
+
+def test_two_maps_get_different_prefixes_by_default() -> None:
+    first = ct.render(ct.example(), "html", fragment=True)
+    other = ct.example()
+    other.title = "Another service"
+    second = ct.render(other, "html", fragment=True)
+    assert set(re.findall(r' id="([^"]*)"', first)).isdisjoint(re.findall(r' id="([^"]*)"', second))
+
+
+def test_every_style_of_a_fragment_is_scoped_under_its_root_class() -> None:
+    fragment = ct.render(ct.example(), "html", fragment=True)
+    css = fragment[fragment.index("<style>") + 7 : fragment.index("</style>")]
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    selectors = re.findall(r"(?:^|})\s*([^{}@]+?)\s*\{", css)
+    assert selectors
+    for group in selectors:
+        for selector in re.split(r",(?![^()]*\))", group):  # commas outside :is(…)
+            selector = selector.strip()
+            if selector and not selector.startswith(("from", "to")):
+                assert selector.startswith((".coprod-toc-report", ".coprod-toc-diagram")), selector
+
+
+@pytest.mark.parametrize("prefix", ["", "1x", "a b", "x" * 42, 7])
+def test_a_bad_id_prefix_is_refused(prefix: object) -> None:
+    with pytest.raises(ct.RenderError, match="id_prefix"):
+        ct.render(ct.example(), "html", fragment=True, id_prefix=prefix)
+
+
+def test_node_href_links_only_nodes_it_has_a_url_for() -> None:
+    toc = ct.example()
+    toc.update("A1", external_ref="sessions/1 & 2")
+    html = ct.render(toc, "html", node_href="/records/{external_ref}")
+    assert html.count('href="/records/sessions%2F1%20%26%202"') == 2  # box and words
+    assert "/records/" not in html.replace("/records/sessions%2F1%20%26%202", "")
+    by_function = ct.render(toc, "html", node_href=lambda n: f"/n/{n.id}" if n.id == "K1" else None)
+    assert by_function.count('href="/n/K1"') == 2
+
+
+@pytest.mark.parametrize(
+    ("node_href", "message"),
+    [
+        ("/x/{name}", "node_href names name"),
+        ("/x/{", "not a URL template"),
+        (lambda n: "javascript:alert(1)", "never a script"),
+        (lambda n: " \tjavascript:alert(1)", "never a script"),
+        (lambda n: 42, "not a URL"),
+        (lambda n: 1 / 0, "node_href failed"),
+        (42, "a URL template or a function"),
+    ],
+)
+def test_a_bad_node_href_is_a_render_error(node_href: object, message: str) -> None:
+    with pytest.raises(ct.RenderError, match=message):
+        ct.render(ct.example(), "html", node_href=node_href)

@@ -8,8 +8,10 @@ Escaping for a target syntax stays with the renderer that writes it.
 
 from __future__ import annotations
 
+import string
 import textwrap
 import unicodedata
+import urllib.parse
 from typing import Any
 
 import attrs
@@ -26,6 +28,7 @@ __all__ = [
     "kind_name",
     "label_length",
     "node_caption",
+    "node_links",
     "one_line",
     "shorten",
     "style_name",
@@ -195,3 +198,72 @@ def label_length(renderer: str, value: object) -> int:
             f"not {value!r}"
         )
     return value
+
+
+#: URL schemes a link to a host's record may use (or none: a link within the host's site).
+_LINK_SCHEMES = ("http", "https", "mailto")
+_TEMPLATE_FIELDS = ("id", "external_ref", "type", "kind")
+
+
+def node_links(view: MapView, node_href: object) -> dict[str, str]:
+    """Each node's link to the host's record, by id: ``node_href`` is a URL template
+    (``"/services/{external_ref}"``; fields ``id``, ``external_ref``, ``type``, ``kind``,
+    each URL-quoted) or a function of the node returning a URL or ``None``. A node whose
+    template field is empty, or for which the function returns ``None``, has no link.
+
+    :raises RenderError: a template naming another field, a function that fails or returns
+        something else than a URL, or a URL whose scheme is not http, https or mailto.
+    """
+    if node_href is None:
+        return {}
+    if not isinstance(node_href, str) and not callable(node_href):
+        raise RenderError(f"node_href is a URL template or a function of a node, not {node_href!r}")
+    links = {}
+    for column in view.columns:
+        for node in column.nodes:
+            url = _node_url(node, node_href)
+            if url is not None:
+                links[node.id] = url
+    return links
+
+
+def _node_url(node: Node, node_href: Any) -> str | None:
+    if isinstance(node_href, str):
+        fields = {
+            "id": node.id,
+            "external_ref": node.external_ref,
+            "type": node.node_type.value,
+            "kind": getattr(getattr(node, "kind", None), "value", None),
+        }
+        try:
+            needed = [name for _, name, _, _ in string.Formatter().parse(node_href) if name]
+        except ValueError as exc:
+            raise RenderError(f"node_href {node_href!r} is not a URL template: {exc}") from None
+        unknown = sorted(set(needed) - set(_TEMPLATE_FIELDS))
+        if unknown:
+            raise RenderError(
+                f"node_href names {', '.join(unknown)}; a template may use "
+                f"{', '.join('{' + f + '}' for f in _TEMPLATE_FIELDS)}"
+            )
+        if any(fields[name] is None for name in needed):
+            return None
+        url = node_href.format(
+            **{k: urllib.parse.quote(str(v), safe="") for k, v in fields.items() if v is not None}
+        )
+    else:
+        try:
+            url = node_href(node)
+        except Exception as exc:
+            raise RenderError(f"node_href failed for {node.id!r}: {exc!r}") from exc
+        if url is None:
+            return None
+        if not isinstance(url, str):
+            raise RenderError(f"node_href gave {url!r} for {node.id!r}, not a URL")
+    # As a browser reads it: control characters and spaces before the scheme do not count.
+    scheme = urllib.parse.urlsplit(url.lstrip("".join(map(chr, range(33))))).scheme.lower()
+    if scheme and scheme not in _LINK_SCHEMES:
+        raise RenderError(
+            f"node_href gave {url!r} for {node.id!r}: a link may be http, https, mailto or "
+            "within the site, never a script"
+        )
+    return url

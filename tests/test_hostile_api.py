@@ -154,9 +154,9 @@ def test_reading_a_map_from_something_not_text_is_a_format_error(text: Any) -> N
         ct.loads(text)
 
 
-def test_the_svg_renderer_runs_only_graphviz_programs() -> None:
+def test_the_graphviz_svg_renderer_runs_only_graphviz_programs() -> None:
     with pytest.raises(ct.RenderError, match="one of Graphviz's layout programs"):
-        ct.render(ct.example(), "svg", program="rm")
+        ct.render(ct.example(), "graphviz-svg", program="rm")
 
 
 def test_renderer_options_of_the_wrong_kind_are_render_errors() -> None:

@@ -366,7 +366,7 @@ def test_memory_store_takes_no_path() -> None:
 def test_unknown_names_list_what_is_available() -> None:
     """Unknown renderer, exporter, importer or example names say what is installed."""
     toc = ct.example()
-    available = "dot, easy-read, html, json, markdown, mermaid, svg"
+    available = "dot, easy-read, graphviz-svg, html, json, markdown, mermaid, svg"
     with pytest.raises(ct.PluginNotFoundError, match=f"no renderer 'pdf'; available: {available}"):
         ct.render(toc, "pdf")
     with pytest.raises(

@@ -37,9 +37,13 @@ class TestDotContract(RendererContract):
     renderer_name = "dot"
 
 
-@NEEDS_DOT
 class TestSvgContract(RendererContract):
     renderer_name = "svg"
+
+
+@NEEDS_DOT
+class TestGraphvizSvgContract(RendererContract):
+    renderer_name = "graphviz-svg"
 
 
 class TestMarkdownContract(RendererContract):
@@ -54,7 +58,7 @@ class TestEasyReadContract(RendererContract):
     renderer_name = "easy-read"
 
 
-ALL_FORMATS = ["mermaid", "dot", "markdown", "html", "easy-read"]
+ALL_FORMATS = ["mermaid", "dot", "svg", "markdown", "html", "easy-read"]
 
 
 def test_there_are_at_least_forty_hostile_labels() -> None:
@@ -134,18 +138,39 @@ def test_dot_string_escapes_what_dot_reads_as_syntax() -> None:
 
 
 @NEEDS_DOT
-def test_svg_renders_the_example() -> None:
-    """The svg format draws the map through Graphviz."""
-    svg = ct.render(ct.example(), "svg")
+def test_graphviz_svg_renders_the_example() -> None:
+    """The graphviz-svg format draws the map through Graphviz."""
+    svg = ct.render(ct.example(), "graphviz-svg")
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
 
 
-def test_svg_without_graphviz_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the dot program is missing the error names Graphviz and how to get it."""
+def test_graphviz_svg_without_graphviz_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the dot program is missing the error names Graphviz and how to get it, and the
+    built-in svg that needs nothing more."""
     monkeypatch.setenv("PATH", "")  # no program can be found
-    with pytest.raises(ct.RenderError, match=r"Graphviz.*apt-get install graphviz"):
-        ct.render(ct.example(), "svg")
+    with pytest.raises(ct.RenderError, match=r"Graphviz.*apt-get install graphviz.*'svg'"):
+        ct.render(ct.example(), "graphviz-svg")
+
+
+def test_svg_is_the_reports_diagram_standing_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The svg format needs no Graphviz: the report's own layout, with its styles inside,
+    every box and arrow of the map, and links to host records when asked."""
+    monkeypatch.setenv("PATH", "")  # no Graphviz to be found
+    toc = ct.example()
+    toc.update("K1", external_ref="7")
+    svg = ct.render(toc, "svg", node_href="/groups/{external_ref}")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg"
+    assert root.find(f"{ns}style") is not None
+    boxes = [g for g in root.iter(f"{ns}g") if "box" in g.get("class", "").split()]
+    assert sorted(g.get("data-node") for g in boxes) == sorted(n.id for n in toc.nodes())
+    assert len(root.find(f"{ns}g[@class='edges']")) == len(toc.links())
+    links = [a.get("href") for a in root.iter(f"{ns}a")]
+    assert links == ["/groups/7"]
 
 
 # --------------------------------------------------------------------------- markdown

@@ -1,5 +1,5 @@
-"""The built-in renderers, one plugin: Mermaid, DOT and SVG (Graphviz), Markdown, the HTML
-report and the easy-read summary.
+"""The built-in renderers, one plugin: Mermaid, DOT, the diagram as SVG (our own layout, or
+Graphviz's), Markdown, the HTML report and the easy-read summary.
 
 The hook names each renderer and the module that holds it; the modules (and the template
 engine under the HTML ones) are imported when the host first asks for renderers, so a
@@ -16,7 +16,8 @@ from coprod_toc.plugins.hookspecs import Register, hookimpl
 RENDERERS = {
     "mermaid": "mermaid:MermaidRenderer",
     "dot": "graphviz:DotRenderer",
-    "svg": "graphviz:SvgRenderer",
+    "svg": "svg:SvgRenderer",
+    "graphviz-svg": "graphviz:GraphvizSvgRenderer",
     "markdown": "markdown:MarkdownRenderer",
     "html": "html:HtmlRenderer",
     "easy-read": "easy_read:EasyReadRenderer",

@@ -27,7 +27,7 @@ from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Node
 
-__all__ = ["DotRenderer", "SvgRenderer", "dot_string"]
+__all__ = ["DotRenderer", "GraphvizSvgRenderer", "dot_string"]
 
 _STYLES = {
     "problem": 'shape=box, penwidth=2, fillcolor="#f3f3f3", color="#333333"',
@@ -105,20 +105,22 @@ def _dot(toc: TheoryOfChange, limit: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-class SvgRenderer:
+class GraphvizSvgRenderer:
+    """``graphviz-svg`` (``svg`` before 0.2, which is now the built-in layout)."""
+
     media_type = "image/svg+xml"
     suffix = ".svg"
     description = "The DOT diagram drawn as SVG by Graphviz's dot program (must be installed)."
 
     def render(self, toc: TheoryOfChange, **options: Any) -> str:
-        settings = check_options("svg", options, {"label_length": 160, "program": "dot"})
+        settings = check_options("graphviz-svg", options, {"label_length": 160, "program": "dot"})
         program = settings["program"]
         if program not in LAYOUT_PROGRAMS:  # never any program on PATH a caller names
             raise RenderError(
-                f"the svg renderer's program is one of Graphviz's layout programs "
+                f"the graphviz-svg renderer's program is one of Graphviz's layout programs "
                 f"({', '.join(LAYOUT_PROGRAMS)}), not {program!r}"
             )
-        source = _dot(toc, label_length("svg", settings["label_length"]))
+        source = _dot(toc, label_length("graphviz-svg", settings["label_length"]))
         return run_dot(source, program)
 
 
@@ -134,9 +136,10 @@ def run_dot(source: str, program: str = "dot") -> str:
     executable = shutil.which(program)
     if executable is None:
         raise RenderError(
-            f"the svg format needs Graphviz's {program!r} program, which is not installed "
-            "here. Install Graphviz (Debian or Ubuntu: apt-get install graphviz), or render "
-            "the 'dot' format and draw it elsewhere."
+            f"the graphviz-svg format needs Graphviz's {program!r} program, which is not "
+            "installed here. Install Graphviz (Debian or Ubuntu: apt-get install graphviz), "
+            "or render 'svg' (coprod-toc's own layout, which needs nothing more), or 'dot' "
+            "to draw elsewhere."
         )
     try:
         done = subprocess.run(

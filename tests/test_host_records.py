@@ -181,3 +181,88 @@ def test_what_the_rebuilt_map_says_wins() -> None:
 def test_merge_takes_two_maps() -> None:
     with pytest.raises(TypeError, match="merge takes two maps"):
         ct.merge(ct.example(), "rebuilt")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def test_a_notebook_shows_the_map_and_its_analyses_as_escaped_html() -> None:
+    from coprod_toc.testing import hostile_map
+
+    toc = hostile_map()
+    shown = {
+        "map": toc._repr_html_(),
+        "validation": ct.validate(toc)._repr_html_(),
+        "progress": ct.progress(toc)._repr_html_(),
+    }
+    for name, html in shown.items():
+        assert html.startswith("<"), name
+        assert "<script" not in html, name
+    assert "&lt;script&gt;" in shown["map"]
+    split = ct.split(ct.example())._repr_html_()
+    assert "<th>Co-production range</th>" in split and "Please note:" in split
+
+
+def test_a_large_map_in_a_notebook_lists_a_few_nodes_per_column() -> None:
+    from benchmarks.common import build_map
+
+    html = build_map(2000)._repr_html_()
+    assert "… and 947 more" in html  # 977 outcomes, 30 listed
+    assert html.count("<li>") <= 4 * 31
+
+
+# --------------------------------------------------------------------------- pandas
+
+
+def test_the_split_as_a_data_frame_has_a_row_per_impact() -> None:
+    result = ct.split(ct.example())
+    frame = result.to_frame()
+    assert list(frame.columns) == list(result.FRAME_COLUMNS)
+    assert list(frame["impact"]) == [item.impact for item in result.impacts]
+    shares = frame[["project", "coproduction", "other"]].sum(axis=1)
+    assert all(abs(total - 1) < 1e-9 for total in shares)
+
+
+def test_progress_as_a_data_frame_has_a_row_per_pathway() -> None:
+    toc = ct.example()
+    toc.update("K4", status="done")
+    frame = ct.progress(toc).to_frame()
+    assert list(frame["impact"]) == ["I1", "I2"]
+    assert frame["activities_done"].sum() >= 1
+
+
+def test_evidence_and_survey_answers_as_data_frames() -> None:
+    toc = _with_host_refs()
+    items = toc.evidence.to_frame("items")
+    assert list(items["id"]) == ["E1", "E2"]
+    assert list(items["external_ref"]) == ["session/5", "service/7"]
+    with pytest.raises(ct.ModelError, match="no section 'people'"):
+        toc.evidence.to_frame("people")
+    from coprod_toc.surveys.table import SurveyAnswer, SurveyTable
+
+    answers = [
+        SurveyAnswer(respondent_key="r1", question_key="q1", value_raw="Agree", row=2),
+        SurveyAnswer(respondent_key="r2", question_key="q1", value_raw="Disagree", row=3),
+    ]
+    frame = SurveyTable.from_answers(answers, source="answers.csv", format="csv").to_frame()
+    assert list(frame["respondent_key"]) == ["r1", "r2"]
+    assert list(frame["value_raw"]) == ["Agree", "Disagree"]
+
+
+def test_to_frame_without_pandas_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if it were not installed
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'coprod-toc\[pandas\]'"):
+        ct.split(ct.example()).to_frame()
+
+
+def test_pandas_is_imported_only_when_a_frame_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, coprod_toc as ct; r = ct.split(ct.example()); r._repr_html_(); "
+        "assert 'pandas' not in sys.modules; r.to_frame(); assert 'pandas' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

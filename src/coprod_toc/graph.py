@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from html import escape
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -799,6 +800,36 @@ class TheoryOfChange:
 
     def __repr__(self) -> str:
         return f"<TheoryOfChange {self.title!r}: {self.summary()}>"
+
+    #: Nodes a notebook lists per column before it says how many more there are.
+    REPR_NODES = 30
+
+    def _repr_html_(self) -> str:
+        """How a notebook shows the map: its title and counts, then its nodes in the four
+        columns of backwards mapping, escaped. The whole report in a notebook is
+        ``IPython.display.HTML(ct.render(toc, "html", fragment=True))``."""
+        columns = []
+        for node_type, heading in (
+            (NodeType.PROBLEM, "Problem"),
+            (NodeType.IMPACT, "Impacts"),
+            (NodeType.OUTCOME, "Outcomes"),
+            (NodeType.ACTIVITY, "Activities"),
+        ):
+            nodes = self.nodes(node_type)
+            items = "".join(
+                f"<li><strong>{escape(n.id)}</strong> {escape(n.text)}</li>"
+                for n in nodes[: self.REPR_NODES]
+            )
+            more = len(nodes) - self.REPR_NODES
+            if more > 0:
+                items += f"<li>… and {more} more</li>"
+            columns.append((heading, f"<ul>{items}</ul>" if items else "–"))
+        head = "".join(f"<th>{heading}</th>" for heading, _ in columns)
+        cells = "".join(f'<td style="vertical-align: top">{cell}</td>' for _, cell in columns)
+        return (
+            f"<p><strong>{escape(self.title)}</strong>: {escape(self.summary())}</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody><tr>{cells}</tr></tbody></table>"
+        )
 
 
 def _count(number: int, noun: str) -> str:

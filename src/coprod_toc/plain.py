@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import importlib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-__all__ = ["ALWAYS_WRITTEN", "plain_record", "plain_value"]
+__all__ = ["ALWAYS_WRITTEN", "data_frame", "plain_record", "plain_value"]
 
 #: ``attrs.field(metadata=ALWAYS_WRITTEN)``: written even when it holds its default.
 ALWAYS_WRITTEN = {"coprod_toc.written": "always"}
@@ -67,3 +69,19 @@ def plain_value(value: Any) -> Any:
     if attrs.has(type(value)):
         return plain_record(value)
     return value
+
+
+def data_frame(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Any:
+    """A pandas ``DataFrame`` of ``rows`` with ``columns`` in that order (none when there
+    are no rows). pandas is imported only here, when a ``to_frame()`` is called.
+
+    :raises ModuleNotFoundError: pandas is not installed (``pip install 'coprod-toc[pandas]'``).
+    """
+    try:
+        pandas = importlib.import_module("pandas")  # untyped, and optional
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "to_frame() needs pandas, which is not installed: pip install 'coprod-toc[pandas]'",
+            name="pandas",
+        ) from None
+    return pandas.DataFrame.from_records(list(rows), columns=list(columns))

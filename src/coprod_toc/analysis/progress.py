@@ -180,6 +180,44 @@ class ProgressReport:
     indicators: tuple[IndicatorProgress, ...]
     pathways: tuple[PathwayProgress, ...]
 
+    #: The columns of :meth:`to_frame`, one row per impact's pathway.
+    FRAME_COLUMNS = (
+        "impact", "statement", "activities_done", "activities_in_progress", "activities",
+        "achievements_achieved", "achievements", "later_outcomes_achieved", "later_outcomes",
+        "indicators_met", "indicators",
+    )  # fmt: skip
+
+    def to_frame(self) -> Any:
+        """Progress as a pandas ``DataFrame``, one row per impact's pathway."""
+        from coprod_toc.plain import data_frame
+
+        rows = []
+        for pathway in self.pathways:
+            achievements = pathway.achievements.to_dict()
+            later = pathway.later_outcomes.to_dict()
+            rows.append(
+                {
+                    "impact": pathway.impact,
+                    "statement": pathway.statement,
+                    "activities_done": pathway.activities.done,
+                    "activities_in_progress": pathway.activities.in_progress,
+                    "activities": pathway.activities.total,
+                    "achievements_achieved": achievements["achieved"],
+                    "achievements": achievements["total"],
+                    "later_outcomes_achieved": later["achieved"],
+                    "later_outcomes": later["total"],
+                    "indicators_met": pathway.indicators_met,
+                    "indicators": pathway.indicators,
+                }
+            )
+        return data_frame(rows, self.FRAME_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        """How a notebook shows it."""
+        from coprod_toc.analysis.notebook import progress_html
+
+        return progress_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "activities": self.activities.to_dict(),

@@ -128,6 +128,26 @@ class Contribution:
         }
 
 
+#: The columns of the split table (report, Markdown, notebook), each with the one line that
+#: says what it measures.
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Project", "the group's estimate of the project's part in the impact"),
+    ("Co-production", "the group's estimate of co-production's part in the impact"),
+    ("Other factors", "the part the group puts down to things outside the project"),
+    ("Co-production range", "co-production's part if every contribution level moved one step"),
+    (
+        "Routes through co-production",
+        "the share of routes from an activity to the impact that pass through co-production",
+    ),
+    ("No evidence", "how much of the estimate rests on links with no evidence attached"),
+)
+
+
+def percent(value: float | None) -> str:
+    """``0.6406`` → ``64%``; ``None`` → ``–`` (nothing to divide)."""
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
 @attrs.frozen
 class ImpactSplit:
     """All four measures for one impact."""
@@ -140,6 +160,20 @@ class ImpactSplit:
     effort: Share | None
     routes: RouteShare
     contribution: Contribution
+
+    def table_cells(self) -> tuple[str, ...]:
+        """This impact's row of the split table, one text per :data:`TABLE_COLUMNS`."""
+        c = self.contribution
+        low, high = c.ranges["coproduction"]
+        spread = f"{percent(low)} to {percent(high)}" if c.coproduction_spread() else percent(low)
+        return (
+            percent(c.project),
+            percent(c.coproduction),
+            percent(c.other),
+            spread,
+            percent(self.routes.share),
+            percent(c.unevidenced),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -172,6 +206,45 @@ class SplitResult:
             if item.impact == impact_id:
                 return item
         raise KeyError(impact_id)
+
+    #: The columns of :meth:`to_frame`, one row per impact.
+    FRAME_COLUMNS = (
+        "impact", "statement", "kind", "project", "coproduction", "other",
+        "coproduction_low", "coproduction_high", "routes_through_coproduction", "unevidenced",
+        "activities_coproduction", "outcomes_coproduction",
+    )  # fmt: skip
+
+    def to_frame(self) -> Any:
+        """The split as a pandas ``DataFrame``, one row per impact (shares from 0 to 1)."""
+        from coprod_toc.plain import data_frame
+
+        rows = []
+        for item in self.impacts:
+            c = item.contribution
+            low, high = c.ranges["coproduction"]
+            rows.append(
+                {
+                    "impact": item.impact,
+                    "statement": item.statement,
+                    "kind": item.kind.value,
+                    "project": c.project,
+                    "coproduction": c.coproduction,
+                    "other": c.other,
+                    "coproduction_low": low,
+                    "coproduction_high": high,
+                    "routes_through_coproduction": item.routes.share,
+                    "unevidenced": c.unevidenced,
+                    "activities_coproduction": item.activities.share,
+                    "outcomes_coproduction": item.outcomes.share,
+                }
+            )
+        return data_frame(rows, self.FRAME_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        """How a notebook shows it."""
+        from coprod_toc.analysis.notebook import split_html
+
+        return split_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {

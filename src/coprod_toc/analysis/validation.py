@@ -85,6 +85,12 @@ class ValidationReport:
     def __len__(self) -> int:
         return len(self.findings)
 
+    def _repr_html_(self) -> str:
+        """How a notebook shows it."""
+        from coprod_toc.analysis.notebook import validation_html
+
+        return validation_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,

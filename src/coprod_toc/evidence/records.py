@@ -461,6 +461,22 @@ class Evidence:
         for record in records:
             self.add(record)
 
+    def to_frame(self, section: str = "items") -> Any:
+        """One section of the evidence (``items``, ``participants``, ``consents``…) as a
+        pandas ``DataFrame``: a row per record, a column per field (as in the JSON form)."""
+        if section not in SECTIONS:
+            raise ModelError(
+                f"evidence has no section {section!r}; its sections: {', '.join(SECTIONS)}"
+            )
+        from coprod_toc.plain import data_frame, plain_value
+
+        columns = [field.name for field in attrs.fields(SECTIONS[section])]
+        rows = (
+            {name: plain_value(getattr(record, name)) for name in columns}
+            for record in getattr(self, section)
+        )
+        return data_frame(rows, columns)
+
     def consent_for(self, participant: str, purpose: str, on: dt.date | None = None) -> bool:
         """Whether ``participant`` has an unwithdrawn consent covering ``purpose``."""
         return any(c.participant == participant and c.covers(purpose, on) for c in self.consents)

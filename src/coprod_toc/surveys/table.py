@@ -269,6 +269,13 @@ class SurveyTable:
                  started, start),
             )  # fmt: skip
 
+    def to_frame(self) -> Any:
+        """The answers (:meth:`answers`, the long table) as a pandas ``DataFrame``."""
+        from coprod_toc.plain import data_frame
+
+        columns = [field.name for field in attrs.fields(SurveyAnswer)]
+        return data_frame((attrs.asdict(answer) for answer in self.answers()), columns)
+
     def answers(self) -> Iterator[SurveyAnswer]:
         """The long table: one answer per filled cell, one per choice in a multi-choice cell."""
         questions = self.questions

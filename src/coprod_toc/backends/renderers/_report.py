@@ -10,6 +10,7 @@ from __future__ import annotations
 import attrs
 
 from coprod_toc.analysis import Analyses, ProgressReport, SplitResult, ValidationReport
+from coprod_toc.analysis.split import TABLE_COLUMNS, percent
 from coprod_toc.backends.renderers._view import MapView
 from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
@@ -18,26 +19,11 @@ from coprod_toc.plugins import get_plugin_manager  # the rules plugins add, too
 
 __all__ = ["NO_EVIDENCE_YET", "SPLIT_COLUMNS", "Narrative", "percent"]
 
-#: The columns of the split table, each with the one line that says what it measures.
-SPLIT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Project", "the group's estimate of the project's part in the impact"),
-    ("Co-production", "the group's estimate of co-production's part in the impact"),
-    ("Other factors", "the part the group puts down to things outside the project"),
-    ("Co-production range", "co-production's part if every contribution level moved one step"),
-    (
-        "Routes through co-production",
-        "the share of routes from an activity to the impact that pass through co-production",
-    ),
-    ("No evidence", "how much of the estimate rests on links with no evidence attached"),
-)
+#: The split table's columns, as the analysis names them.
+SPLIT_COLUMNS = TABLE_COLUMNS
 
 #: Said once under a group of links none of which has evidence.
 NO_EVIDENCE_YET = "No evidence is attached to these links yet."
-
-
-def percent(value: float | None) -> str:
-    """``0.6406`` → ``64%``; ``None`` → ``–`` (nothing to divide)."""
-    return "–" if value is None else f"{round(value * 100)}%"
 
 
 @attrs.frozen

@@ -18,7 +18,6 @@ from coprod_toc.backends.renderers._report import (
     NO_EVIDENCE_YET,
     SPLIT_COLUMNS,
     Narrative,
-    percent,
 )
 from coprod_toc.backends.renderers._view import check_options, kind_name, node_caption, one_line
 from coprod_toc.backends.renderers.mermaid import MermaidRenderer
@@ -173,16 +172,10 @@ class MarkdownRenderer:
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for item in result.impacts:
-            c = item.contribution
-            low, high = c.ranges["coproduction"]
-            spread = (
-                f"{percent(low)} to {percent(high)}" if c.coproduction_spread() else percent(low)
-            )
             lines.append(
-                f"| {markdown_text(item.impact)} {markdown_text(item.statement)} "
-                f"| {percent(c.project)} | {percent(c.coproduction)} | {percent(c.other)} "
-                f"| {spread} | {percent(item.routes.share)} "
-                f"| {percent(c.unevidenced)} |"
+                f"| {markdown_text(item.impact)} {markdown_text(item.statement)} | "
+                + " | ".join(item.table_cells())
+                + " |"
             )
         lines.append("")
         lines += [f"- **{name}**: {meaning}." for name, meaning in SPLIT_COLUMNS]

@@ -40,9 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--svg-nodes", type=int, default=625, help="largest map for graphviz-svg"
-    )
+    parser.add_argument("--svg-nodes", type=int, default=625, help="largest map for graphviz-svg")
     args = parser.parse_args()
     sizes = [args.nodes // 8, args.nodes // 4, args.nodes // 2, args.nodes]
     formats = [f for f in FORMATS if f != "graphviz-svg"]

@@ -46,6 +46,13 @@ def _missing() -> list[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """A headless Chromium driven through ChromeDriver, logging the page's console."""
+    with chromium() as driver:
+        yield driver
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Chromium (skips the test, or fails it under CI, when it is missing)."""
     missing = _missing()
     if missing:
         message = f"browser tests need {', '.join(missing)}: run scripts/install-browser-test-tools"

@@ -76,6 +76,7 @@ def server() -> Iterator[tuple[str, sa.Engine]]:
     thread.join(10)
     engine.dispose()
     app.state.engine.dispose()
+    _empty(POSTGRESQL)  # leave the shared test database as it was
 
 
 def _post(url: str, fields: dict[str, str]) -> int:

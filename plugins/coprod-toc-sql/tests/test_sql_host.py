@@ -17,7 +17,7 @@ from conftest import SERVERS, empty_database
 #: The host's own table, beside the store's.
 host = sa.MetaData()
 services = sa.Table(
-    "casework_services",
+    "host_services",
     host,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("name", sa.String(100), nullable=False),
@@ -181,7 +181,22 @@ def test_alembic_autogenerate_leaves_the_stores_tables_alone(engine: sa.Engine) 
         together = compare_metadata(context, [host, coprod_toc_sql.tables_metadata()])
     dropped = {diff[1].name for diff in alone if diff[0] == "remove_table"}
     assert "coprod_toc_maps" in dropped
-    assert together == []
+    # Only the host's and the store's tables count: a shared test database holds others.
+    assert [diff for diff in together if _about_ours(diff)] == []
+
+
+def _about_ours(diff: object) -> bool:
+    """Whether an autogenerate difference concerns the host's table or the store's."""
+    names = []
+    for part in diff if isinstance(diff, (list, tuple)) else (diff,):
+        table = getattr(part, "table", None)
+        names.append(getattr(part, "name", None) if table is None else table.name)
+        if isinstance(part, str):
+            names.append(part)
+    return any(
+        isinstance(name, str) and (name.startswith("coprod_toc_") or name == "host_services")
+        for name in names
+    )
 
 
 @pytest.mark.parametrize(

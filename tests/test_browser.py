@@ -406,7 +406,8 @@ def test_a_box_cut_short_links_to_its_whole_text(browser: Any, pages: dict[str, 
 _HOST_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Casework: services</title>
 <style>body {{ font-family: serif; }} .meta {{ color: rgb(0, 128, 0); }}
-table {{ border: 3px solid rgb(0, 0, 255); }}</style></head>
+table {{ border: 3px solid rgb(0, 0, 255); }} h2 {{ color: rgb(255, 0, 0); }}
+li {{ margin-left: 99px; }} .box {{ outline: 4px solid rgb(255, 0, 0); }}</style></head>
 <body><header><h1>Casework</h1></header>
 <main><h2>Two services</h2>{first}{second}
 <p class="meta" id="host-meta">The host's own text.</p>
@@ -442,11 +443,18 @@ def test_two_report_fragments_share_a_host_page(browser: Any, host_page: Path) -
         "return {hostMeta: style('#host-meta').color,"
         " hostTable: style('#host-table').borderCollapse,"
         " reportMeta: style('.coprod-toc-report .meta').color,"
+        " reportTitle: style('.coprod-toc-report .report-title').color,"
+        " reportItem: style('.coprod-toc-report li').marginLeft,"
+        " reportTable: style('.coprod-toc-report table').borderTopWidth,"
         " badge: style('.coprod-toc-report .badge.project').backgroundColor}"
     )
     assert styles["hostMeta"] == "rgb(0, 128, 0)"
     assert styles["hostTable"] == "separate"  # the report's table rules stay inside it
     assert styles["reportMeta"] == "rgb(74, 74, 74)"
+    # …nor do the host's element styles reach into the report.
+    assert styles["reportTitle"] == "rgb(26, 26, 26)"
+    assert styles["reportItem"] == "0px"
+    assert styles["reportTable"] == "0px"
     assert styles["badge"] == "rgb(227, 237, 249)"
 
 

@@ -266,3 +266,32 @@ def test_pandas_is_imported_only_when_a_frame_is_asked_for() -> None:
         "assert 'pandas' not in sys.modules; r.to_frame(); assert 'pandas' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_merge_does_not_follow_an_id_that_now_names_another_host_record() -> None:
+    """A1 was record a; in the rebuilt map A1 is record b (a is gone): what belonged to a
+    stays behind, reported, and is not pinned on b."""
+    stored = ct.example()
+    stored.update("A1", external_ref="rec-a")
+    stored.update_link("A1", "O2", rationale="About record a")
+    rebuilt = ct.example()
+    rebuilt.update("A1", external_ref="rec-b")
+    merged = ct.merge(stored, rebuilt)
+    assert merged.toc.get_link("A1", "O2").rationale is None
+    assert any("A1 → O2: the link is gone" in line for line in merged.not_carried)
+
+
+@pytest.mark.parametrize("title", ["a\x01b", "   ", "", 5, None])
+def test_a_map_refuses_a_title_it_could_not_be_read_back_with(title: object) -> None:
+    toc = ct.example()
+    with pytest.raises(ct.ModelError, match="title"):
+        toc.title = title  # type: ignore[assignment]
+    assert toc.title == ct.example().title
+
+
+def test_a_map_refuses_a_reference_it_could_not_be_read_back_with() -> None:
+    toc = ct.example()
+    with pytest.raises(ct.ModelError, match="external_ref"):
+        toc.external_ref = "a\x01"
+    toc.external_ref = "host/1"
+    assert ct.loads(ct.dumps(toc)).external_ref == "host/1"

@@ -874,6 +874,7 @@ def test_a_bad_id_prefix_is_refused(prefix: object) -> None:
 def test_node_href_links_only_nodes_it_has_a_url_for() -> None:
     toc = ct.example()
     toc.update("A1", external_ref="sessions/1 & 2")
+    toc.update("A2", external_ref="")  # empty: no link
     html = ct.render(toc, "html", node_href="/records/{external_ref}")
     assert html.count('href="/records/sessions%2F1%20%26%202"') == 2  # box and words
     assert "/records/" not in html.replace("/records/sessions%2F1%20%26%202", "")
@@ -884,10 +885,20 @@ def test_node_href_links_only_nodes_it_has_a_url_for() -> None:
 @pytest.mark.parametrize(
     ("node_href", "message"),
     [
-        ("/x/{name}", "node_href names name"),
+        ("/x/{name}", "names only"),
         ("/x/{", "not a URL template"),
+        ("/x/{}", "names only"),
+        ("/x/{0}", "names only"),
+        ("{id:>99999999}", "names only"),
+        ("{id!r}", "names only"),
+        ("{id:{kind}}", "names only"),
+        ("{id.__class__}", "names only"),
+        (lambda n: "https://x/\x01", "no control character"),
+        (lambda n: "http://[::1", "node_href gave"),
+        (lambda n: "   ", "never empty"),
         (lambda n: "javascript:alert(1)", "never a script"),
-        (lambda n: " \tjavascript:alert(1)", "never a script"),
+        (lambda n: " \tjavascript:alert(1)", "no control character"),
+        (lambda n: "  javascript:alert(1)", "never a script"),
         (lambda n: 42, "not a URL"),
         (lambda n: 1 / 0, "node_href failed"),
         (42, "a URL template or a function"),

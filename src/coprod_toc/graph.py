@@ -132,14 +132,8 @@ class TheoryOfChange:
     """
 
     def __init__(self, title: str = "Untitled map", *, external_ref: str | None = None) -> None:
-        if not isinstance(title, str) or not title.strip():
-            raise ModelError(f"title must be a non-empty string, not {title!r}")
-        if external_ref is not None and not isinstance(external_ref, str):
-            raise ModelError(f"external_ref must be a string, not {external_ref!r}")
-        self.title = clean_text(title, "title")
-        self.external_ref = (
-            None if external_ref is None else clean_text(external_ref, "external_ref")
-        )
+        self.title = title
+        self.external_ref = external_ref
         self._graph: Any = nx.DiGraph()
         self._problem_id: str | None = None
         self._assumptions: dict[str, Assumption] = {}
@@ -166,6 +160,30 @@ class TheoryOfChange:
         dicts are read-only. Use ``toc.graph.copy()`` for a graph of your own to change.
         """
         return read_only_view(self._graph)
+
+    # The title and the host's reference are checked whenever they are set, so a map can
+    # never be saved with a value it could not be read back with.
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @title.setter
+    def title(self, title: str) -> None:
+        if not isinstance(title, str) or not title.strip():
+            raise ModelError(f"title must be a non-empty string, not {title!r}")
+        self._title = clean_text(title, "title")
+
+    @property
+    def external_ref(self) -> str | None:
+        return self._external_ref
+
+    @external_ref.setter
+    def external_ref(self, external_ref: str | None) -> None:
+        if external_ref is not None and not isinstance(external_ref, str):
+            raise ModelError(f"external_ref must be a string, not {external_ref!r}")
+        self._external_ref = (
+            None if external_ref is None else clean_text(external_ref, "external_ref")
+        )
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._graph

@@ -22,12 +22,12 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 import jinja2
 import sqlalchemy as sa
-from fastapi import FastAPI, File, Form, UploadFile
+from fastapi import FastAPI, File, Form, Path, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 import coprod_toc as ct
@@ -35,7 +35,7 @@ from coprod_toc.evidence import EvidenceItem, Participant
 
 __all__ = ["TABLE_PREFIX", "create_app", "host", "map_name", "people", "services", "sessions"]
 
-HERE = Path(__file__).resolve().parent
+HERE = FilePath(__file__).resolve().parent
 #: The map a new service starts from, and the mapping of the survey it collects.
 TEMPLATE_MAP = HERE.parent.parent / "day-centre.toml"
 SURVEY_MAPPING = HERE.parent.parent / "survey" / "after.toml"
@@ -68,20 +68,41 @@ sessions = sa.Table(
 )
 
 ROLES = ("lived_experience", "unpaid_carer", "staff", "partner")
+#: A service id as the database holds them (anything else is a 422 from FastAPI).
+ServiceId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+#: The largest survey upload taken, in bytes.
+MAX_UPLOAD = 5_000_000
 
 
 def map_name(service_id: int) -> str:
     return f"service-{service_id}"
 
 
-class StaleMap(Exception):
-    """The page was made from an older version of the map than the one stored now."""
+class BadForm(ValueError):
+    """A form field the application does not take; the page says which."""
+
+
+def _latest_version(store: Any, service_id: int) -> int:
+    """The latest version of a service's map (MapNotFoundError: no such service)."""
+    return int(store.history(map_name(service_id))[-1].version)
+
+
+def _text(value: str, what: str, longest: int = 200) -> str:
+    """A form's text as the tables take it: not empty, not too long, no control character."""
+    text = value.strip()
+    if not text:
+        raise BadForm(f"{what} is empty.")
+    if len(text) > longest:
+        raise BadForm(f"{what} is longer than {longest} characters.")
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise BadForm(f"{what} holds a control character.")
+    return text
 
 
 def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None = None) -> FastAPI:
     """The application, on ``database_url`` (else ``CASEWORK_DATABASE_URL``, else SQLite)."""
     url = database_url or os.environ.get("CASEWORK_DATABASE_URL")
-    engine = sa.create_engine(url or f"sqlite+pysqlite:///{Path.cwd() / 'casework.db'}")
+    engine = sa.create_engine(url or f"sqlite+pysqlite:///{FilePath.cwd() / 'casework.db'}")
     host.create_all(engine)
     ct.open_store(engine=engine, table_prefix=TABLE_PREFIX).close()  # the store's tables
     key = pseudonym_key or bytes.fromhex(
@@ -114,18 +135,28 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
         the version after ``version``, all in one transaction; 409 if someone saved first."""
         try:
             with unit_of_work() as (conn, store):
+                latest = _latest_version(store, service_id)
+                if version != latest:  # a page older (or newer) than what is stored
+                    raise ct.ConflictError(map_name(service_id), version, latest)
                 toc = store.load(map_name(service_id), version)
                 message = change(conn, toc)
                 store.save(map_name(service_id), toc, expected_version=version, message=message)
         except ct.ConflictError as conflict:
-            return page(
-                "conflict.html",
-                status=409,
-                service_id=service_id,
-                yours=conflict.expected,
-                theirs=conflict.actual,
-            )
+            return conflict_page(service_id, conflict)
+        except ct.MapNotFoundError:
+            return page("missing.html", status=404, what=f"service {service_id}")
+        except (ct.ModelError, ct.NodeNotFoundError, BadForm) as error:
+            return page("bad.html", status=400, service_id=service_id, reason=str(error))
         return RedirectResponse(f"/services/{service_id}", status_code=303)
+
+    def conflict_page(service_id: int, conflict: ct.ConflictError) -> HTMLResponse:
+        return page(
+            "conflict.html",
+            status=409,
+            service_id=service_id,
+            yours=conflict.expected,
+            theirs=conflict.actual,
+        )
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
@@ -133,8 +164,12 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
             rows = conn.execute(sa.select(services).order_by(services.c.id)).all()
         return page("home.html", services=rows)
 
-    @app.post("/services")
-    def create_service(name: Annotated[str, Form()]) -> RedirectResponse:
+    @app.post("/services", response_model=None)
+    def create_service(name: Annotated[str, Form()]) -> HTMLResponse | RedirectResponse:
+        try:
+            name = _text(name, "The name")
+        except BadForm as error:
+            return page("bad.html", status=400, service_id="", reason=str(error))
         with unit_of_work() as (conn, store):
             service_id = conn.execute(services.insert().values(name=name)).inserted_primary_key[0]
             toc = ct.load(TEMPLATE_MAP)
@@ -145,7 +180,7 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
         return RedirectResponse(f"/services/{service_id}", status_code=303)
 
     @app.get("/services/{service_id}", response_class=HTMLResponse)
-    def service(service_id: int) -> HTMLResponse:
+    def service(service_id: ServiceId) -> HTMLResponse:
         with unit_of_work() as (conn, store):
             row = conn.execute(sa.select(services).where(services.c.id == service_id)).first()
             if row is None:
@@ -183,8 +218,10 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
         )
 
     @app.get("/services/{service_id}/activities/{activity}", response_class=HTMLResponse)
-    def activity(service_id: int, activity: str) -> HTMLResponse:
+    def activity(service_id: ServiceId, activity: str) -> HTMLResponse:
         with unit_of_work() as (conn, store):
+            if map_name(service_id) not in store.list():
+                return page("missing.html", status=404, what=f"service {service_id}")
             toc = store.load(map_name(service_id))
             if activity not in toc or toc[activity].node_type.value != "activity":
                 return page("missing.html", status=404, what=f"activity {activity}")
@@ -197,16 +234,19 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
 
     @app.post("/services/{service_id}/sessions", response_model=None)
     def record_session(
-        service_id: int,
+        service_id: ServiceId,
         version: Annotated[int, Form()],
         activity: Annotated[str, Form()],
         title: Annotated[str, Form()],
         held_on: Annotated[dt.date, Form()],
     ) -> HTMLResponse | RedirectResponse:
         def change(conn: sa.Connection, toc: ct.TheoryOfChange) -> str:
+            if activity not in toc or toc[activity].node_type.value != "activity":
+                raise BadForm(f"{activity!r} is not one of the map's activities.")
+            session_title = _text(title, "What happened")
             session_id = conn.execute(
                 sessions.insert().values(
-                    service_id=service_id, activity=activity, title=title, held_on=held_on
+                    service_id=service_id, activity=activity, title=session_title, held_on=held_on
                 )
             ).inserted_primary_key[0]
             toc.evidence.add(
@@ -215,26 +255,28 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
                     type="document",
                     date=held_on,
                     nodes=(activity,),
-                    content=title,
+                    content=session_title,
                     external_ref=f"sessions/{session_id}",
                 )
             )
             if toc.activity(activity).status.value == "planned":
                 toc.update(activity, status="in_progress")
-            return f"session {session_id}: {title}"
+            return f"session {session_id}: {session_title}"
 
         return change_map(service_id, version, change)
 
     @app.post("/services/{service_id}/people", response_model=None)
     def add_person(
-        service_id: int,
+        service_id: ServiceId,
         version: Annotated[int, Form()],
         name: Annotated[str, Form()],
         role: Annotated[str, Form()],
     ) -> HTMLResponse | RedirectResponse:
         def change(conn: sa.Connection, toc: ct.TheoryOfChange) -> str:
+            if role not in ROLES:
+                raise BadForm(f"{role!r} is not a role here ({', '.join(ROLES)}).")
             person_id = conn.execute(
-                people.insert().values(service_id=service_id, name=name, role=role)
+                people.insert().values(service_id=service_id, name=_text(name, "Name"), role=role)
             ).inserted_primary_key[0]
             # The map knows the person by a code and the host's id, never by name.
             toc.evidence.add(
@@ -245,10 +287,20 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
         return change_map(service_id, version, change)
 
     @app.post("/services/{service_id}/survey", response_class=HTMLResponse)
-    def upload_survey(service_id: int, survey: Annotated[UploadFile, File()]) -> HTMLResponse:
-        data = survey.file.read()  # the upload itself: no temporary file is written
+    def upload_survey(
+        service_id: ServiceId,
+        version: Annotated[int, Form()],
+        survey: Annotated[UploadFile, File()],
+    ) -> HTMLResponse:
+        data = survey.file.read(MAX_UPLOAD + 1)  # the upload itself: no temporary file
+        if len(data) > MAX_UPLOAD:
+            reason = f"The file is larger than {MAX_UPLOAD // 1_000_000} MB."
+            return page("survey.html", status=413, service_id=service_id, error=reason)
         try:
             with unit_of_work() as (_conn, store):
+                latest = _latest_version(store, service_id)
+                if version != latest:
+                    raise ct.ConflictError(map_name(service_id), version, latest)
                 result = ct.import_survey_evidence(
                     data,
                     SURVEY_MAPPING,
@@ -258,15 +310,13 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
                     pseudonym_key=key,
                 )
         except ct.ConflictError as conflict:
-            return page(
-                "conflict.html",
-                status=409,
-                service_id=service_id,
-                yours=conflict.expected,
-                theirs=conflict.actual,
-            )
+            return conflict_page(service_id, conflict)
+        except ct.MapNotFoundError:
+            return page("missing.html", status=404, what=f"service {service_id}")
         except ct.FormatError as error:
-            return page("survey.html", status=400, service_id=service_id, error=str(error))
+            # The library names the file it read; the page names only the upload.
+            reason = str(error).replace(str(SURVEY_MAPPING), "the survey's mapping")
+            return page("survey.html", status=400, service_id=service_id, error=reason)
         return page("survey.html", service_id=service_id, result=result)
 
     return app

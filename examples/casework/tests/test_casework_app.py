@@ -244,3 +244,45 @@ def test_without_a_database_url_it_runs_on_sqlite(
         assert (tmp_path / "casework.db").exists()
     finally:
         app.state.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("path", "fields", "status"),
+    [
+        ("/services/999/people", {"version": "1", "name": "A", "role": "staff"}, 404),
+        ("/services/1/people", {"version": "1", "name": "A", "role": "wizard"}, 400),
+        ("/services/1/people", {"version": "1", "name": "   ", "role": "staff"}, 400),
+        ("/services/1/people", {"version": "1", "name": "A" * 201, "role": "staff"}, 400),
+        ("/services/1/people", {"version": "1", "name": "A\x00B", "role": "staff"}, 400),
+        ("/services/99999999999999999999/people", {"version": "1", "name": "A"}, 422),
+        (
+            "/services/1/sessions",
+            {"version": "1", "activity": "O1", "title": "T", "held_on": "2026-01-01"},
+            400,
+        ),
+        (
+            "/services/1/sessions",
+            {"version": "1", "activity": "A1", "title": "T\x01", "held_on": "2026-01-01"},
+            400,
+        ),
+        ("/services", {"name": "\x01"}, 400),
+    ],
+)
+def test_bad_form_input_is_refused_and_nothing_is_kept(
+    server: Any, path: str, fields: dict[str, str], status: int
+) -> None:
+    base, engine = server
+    with engine.connect() as conn:
+        service = conn.execute(
+            sa.select(sa.func.min(sa.text("id"))).select_from(sa.text("casework_services"))
+        ).scalar()
+    if service is None:
+        assert _post(f"{base}/services", {"name": "For bad input"}) == 303
+        service = 1
+    path = path.replace("/services/1/", f"/services/{service}/")
+    if "version" in fields and fields["version"] == "1":
+        fields = fields | {"version": str(_latest(engine, service))}
+    before = (_count(engine, "SELECT count(*) FROM casework_people"), _latest(engine, service))
+    assert _post(base + path, fields) == status
+    after = (_count(engine, "SELECT count(*) FROM casework_people"), _latest(engine, service))
+    assert after == before

@@ -3,6 +3,8 @@ PostgreSQL and MariaDB servers, and on SQLite through SQLAlchemy."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,9 +241,11 @@ def test_a_table_prefix_must_be_a_plain_name(prefix: object) -> None:
 
 def _map_with_refs() -> ct.TheoryOfChange:
     from coprod_toc.evidence import EvidenceItem, Participant
+    from coprod_toc.model import Indicator
 
     toc = ct.example()
     toc.update("O1", external_ref="service/7")
+    toc.update("C1", indicators=[Indicator(id="N1", description="Decisions", external_ref="kpi/3")])
     toc.evidence.add(Participant(id="P-1", external_ref="person/88"))
     toc.evidence.add(EvidenceItem(id="E1", type="document", external_ref="service/7"))
     return toc
@@ -254,8 +258,8 @@ def _mentions(engine: sa.Engine, ref: str) -> list[tuple[str, str]]:
     t = coprod_toc_sql.store.DEFAULT_TABLES
     with engine.connect() as conn:
         nodes = conn.execute(
-            sa.select(t.nodes.c.map, t.nodes.c.id).where(
-                t.nodes.c.external_ref == ref, t.nodes.c.valid_to == CURRENT
+            sa.select(t.node_refs.c.map, t.node_refs.c.id).where(
+                t.node_refs.c.external_ref == ref, t.node_refs.c.valid_to == CURRENT
             )
         ).all()
         evidence = conn.execute(
@@ -271,6 +275,7 @@ def test_a_host_asks_in_sql_where_its_record_appears(engine: sa.Engine) -> None:
         store.save("day-centre", _map_with_refs())
         assert _mentions(engine, "service/7") == [("day-centre", "E1"), ("day-centre", "O1")]
         assert _mentions(engine, "person/88") == [("day-centre", "P-1")]
+        assert _mentions(engine, "kpi/3") == [("day-centre", "C1")]  # by its indicator
         store.erase_participant("P-1")
         assert _mentions(engine, "person/88") == []
         edited = _map_with_refs()
@@ -287,12 +292,128 @@ def test_an_older_store_gets_its_reference_columns_filled(engine: sa.Engine) -> 
     with ct.open_store(engine=engine) as store:
         store.save("day-centre", _map_with_refs())
     with engine.begin() as conn:
-        for table in (t.nodes, t.evidence):
-            for index in table.indexes:
-                if index.name.endswith("_by_ref"):
-                    index.drop(conn)
-            conn.execute(sa.text(f"ALTER TABLE {table.name} DROP COLUMN external_ref"))
+        t.node_refs.drop(conn)
+        for index in t.evidence.indexes:
+            if index.name.endswith("_by_ref"):
+                index.drop(conn)
+        conn.execute(sa.text(f"ALTER TABLE {t.evidence.name} DROP COLUMN external_ref"))
         conn.execute(t.schema_version.update().values(version=2))
     with ct.open_store(engine=engine) as store:
         assert store.load("day-centre") == _map_with_refs()
     assert _mentions(engine, "service/7") == [("day-centre", "E1"), ("day-centre", "O1")]
+    assert _mentions(engine, "kpi/3") == [("day-centre", "C1")]
+
+
+def test_an_autocommit_connection_is_refused_before_anything_is_written(
+    engine: sa.Engine,
+) -> None:
+    """It has no transaction to share: a save on it could be half written."""
+    with ct.open_store(engine=engine) as store:
+        store.save("day-centre", ct.example())
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        with pytest.raises(ct.StoreError, match="an AUTOCOMMIT connection has none"):
+            # Refused on opening (SQLite checks its tables there) or on saving.
+            ct.open_store(connection=conn).save(
+                "day-centre", _titled("Half written?"), expected_version=1
+            )
+    assert _latest(engine) == 1
+
+
+def test_a_second_host_saving_at_once_waits_then_meets_a_conflict(engine: sa.Engine) -> None:
+    """Two hosts' transactions save from the same version: the second waits for the first
+    to commit, then gets ConflictError (on SQLite too, not "database is locked")."""
+    import threading
+
+    with ct.open_store(engine=engine) as store:
+        store.save("day-centre", ct.example())
+    first_saved = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        with engine.connect() as conn:
+            ct.open_store(connection=conn).save("day-centre", _titled("First"), expected_version=1)
+            first_saved.set()
+            threading.Event().wait(1.0)  # holds its transaction a while
+            conn.commit()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert first_saved.wait(20)
+    with engine.connect() as conn:
+        try:
+            ct.open_store(connection=conn).save("day-centre", _titled("Second"), expected_version=1)
+        except ct.ConflictError as conflict:
+            outcome["conflict"] = conflict.actual
+        conn.rollback()
+    thread.join(20)
+    assert outcome == {"conflict": 2}
+    with ct.open_store(engine=engine) as store:
+        assert store.load("day-centre").title == "First"
+
+
+def test_a_reference_too_long_for_sql_is_kept_in_the_map_only(engine: sa.Engine) -> None:
+    toc = ct.example()
+    toc.update("A1", external_ref="x" * 300)
+    with ct.open_store(engine=engine) as store:
+        store.save("day-centre", toc)
+        assert store.load("day-centre").get("A1").external_ref == "x" * 300
+    assert _mentions(engine, "x" * 300) == []
+
+
+def test_no_table_prefix_means_the_default_one(engine: sa.Engine) -> None:
+    with ct.open_store(engine=engine, table_prefix=None) as store:
+        assert {t.name for t in store.metadata.sorted_tables} >= {"coprod_toc_maps"}
+    assert "coprod_toc_maps" in coprod_toc_sql.tables_metadata(table_prefix=None).tables
+
+
+@pytest.mark.parametrize("url", ["sqlite+pysqlite://", "sqlite+pysqlite:///:memory:"])
+def test_an_in_memory_sqlite_url_is_refused(url: str) -> None:
+    with pytest.raises(ct.StoreError, match="in-memory SQLite database"):
+        ct.open_store(url)
+
+
+def test_a_scoped_session_is_a_session(engine: sa.Engine) -> None:
+    """As Flask-SQLAlchemy's db.session is."""
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    scoped = scoped_session(sessionmaker(engine))
+    try:
+        ct.open_store(session=scoped).save("day-centre", ct.example())
+        scoped.commit()
+    finally:
+        scoped.remove()
+    assert _latest(engine) == 1
+
+
+def test_a_session_bound_to_nothing_is_a_store_error() -> None:
+    from sqlalchemy.orm import Session
+
+    with pytest.raises(ct.StoreError, match="session= cannot reach a database"):
+        ct.open_store(session=Session())
+
+
+def test_a_save_after_the_hosts_first_read_sees_a_later_save(engine: sa.Engine) -> None:
+    """MariaDB fixes a transaction's view at its first plain read: a save in the host's
+    transaction still compares against the latest rows, so the map stored is the one given."""
+    with ct.open_store(engine=engine) as store:
+        store.save("day-centre", ct.example())
+    mine = ct.example()
+    mine.update("A1", description="The host's edit")
+    another_process = (
+        "import coprod_toc as ct, sys\n"
+        "theirs = ct.example()\n"
+        "theirs.add_activity('Another activity', kind='project', id='A6')\n"
+        "theirs.link('A6', 'O1')\n"
+        "with ct.open_store(sys.argv[1]) as other:\n"
+        "    other.save('day-centre', theirs)\n"
+    )
+    with engine.connect() as conn:
+        conn.execute(sa.select(services.c.id)).all()  # the host's own first read
+        # Another process saves meanwhile (in this one, what the store remembers would hide it).
+        url = engine.url.render_as_string(hide_password=False)
+        subprocess.run([sys.executable, "-c", another_process, url], check=True)
+        ct.open_store(connection=conn).save("day-centre", mine)
+        conn.commit()
+    with ct.open_store(engine=engine) as store:
+        assert store.load("day-centre") == mine

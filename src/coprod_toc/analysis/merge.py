@@ -85,7 +85,9 @@ def merge(stored: TheoryOfChange, rebuilt: TheoryOfChange) -> Merged:
             changes["rationale"] = link.rationale
         if not current.evidence and link.evidence:
             changes["evidence"] = link.evidence
-        if changes and _try(left, name, toc.update_link, source, end, **changes):
+        if not changes:
+            left.append(f"level, rationale and evidence of {name}: the rebuilt map says its own")
+        elif _try(left, name, toc.update_link, source, end, **changes):
             carried.append(f"{', '.join(sorted(changes))} of {name}")
 
     for assumption in stored.assumptions():
@@ -129,7 +131,13 @@ def _matching_ids(stored: TheoryOfChange, rebuilt: TheoryOfChange) -> dict[str, 
     }
     matched = {}
     for node in stored.nodes():
-        if node.id in rebuilt and rebuilt[node.id].node_type is node.node_type:
+        same_id = rebuilt[node.id] if node.id in rebuilt else None  # noqa: SIM401 (get raises)
+        if (
+            same_id is not None
+            and same_id.node_type is node.node_type
+            # Both carry a host reference, and they differ: another record under this id.
+            and not (node.external_ref and same_id.external_ref != node.external_ref)
+        ):
             matched[node.id] = node.id
         elif node.external_ref in by_ref:
             found = by_ref[node.external_ref]

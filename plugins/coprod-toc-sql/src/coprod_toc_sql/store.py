@@ -69,6 +69,11 @@ DEFAULT_PREFIX = "coprod_toc_"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
 
 
+#: The longest reference the query columns hold; a longer one stays in the map whole, but
+#: SQL cannot look it up.
+REF_LENGTH = 255
+
+
 def _key(length: int) -> sa.types.TypeEngine[str]:
     # Ids and names are case-sensitive: MariaDB/MySQL compare text case-blind by default.
     return sa.String(length).with_variant(
@@ -83,7 +88,8 @@ def _text() -> sa.types.TypeEngine[str]:
 class Tables:
     """The store's tables, named with one prefix in one schema, and their ``metadata``."""
 
-    def __init__(self, schema: str | None = None, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, schema: str | None = None, prefix: str | None = DEFAULT_PREFIX) -> None:
+        prefix = DEFAULT_PREFIX if prefix is None else prefix
         for what, value in (("schema", schema), ("table_prefix", prefix)):
             if value is not None and (
                 not isinstance(value, str) or not _IDENTIFIER.fullmatch(value)
@@ -129,10 +135,22 @@ class Tables:
             sa.Column("type", sa.String(16), nullable=False),
             sa.Column("body", _text(), nullable=False),
             sa.Column("position", sa.BigInteger, nullable=False),
-            # The node's external_ref, for a host asking in SQL where its record appears.
-            sa.Column("external_ref", _key(255)),
             sa.Index(f"{prefix}nodes_by_version", "map", "valid_to", "position"),
-            sa.Index(f"{prefix}nodes_by_ref", "external_ref"),
+        )
+        # The host's references a node's row holds (the node's own and its indicators'),
+        # valid for the same versions as the row: where a host asks in SQL which maps and
+        # nodes mention one of its records.
+        self.node_refs = sa.Table(
+            f"{prefix}node_refs",
+            metadata,
+            sa.Column("map", _key(128), primary_key=True),
+            sa.Column("id", _key(64), primary_key=True),
+            sa.Column("valid_to", sa.BigInteger, primary_key=True, autoincrement=False),
+            sa.Column("external_ref", _key(REF_LENGTH), primary_key=True),
+            # The indicator that carries the reference; empty for the node's own.
+            sa.Column("indicator", _key(64), primary_key=True),
+            sa.Column("valid_from", sa.BigInteger, nullable=False),
+            sa.Index(f"{prefix}node_refs_by_ref", "external_ref"),
         )
         self.links = sa.Table(
             f"{prefix}links",
@@ -157,7 +175,7 @@ class Tables:
             sa.Column("body", _text(), nullable=False),
             sa.Column("position", sa.BigInteger, nullable=False),
             # A participant's or an evidence item's external_ref.
-            sa.Column("external_ref", _key(255)),
+            sa.Column("external_ref", _key(REF_LENGTH)),
             sa.Index(f"{prefix}evidence_by_version", "map", "valid_to", "position"),
             sa.Index(f"{prefix}evidence_by_ref", "external_ref"),
         )
@@ -169,7 +187,9 @@ class Tables:
         )
 
 
-def tables_metadata(schema: str | None = None, table_prefix: str = DEFAULT_PREFIX) -> sa.MetaData:
+def tables_metadata(
+    schema: str | None = None, table_prefix: str | None = DEFAULT_PREFIX
+) -> sa.MetaData:
     """The store's tables as SQLAlchemy ``MetaData``, for a host's own migrations: include
     it in Alembic's ``target_metadata`` (or leave its tables out of autogenerate by name)."""
     return Tables(schema, table_prefix).metadata
@@ -183,8 +203,9 @@ schema_version, maps, versions = (
     DEFAULT_TABLES.maps,
     DEFAULT_TABLES.versions,
 )
-nodes, links, evidence, erased = (
+nodes, node_refs, links, evidence, erased = (
     DEFAULT_TABLES.nodes,
+    DEFAULT_TABLES.node_refs,
     DEFAULT_TABLES.links,
     DEFAULT_TABLES.evidence,
     DEFAULT_TABLES.erased,
@@ -246,48 +267,90 @@ def _evidence_rows(conn: sa.Connection, t: Tables) -> None:
 _EVIDENCE_COLUMNS = ("map", "section", "key", "body", "position", "valid_from", "valid_to")
 
 
-#: Schema changes in order; the database records how many it has had. Never edit one that
-#: has shipped: add the next.
-def _reference_columns(conn: sa.Connection, t: Tables) -> None:
-    """Schema 3: node and evidence rows get their record's ``external_ref`` as a column of
-    its own (indexed), filled from the rows already stored.
+def _references(conn: sa.Connection, t: Tables) -> None:
+    """Schema 3: the host's references become queryable: a table of the references each
+    node row holds, and a column (indexed) for an evidence record's, both filled from the
+    rows already stored.
 
-    As in schema 2, the columns and indexes are made only if missing (MariaDB commits at
+    As in schema 2, the table, column and index are made only if missing (MariaDB commits at
     each), and filling them commits with the new schema version.
     """
+    t.node_refs.create(conn, checkfirst=True)
+    conn.execute(t.node_refs.delete())  # what an earlier, rolled-back run may have left
+    nodes = t.nodes
+    rows = conn.execute(
+        sa.select(
+            nodes.c.map, nodes.c.id, nodes.c.valid_from, nodes.c.valid_to, nodes.c.body
+        ).where(nodes.c.body.contains('"external_ref"'))
+    ).all()
+    found = [
+        _ref_row(row.map, row.id, row.valid_from, row.valid_to, ref, indicator)
+        for row in rows
+        for ref, indicator in node_refs_of(row.body)
+    ]
+    if found:
+        conn.execute(t.node_refs.insert(), found)
+    evidence = t.evidence
     inspector = sa.inspect(conn)
-    for table in (t.nodes, t.evidence):
-        columns = {c["name"] for c in inspector.get_columns(table.name, schema=t.schema)}
-        if "external_ref" not in columns:
-            kind = table.c.external_ref.type.compile(dialect=conn.dialect)
-            conn.execute(sa.text(f"ALTER TABLE {table.fullname} ADD COLUMN external_ref {kind}"))
-        indexes = {i["name"] for i in inspector.get_indexes(table.name, schema=t.schema)}
-        for index in table.indexes:
-            if index.name not in indexes:
-                index.create(conn)
-        keys = [c for c in table.primary_key.columns]
-        rows = conn.execute(
-            sa.select(*keys, table.c.body).where(table.c.body.contains('"external_ref"'))
-        ).all()
-        for row in rows:
-            where = [column == getattr(row, column.name) for column in keys]
-            conn.execute(
-                table.update().where(*where).values(external_ref=external_ref_of(row.body))
-            )
+    columns = {c["name"] for c in inspector.get_columns(evidence.name, schema=t.schema)}
+    if "external_ref" not in columns:
+        kind = evidence.c.external_ref.type.compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE {evidence.fullname} ADD COLUMN external_ref {kind}"))
+    indexes = {i["name"] for i in inspector.get_indexes(evidence.name, schema=t.schema)}
+    for index in evidence.indexes:
+        if index.name not in indexes:
+            index.create(conn)
+    keys = list(evidence.primary_key.columns)
+    for row in conn.execute(
+        sa.select(*keys, evidence.c.body).where(evidence.c.body.contains('"external_ref"'))
+    ).all():
+        where = [column == getattr(row, column.name) for column in keys]
+        conn.execute(evidence.update().where(*where).values(external_ref=external_ref_of(row.body)))
+
+
+def _queryable(ref: object) -> bool:
+    return isinstance(ref, str) and 0 < len(ref) <= REF_LENGTH
 
 
 def external_ref_of(body: str) -> str | None:
-    """The ``external_ref`` a stored record's body holds, if any."""
+    """The ``external_ref`` a stored record's body holds, if any (and SQL can hold it)."""
     if '"external_ref"' not in body:  # most rows: no need to read them
         return None
     value = json.loads(body).get("external_ref")
-    return value if isinstance(value, str) else None
+    return value if _queryable(value) else None
 
+
+def node_refs_of(body: str) -> list[tuple[str, str]]:
+    """The references a stored node's body holds: ``(reference, indicator id)``, with an
+    empty indicator id for the node's own."""
+    if '"external_ref"' not in body:
+        return []
+    record = json.loads(body)
+    found = []
+    if _queryable(record.get("external_ref")):
+        found.append((record["external_ref"], ""))
+    for indicator in record.get("indicators") or ():
+        if isinstance(indicator, dict) and _queryable(indicator.get("external_ref")):
+            found.append((indicator["external_ref"], str(indicator.get("id", ""))))
+    return list(dict.fromkeys(found))
+
+
+def _ref_row(
+    name: str, node_id: str, valid_from: int, valid_to: int, ref: str, indicator: str
+) -> dict[str, Any]:
+    return {
+        "map": name, "id": node_id, "valid_from": valid_from, "valid_to": valid_to,
+        "external_ref": ref, "indicator": indicator,
+    }  # fmt: skip
+
+
+#: Schema changes in order; the database records how many it has had. Never edit one that
+#: has shipped: add the next.
 
 MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (
     _create_tables,
     _evidence_rows,
-    _reference_columns,
+    _references,
 )
 
 _RETRIES = 20  # saves with no expected version retry this often when another writer wins
@@ -341,6 +404,7 @@ class _HostConnection(_Access):
     @contextmanager
     def writing(self) -> Iterator[sa.Connection]:
         conn = self._current()
+        _refuse_autocommit(conn)
         _begin_on_sqlite(conn)
         with conn.begin_nested():
             yield conn
@@ -360,9 +424,31 @@ class _HostSession(_HostConnection):
 
     @contextmanager
     def writing(self) -> Iterator[sa.Connection]:
+        _refuse_autocommit(self._current())
         _begin_on_sqlite(self._current())
         with self.session.begin_nested():
             yield self._current()
+
+
+def _wait_briefly_for_locks(conn: sa.Connection) -> None:
+    """Give up on a lock after a while, rather than wait for ever: the one that holds it may
+    be the host's own transaction, which waits for this one."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
+    elif conn.dialect.name in ("mysql", "mariadb"):
+        conn.execute(sa.text("SET SESSION lock_wait_timeout = 20"))
+
+
+def _refuse_autocommit(conn: sa.Connection) -> None:
+    """A connection that commits each statement has no transaction to share: a save on it
+    could be half written."""
+    level = conn.get_execution_options().get("isolation_level")
+    on_connect = getattr(conn.engine.dialect, "_on_connect_isolation_level", None)
+    if level == "AUTOCOMMIT" or (level is None and on_connect == "AUTOCOMMIT"):
+        raise ct.StoreError(
+            "the SQL store shares the host's transaction, and an AUTOCOMMIT connection has "
+            "none: give it a connection in a transaction, or engine= to commit each save"
+        )
 
 
 def _begin_on_sqlite(conn: sa.Connection) -> None:
@@ -376,7 +462,9 @@ def _begin_on_sqlite(conn: sa.Connection) -> None:
     conn.connection  # noqa: B018  (checks the connection out, as SQLAlchemy begins)
     driver = conn.connection.dbapi_connection
     if driver is not None and not getattr(driver, "in_transaction", True):
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE, as the store's own engine begins: a second writer waits for the first
+        # (then meets ConflictError) instead of failing with "database is locked".
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class SQLStore(Store):
@@ -436,16 +524,29 @@ class SQLStore(Store):
 
     def _migrate(self) -> None:
         access = self._reach()
+        if access.shared and self._schema_is_current():
+            return  # nothing to make: no second connection is taken from the host's pool
         if access.shared and access.engine.dialect.name != "sqlite":
             # Made apart from the host's transaction, on a connection of their own: a host
             # that rolls back must not take the tables with it, and MariaDB would commit the
             # host's transaction at each change of a table's shape. (SQLite allows one writer
             # at a time, so there they are made in the host's transaction.)
             with access.engine.begin() as conn:
+                _wait_briefly_for_locks(conn)
                 self._migrate_on(conn)
             return
         with self._writing() as conn:
             self._migrate_on(conn)
+
+    def _schema_is_current(self) -> bool:
+        """Whether the store's tables are there and up to date, as the host's connection
+        sees them (in its transaction: a read, never a change)."""
+        t = self._tables
+        with self._reading() as conn:
+            if not sa.inspect(conn).has_table(t.schema_version.name, schema=t.schema):
+                return False
+            done = conn.execute(sa.select(t.schema_version.c.version)).scalar()
+        return bool(done == len(MIGRATIONS))
 
     def _migrate_on(self, conn: sa.Connection) -> None:
         t = self._tables
@@ -457,12 +558,15 @@ class SQLStore(Store):
                     f"{self.url!r} was written by a newer coprod-toc-sql (schema {done}, this "
                     f"one knows {len(MIGRATIONS)}); upgrade coprod-toc-sql"
                 )
-            for migration in MIGRATIONS[done or 0 :]:
-                migration(conn, t)
             if done is None:
-                conn.execute(t.schema_version.insert().values(version=len(MIGRATIONS)))
-            elif done < len(MIGRATIONS):
-                conn.execute(t.schema_version.update().values(version=len(MIGRATIONS)))
+                conn.execute(t.schema_version.insert().values(version=0))
+                done = 0
+            # The version is recorded after each change, not once at the end: MariaDB commits
+            # at the next change's first change of a table's shape, and what it commits then
+            # must be one whole change and its number, never a data move without its number.
+            for number in range(done + 1, len(MIGRATIONS) + 1):
+                MIGRATIONS[number - 1](conn, t)
+                conn.execute(t.schema_version.update().values(version=number))
 
     # ------------------------------------------------------------------ the interface
 
@@ -484,6 +588,13 @@ class SQLStore(Store):
                     try:
                         return self._save_once(name, toc, expected_version, message)
                     except sa.exc.OperationalError as exc:
+                        if self._reach().shared and _is_lock_conflict(exc):
+                            raise ct.StoreError(
+                                f"{self.url!r}: map {name!r} was being saved by another "
+                                "transaction at the same time, and the database ended yours "
+                                "whole to settle it (MariaDB undoes all of it): roll back, "
+                                "then do the request again"
+                            ) from None
                         if not _is_lock_conflict(exc) or self._reach().shared:
                             raise
                         # The database broke a lock cycle by rolling this save back.
@@ -559,18 +670,26 @@ class SQLStore(Store):
         """The latest version as stored: remembered from the last save or load, or read."""
         t = self._tables
 
+        # MariaDB's REPEATABLE READ fixes what a transaction sees at its first plain read,
+        # which in a host's transaction may predate another writer's save: reads that lock
+        # (as the map's row was) see the latest rows instead.
+        latest = conn.dialect.name in ("mysql", "mariadb")
+
+        def current(query: Any) -> Any:
+            return conn.execute(query.with_for_update(read=True) if latest else query)
+
         def read() -> tuple[dict[str, Any], dict[Any, Any], dict[Any, Any]]:
-            stored_nodes = conn.execute(
+            stored_nodes = current(
                 sa.select(t.nodes.c.id, t.nodes.c.body, t.nodes.c.position).where(
                     t.nodes.c.map == name, t.nodes.c.valid_to == CURRENT
                 )
             )
-            stored_links = conn.execute(
+            stored_links = current(
                 sa.select(
                     t.links.c.source, t.links.c.target, t.links.c.body, t.links.c.position
                 ).where(t.links.c.map == name, t.links.c.valid_to == CURRENT)
             )
-            stored_evidence = conn.execute(
+            stored_evidence = current(
                 sa.select(
                     t.evidence.c.section, t.evidence.c.key, t.evidence.c.body, t.evidence.c.position
                 ).where(t.evidence.c.map == name, t.evidence.c.valid_to == CURRENT)
@@ -684,7 +803,7 @@ class SQLStore(Store):
         with self._failures(), self._writing() as conn:
             if conn.execute(t.maps.delete().where(t.maps.c.name == name)).rowcount == 0:
                 raise ct.MapNotFoundError(f"no map named {name!r}")
-            for table in (t.versions, t.nodes, t.links, t.evidence):
+            for table in (t.versions, t.nodes, t.node_refs, t.links, t.evidence):
                 conn.execute(table.delete().where(table.c.map == name))
         self._remembered.forget(name)
 
@@ -825,26 +944,28 @@ class _LostRace(Exception):
 
 
 def _is_lock_conflict(exc: sa.exc.OperationalError) -> bool:
-    """A deadlock or lock wait the database broke (MariaDB 1205/1213, PostgreSQL 40P01)."""
+    """A deadlock or lock wait the database broke (MariaDB 1205/1213, or 1305 when the
+    savepoint went with the transaction it ended; PostgreSQL 40P01, 40001)."""
     orig = getattr(exc, "orig", None)
     code = getattr(orig, "args", [None])[0] if orig is not None else None
     sqlstate = getattr(orig, "sqlstate", None)
-    return code in (1205, 1213) or sqlstate in ("40P01", "40001")
+    return code in (1205, 1213, 1305) or sqlstate in ("40P01", "40001")
 
 
 def _write_rows(conn: sa.Connection, t: Tables, name: str, version: int, changes: Any) -> None:
     nodes, links = t.nodes, t.links
     if changes.closed_nodes:
-        conn.execute(
-            nodes.update()
-            .where(
-                nodes.c.map == name,
-                nodes.c.id == sa.bindparam("node_id"),
-                nodes.c.valid_to == CURRENT,
+        for table in (nodes, t.node_refs):  # a node's references close with its row
+            conn.execute(
+                table.update()
+                .where(
+                    table.c.map == name,
+                    table.c.id == sa.bindparam("node_id"),
+                    table.c.valid_to == CURRENT,
+                )
+                .values(valid_to=version),
+                [{"node_id": node_id} for node_id in changes.closed_nodes],
             )
-            .values(valid_to=version),
-            [{"node_id": node_id} for node_id in changes.closed_nodes],
-        )
     if changes.new_nodes:
         conn.execute(
             nodes.insert(),
@@ -857,11 +978,17 @@ def _write_rows(conn: sa.Connection, t: Tables, name: str, version: int, changes
                     "type": r.type,
                     "body": r.body,
                     "position": r.position,
-                    "external_ref": external_ref_of(r.body),
                 }
                 for r in changes.new_nodes
             ],
         )
+        refs = [
+            _ref_row(name, r.id, version, CURRENT, ref, indicator)
+            for r in changes.new_nodes
+            for ref, indicator in node_refs_of(r.body)
+        ]
+        if refs:
+            conn.execute(t.node_refs.insert(), refs)
     if changes.closed_links:
         conn.execute(
             links.update()
@@ -982,7 +1109,7 @@ def open_sql_store(url: str | None, options: Mapping[str, Any] | None = None) ->
         raise ct.StoreError(
             f"schema= is for PostgreSQL; on {dialect} name the database in the URL instead"
         )
-    tables = Tables(schema, options.get("table_prefix", DEFAULT_PREFIX))
+    tables = Tables(schema, options.get("table_prefix"))
     where = _safe(access.engine.url.render_as_string(hide_password=False))
     return SQLStore(where, access=access, tables=tables)
 
@@ -1001,11 +1128,14 @@ def _access(url: str | None, given: str | None, options: Mapping[str, Any]) -> _
                 f"connection= takes a SQLAlchemy Connection, not {type(value).__name__}"
             )
         return _HostConnection(value)
-    from sqlalchemy.orm import Session  # only for a host that uses the ORM
+    from sqlalchemy.orm import Session, scoped_session  # only for a host that uses the ORM
 
-    if not isinstance(value, Session):
+    if not isinstance(value, (Session, scoped_session)):  # Flask-SQLAlchemy's is scoped
         raise ct.StoreError(f"session= takes a SQLAlchemy Session, not {type(value).__name__}")
-    return _HostSession(value)
+    try:
+        return _HostSession(value)
+    except sa.exc.SQLAlchemyError as exc:  # a session bound to no engine, say
+        raise ct.StoreError(f"session= cannot reach a database: {exc}") from None
 
 
 def _engine(url: str) -> sa.Engine:
@@ -1025,6 +1155,12 @@ def _engine(url: str) -> sa.Engine:
             f"{_safe(url)!r} is not a database URL SQLAlchemy knows: {exc}"
         ) from None
     if engine.dialect.name == "sqlite":
+        if engine.url.database in (None, "", ":memory:"):
+            engine.dispose()
+            raise ct.StoreError(
+                f"{url!r} is an in-memory SQLite database, which each thread sees empty: "
+                "give a file (sqlite+pysqlite:///maps.db), or use the built-in memory:// store"
+            )
         _sqlite_transactions(engine)
     return engine
 

@@ -227,6 +227,28 @@ def node_links(view: MapView, node_href: object) -> dict[str, str]:
     return links
 
 
+def _template_fields(template: str) -> list[str]:
+    """The fields a URL template names: plain ``{field}`` only, each one of
+    ``_TEMPLATE_FIELDS`` (no conversions, no format specifications, no positions)."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise RenderError(f"node_href {template!r} is not a URL template: {exc}") from None
+    needed = []
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue  # literal text only
+        if name not in _TEMPLATE_FIELDS or spec or conversion:
+            raise RenderError(
+                f"node_href {template!r}: a template names only "
+                f"{', '.join('{' + f + '}' for f in _TEMPLATE_FIELDS)}, each plain "
+                f"(not {{{name}{'!' + conversion if conversion else ''}"
+                f"{':' + spec if spec else ''}}})"
+            )
+        needed.append(name)
+    return needed
+
+
 def _node_url(node: Node, node_href: Any) -> str | None:
     if isinstance(node_href, str):
         fields = {
@@ -235,20 +257,11 @@ def _node_url(node: Node, node_href: Any) -> str | None:
             "type": node.node_type.value,
             "kind": getattr(getattr(node, "kind", None), "value", None),
         }
-        try:
-            needed = [name for _, name, _, _ in string.Formatter().parse(node_href) if name]
-        except ValueError as exc:
-            raise RenderError(f"node_href {node_href!r} is not a URL template: {exc}") from None
-        unknown = sorted(set(needed) - set(_TEMPLATE_FIELDS))
-        if unknown:
-            raise RenderError(
-                f"node_href names {', '.join(unknown)}; a template may use "
-                f"{', '.join('{' + f + '}' for f in _TEMPLATE_FIELDS)}"
-            )
-        if any(fields[name] is None for name in needed):
+        needed = _template_fields(node_href)
+        if any(not fields[name] for name in needed):  # no value (or an empty one): no link
             return None
         url = node_href.format(
-            **{k: urllib.parse.quote(str(v), safe="") for k, v in fields.items() if v is not None}
+            **{k: urllib.parse.quote(str(v), safe="") for k, v in fields.items() if v}
         )
     else:
         try:
@@ -259,8 +272,16 @@ def _node_url(node: Node, node_href: Any) -> str | None:
             return None
         if not isinstance(url, str):
             raise RenderError(f"node_href gave {url!r} for {node.id!r}, not a URL")
-    # As a browser reads it: control characters and spaces before the scheme do not count.
-    scheme = urllib.parse.urlsplit(url.lstrip("".join(map(chr, range(33))))).scheme.lower()
+    if not url.strip() or any(ord(c) < 32 or ord(c) == 127 for c in url):
+        raise RenderError(
+            f"node_href gave {url!r} for {node.id!r}: a link is never empty and holds no "
+            "control character"
+        )
+    try:
+        # As a browser reads it: spaces before the scheme do not count.
+        scheme = urllib.parse.urlsplit(url.lstrip(" ")).scheme.lower()
+    except ValueError as exc:
+        raise RenderError(f"node_href gave {url!r} for {node.id!r}: {exc}") from None
     if scheme and scheme not in _LINK_SCHEMES:
         raise RenderError(
             f"node_href gave {url!r} for {node.id!r}: a link may be http, https, mailto or "

@@ -659,13 +659,14 @@ def timed_scrubber() -> Scrubber:
 def test_a_megabyte_of_pathological_text_scrubs_in_well_under_a_second_and_linearly(
     name: str, timed_scrubber: Scrubber
 ) -> None:
-    """1 MB of any text scrubs in under a second; ten times the text, about ten times the time."""
+    """1 MB of any text scrubs in under a second; ten times the text, about ten times the time
+    (bounded at 30x: a busy machine's noise reaches 17x, a quadratic scrub would be 100x)."""
     make = PATHOLOGICAL[name]
     small, big = make(100_000), make(1_000_000)
     small_time = best_of(5, lambda: timed_scrubber.scrub(small))
     big_time = best_of(3, lambda: timed_scrubber.scrub(big))
     assert big_time < 1.0
-    assert big_time < 16 * small_time + 0.01
+    assert big_time < 30 * small_time + 0.01
 
 
 def test_ten_megabytes_cost_about_ten_times_one() -> None:

@@ -82,9 +82,12 @@ class BadForm(ValueError):
     """A form field the application does not take; the page says which."""
 
 
-def _latest_version(store: Any, service_id: int) -> int:
-    """The latest version of a service's map (MapNotFoundError: no such service)."""
-    return int(store.history(map_name(service_id))[-1].version)
+def _expect_version(store: Any, service_id: int, version: int) -> None:
+    """Refuse a change made from a page that showed another version of the map than the
+    stored one (ConflictError), or for no such service (MapNotFoundError)."""
+    latest = int(store.history(map_name(service_id))[-1].version)
+    if version != latest:
+        raise ct.ConflictError(map_name(service_id), version, latest)
 
 
 def _text(value: str, what: str, longest: int = 200) -> str:
@@ -135,9 +138,7 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
         the version after ``version``, all in one transaction; 409 if someone saved first."""
         try:
             with unit_of_work() as (conn, store):
-                latest = _latest_version(store, service_id)
-                if version != latest:  # a page older (or newer) than what is stored
-                    raise ct.ConflictError(map_name(service_id), version, latest)
+                _expect_version(store, service_id, version)
                 toc = store.load(map_name(service_id), version)
                 message = change(conn, toc)
                 store.save(map_name(service_id), toc, expected_version=version, message=message)
@@ -298,9 +299,7 @@ def create_app(database_url: str | None = None, *, pseudonym_key: bytes | None =
             return page("survey.html", status=413, service_id=service_id, error=reason)
         try:
             with unit_of_work() as (_conn, store):
-                latest = _latest_version(store, service_id)
-                if version != latest:
-                    raise ct.ConflictError(map_name(service_id), version, latest)
+                _expect_version(store, service_id, version)
                 result = ct.import_survey_evidence(
                     data,
                     SURVEY_MAPPING,

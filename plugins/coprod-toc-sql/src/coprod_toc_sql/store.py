@@ -406,8 +406,11 @@ class _HostConnection(_Access):
         conn = self._current()
         _refuse_autocommit(conn)
         _begin_on_sqlite(conn)
-        with conn.begin_nested():
-            yield conn
+        with self._savepoint():
+            yield self._current()
+
+    def _savepoint(self) -> Any:
+        return self._current().begin_nested()
 
     def close(self) -> None:
         pass  # the host's connection, engine and transaction stay the host's
@@ -422,12 +425,8 @@ class _HostSession(_HostConnection):
         connection: sa.Connection = self.session.connection()
         return connection
 
-    @contextmanager
-    def writing(self) -> Iterator[sa.Connection]:
-        _refuse_autocommit(self._current())
-        _begin_on_sqlite(self._current())
-        with self.session.begin_nested():
-            yield self._current()
+    def _savepoint(self) -> Any:
+        return self.session.begin_nested()  # the session's, so it knows of it
 
 
 def _wait_briefly_for_locks(conn: sa.Connection) -> None:

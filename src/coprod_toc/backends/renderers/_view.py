@@ -218,10 +218,12 @@ def node_links(view: MapView, node_href: object) -> dict[str, str]:
         return {}
     if not isinstance(node_href, str) and not callable(node_href):
         raise RenderError(f"node_href is a URL template or a function of a node, not {node_href!r}")
+    # A template is checked once, here; each node only fills it in.
+    needed = _template_fields(node_href) if isinstance(node_href, str) else []
     links = {}
     for column in view.columns:
         for node in column.nodes:
-            url = _node_url(node, node_href)
+            url = _node_url(node, node_href, needed)
             if url is not None:
                 links[node.id] = url
     return links
@@ -249,7 +251,7 @@ def _template_fields(template: str) -> list[str]:
     return needed
 
 
-def _node_url(node: Node, node_href: Any) -> str | None:
+def _node_url(node: Node, node_href: Any, needed: list[str]) -> str | None:
     if isinstance(node_href, str):
         fields = {
             "id": node.id,
@@ -257,7 +259,6 @@ def _node_url(node: Node, node_href: Any) -> str | None:
             "type": node.node_type.value,
             "kind": getattr(getattr(node, "kind", None), "value", None),
         }
-        needed = _template_fields(node_href)
         if any(not fields[name] for name in needed):  # no value (or an empty one): no link
             return None
         url = node_href.format(

@@ -17,6 +17,7 @@ from coprod_toc.plugins import PluginManager, hookspecs
 from coprod_toc.surveys import SurveyAnswer, SurveyTable
 from coprod_toc.testing import (
     ExporterContract,
+    MapImporterContract,
     RendererContract,
     StoreContract,
     SurveyImporterContract,
@@ -221,3 +222,102 @@ def test_importer_returning_the_wrong_type_is_a_plugin_error(
     path.write_text("x")
     with pytest.raises(ct.PluginError, match="returned list, not a SurveyTable"):
         ct.import_survey(path)
+
+
+# --------------------------------------------------------------------------- a plugin map importer
+
+
+class OutlineFormat:
+    """A map as an outline, one node a line: ``impact I1 project | statement | -> ``
+    … the smallest map format that is still a real one, written and read back."""
+
+    suffix = ".outline"
+    suffixes = (".outline",)
+    description = "A map as an outline: one node a line, with the ids it leads to."
+    HEADER = "# map outline 1\n"
+
+    def export(self, toc: ct.TheoryOfChange, destination: Path) -> None:
+        lines = [self.HEADER, f"title | {toc.title}\n"]
+        for node in toc.nodes():
+            if node.node_type is ct.NodeType.PROBLEM:
+                continue
+            targets = " ".join(link.target for link in toc.links() if link.source == node.id)
+            kind = node.kind.value  # type: ignore[union-attr]
+            lines.append(f"{node.node_type.value} {node.id} {kind} | {node.text} | {targets}\n")
+        destination.write_text("".join(lines), encoding="utf-8")
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        return head.startswith(self.HEADER.encode())
+
+    def read(self, path: Path) -> Any:
+        from coprod_toc.exchange import MapImport, Notes
+
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ct.FormatError(f"not an outline: {exc}", source=str(path)) from None
+        if not lines or lines[0] + "\n" != self.HEADER or len(lines) < 2:
+            raise ct.FormatError("not an outline: no header line", source=str(path))
+        toc = ct.TheoryOfChange(title=lines[1].partition(" | ")[2] or "Untitled")
+        notes, links = Notes(), []
+        for number, line in enumerate(lines[2:], start=3):
+            head, _, rest = line.partition(" | ")
+            text, _, targets = rest.rpartition(" | ")
+            level, node_id, kind = [*head.split(), "", "", ""][:3]
+            adders = {"impact": toc.add_impact, "outcome": toc.add_outcome}
+            try:
+                if level == "activity":
+                    toc.add_activity(text, kind=kind, id=node_id)
+                else:
+                    adders[level](text, kind=kind, id=node_id)
+            except (KeyError, ct.ModelError) as exc:
+                notes.add("skipped-line", f"line {number}", f"left out: {exc}")
+                continue
+            links += [(node_id, target, number) for target in targets.split()]
+        for source, target, number in links:
+            try:
+                toc.link(source, target)
+            except ct.CoprodTocError as exc:
+                notes.add("skipped-link", f"line {number}", f"link left out: {exc}")
+        return MapImport(toc=toc, format="outline", source=str(path), read={"lines": len(lines)},
+                         notes=tuple(notes))  # fmt: skip
+
+
+class MapImporterPlugin:
+    @hookspecs.hookimpl
+    def register_map_importers(self, register: hookspecs.Register) -> None:
+        register("outline", OutlineFormat)
+
+    @hookspecs.hookimpl
+    def register_exporters(self, register: hookspecs.Register) -> None:
+        register("outline", OutlineFormat)
+
+
+class TestPluginMapImporter(MapImporterContract):
+    importer_name = "outline"
+    exporter_name = "outline"
+
+    @pytest.fixture(autouse=True)
+    def _plugin(self, fresh_plugin_manager: PluginManager) -> None:
+        fresh_plugin_manager.register(MapImporterPlugin(), name="outline-plugin")
+
+    @pytest.fixture
+    def sample_files(self, tmp_path: Path) -> list[Path]:
+        path = tmp_path / "day-centre.outline"
+        OutlineFormat().export(ct.example(), path)
+        return [path]
+
+    def carried(self, toc: ct.TheoryOfChange) -> ct.TheoryOfChange:
+        """An outline holds kinds, statements and links: not problems, levels or details."""
+        kept = ct.TheoryOfChange(title=toc.title)
+        for node in toc.nodes():
+            if node.node_type is ct.NodeType.IMPACT:
+                kept.add_impact(node.text, kind=node.kind, id=node.id)  # type: ignore[union-attr]
+            elif node.node_type is ct.NodeType.OUTCOME:
+                kept.add_outcome(node.text, kind=node.kind, id=node.id)  # type: ignore[union-attr]
+            elif node.node_type is ct.NodeType.ACTIVITY:
+                kept.add_activity(node.text, kind=node.kind, id=node.id)  # type: ignore[union-attr]
+        for link in toc.links():
+            if link.source in kept and link.target in kept:
+                kept.link(link.source, link.target)
+        return kept

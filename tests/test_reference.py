@@ -28,6 +28,7 @@ MODULES = (
     "coprod_toc.surveys",
     "coprod_toc.format",
     "coprod_toc.storage",
+    "coprod_toc.exchange",
     "coprod_toc.plugins",
     "coprod_toc.api",
     "coprod_toc.errors",

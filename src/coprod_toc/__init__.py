@@ -6,10 +6,10 @@
 
 The names here are the ones a user of the map needs (docs/reference.md lists them all). The
 rest live in documented submodules: :mod:`coprod_toc.evidence`, :mod:`coprod_toc.surveys`,
-:mod:`coprod_toc.storage`, :mod:`coprod_toc.plugins`, :mod:`coprod_toc.errors`,
-:mod:`coprod_toc.analysis`, :mod:`coprod_toc.model`, :mod:`coprod_toc.format` and
-:mod:`coprod_toc.testing`. A name that used to be here still works for one release, with a
-DeprecationWarning naming its new home.
+:mod:`coprod_toc.storage`, :mod:`coprod_toc.exchange`, :mod:`coprod_toc.plugins`,
+:mod:`coprod_toc.errors`, :mod:`coprod_toc.analysis`, :mod:`coprod_toc.model`,
+:mod:`coprod_toc.format` and :mod:`coprod_toc.testing`. A name that used to be here still
+works for one release, with a DeprecationWarning naming its new home.
 
 Importing this package loads no plugin and touches no file, and imports each part only when
 one of its names is first used, so a program (or the CLI) pays only for what it uses.
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from coprod_toc import api as api
     from coprod_toc import errors as errors
     from coprod_toc import evidence as evidence
+    from coprod_toc import exchange as exchange
     from coprod_toc import format as format
     from coprod_toc import graph as graph
     from coprod_toc import model as model
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
         erase_participant,
         example,
         export,
+        import_map,
         import_survey,
         import_survey_evidence,
         open_store,
@@ -129,6 +131,7 @@ __all__ = [
     "erase_participant",
     "example",
     "export",
+    "import_map",
     "import_survey",
     "import_survey_evidence",
     "load",
@@ -160,6 +163,7 @@ _HOMES = {
         "erase_participant",
         "example",
         "export",
+        "import_map",
         "import_survey",
         "import_survey_evidence",
         "open_store",
@@ -308,6 +312,7 @@ if not TYPE_CHECKING:  # so type checkers still flag a misspelt or moved name
             "api",
             "errors",
             "evidence",
+            "exchange",
             "format",
             "graph",
             "model",

@@ -33,6 +33,7 @@ from coprod_toc.graph import TheoryOfChange
 from coprod_toc.plugins import Registered, get_plugin_manager
 
 if TYPE_CHECKING:  # storage and surveys load when a store is opened or a survey read
+    from coprod_toc.exchange import MapImport
     from coprod_toc.storage import Store
     from coprod_toc.surveys.mapping import ImportReport, MappingSource, SurveyMapping
     from coprod_toc.surveys.source import SurveySource
@@ -49,6 +50,7 @@ __all__ = [
     "erase_participant",
     "example",
     "export",
+    "import_map",
     "import_survey",
     "import_survey_evidence",
     "open_store",
@@ -329,6 +331,70 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+#: How much of a file map importers' ``detect`` sees.
+_HEAD_BYTES = 64 * 1024
+
+
+def import_map(path: str | os.PathLike[str], format: str = "auto", **options: Any) -> MapImport:
+    """Read a map from another tool's file: a logframe workbook, a ToC-Maker export, a
+    coprod-toc JSON or TOML file, and whatever plugins add (``coprod-toc plugins`` lists
+    the map importers).
+
+    Nothing is dropped silently: the result's ``notes`` name every row, field or link left
+    out or changed, and every value assumed (a tool without project and co-production
+    kinds gets a note per node), each with its place in the file.
+
+    :param format: a map importer's name, or ``"auto"`` to tell it from the file.
+    :param options: the importer's options (see docs/backends.md for each format's).
+    :raises PluginNotFoundError: no map importer of that name.
+    :raises FormatError: the file cannot be read, or its format cannot be told; the
+        message names the file and the sheet and row or the JSON path.
+    """
+    from coprod_toc.exchange import MapImport
+
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise FormatError(f"cannot read {path!r}: give a file's path")
+    file = Path(path)
+    source = str(file)
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise FormatError(f"cannot read the file: {problem}", source=source) from None
+    importers = get_plugin_manager().extensions.map_importers
+    if format == "auto":
+        entry = None
+        for candidate in importers.values():
+            try:
+                if _call(candidate, "map importer", "detect", file, head):
+                    entry = candidate
+                    break
+            except PluginError as exc:  # a broken importer is skipped, and said so
+                _log.warning("%s: the map importer %r was skipped: %s", source, candidate.name, exc)
+        if entry is None:
+            if not head.strip():
+                raise FormatError("the file is empty", source=source)
+            known = ", ".join(sorted(importers)) or "none are installed"
+            raise FormatError(
+                f"cannot tell which tool made this file; name the format (one of: {known})",
+                source=source,
+            )
+    else:
+        entry = _lookup("map importer", importers, format)
+    try:
+        result = _call(entry, "map importer", "read", file, **options)
+    except FormatError as exc:
+        raise exc if exc.source else exc.with_source(source) from None
+    if not isinstance(result, MapImport) or not isinstance(result.toc, TheoryOfChange):
+        raise PluginError(
+            f"map importer {entry.name!r} returned {type(result).__name__}, not a MapImport",
+            plugin=entry.plugin,
+        )
+    _log.info("%s: read by the %s map importer, %d notes", source, entry.name, len(result.notes))
+    return result
 
 
 def import_survey(

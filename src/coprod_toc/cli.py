@@ -153,6 +153,7 @@ def _provided_by(manager: PluginManager) -> dict[str, list[str]]:
         ("renderer", extensions.renderers),
         ("exporter", extensions.exporters),
         ("survey importer", extensions.importers),
+        ("map importer", extensions.map_importers),
     ):
         for entry in registry.values():
             provided.setdefault(entry.plugin, []).append(f"{what} {entry.name}")

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["ALWAYS_WRITTEN", "data_frame", "plain_record", "plain_value"]
+__all__ = ["ALWAYS_WRITTEN", "data_frame", "plain_record", "plain_value", "spreadsheet_text"]
 
 #: ``attrs.field(metadata=ALWAYS_WRITTEN)``: written even when it holds its default.
 ALWAYS_WRITTEN = {"coprod_toc.written": "always"}
@@ -85,3 +85,14 @@ def data_frame(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Any
             name="pandas",
         ) from None
     return pandas.DataFrame.from_records(list(rows), columns=list(columns))
+
+
+#: What a spreadsheet takes as the start of a formula (or, for tab and CR, of a cell that
+#: some programs re-read as one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` made safe for a cell of a CSV file or workbook: one starting like a formula
+    gets a leading apostrophe, which spreadsheets show as text and never run."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -45,6 +45,7 @@ __all__ = [
     "PERSONAL_ANSWERS",
     "PERSONAL_QUESTIONS",
     "ExporterContract",
+    "MapImporterContract",
     "RendererContract",
     "StoreContract",
     "SurveyImporterContract",
@@ -760,6 +761,109 @@ class SurveyImporterContract:
         noise.write_bytes(b"\x00\xff\xfe" * 100 + json.dumps({"a": 1}).encode())
         with pytest.raises(ct.FormatError):
             ct.import_survey(noise, format=self.importer_name)
+
+
+# --------------------------------------------------------------------------- map importers
+
+
+class MapImporterContract:
+    """What every map importer must do. Set ``importer_name``, and override the
+    ``sample_files`` fixture to return files in the importer's format.
+
+    When the format has an exporter too, set ``exporter_name``: every sample map is then
+    exported and read back, and must come back equal to :meth:`carried` of the original
+    (override it to drop what the format cannot hold, and say so in your docs).
+    """
+
+    importer_name: ClassVar[str] = ""
+    exporter_name: ClassVar[str | None] = None
+
+    @pytest.fixture
+    def sample_files(self, tmp_path: Path) -> list[Path]:
+        raise NotImplementedError("override sample_files to return files in your format")
+
+    def carried(self, toc: ct.TheoryOfChange) -> ct.TheoryOfChange:
+        """What of ``toc`` the format carries (all of it, unless overridden)."""
+        return toc
+
+    def _importer(self) -> Any:
+        return get_plugin_manager().extensions.map_importers[self.importer_name].implementation
+
+    def test_is_registered_with_a_description_and_suffixes(self) -> None:
+        """The importer is found by name and says what it reads and the files' suffixes."""
+        importer = self._importer()
+        assert importer.description
+        assert importer.suffixes and all(s.startswith(".") for s in importer.suffixes)
+
+    def test_detects_its_own_files(self, sample_files: list[Path]) -> None:
+        """detect() says yes to every sample file."""
+        for path in sample_files:
+            assert self._importer().detect(path, path.read_bytes()[: 64 * 1024]), path.name
+
+    def test_does_not_claim_other_files(self, tmp_path: Path) -> None:
+        """detect() says no to random bytes, a CSV table and a JSON file of another shape."""
+        noise = tmp_path / "noise.bin"
+        noise.write_bytes(bytes(range(256)) * 8)
+        table = tmp_path / "table.csv"
+        table.write_text("id,name\n1,x\n")
+        other = tmp_path / "other.json"
+        other.write_text(json.dumps({"items": [{"id": 1}]}))
+        for path in (noise, table, other):
+            assert not self._importer().detect(path, path.read_bytes()[: 64 * 1024]), path.name
+
+    def test_reads_a_map_and_says_what_it_read(self, sample_files: list[Path]) -> None:
+        """Each sample gives a MapImport naming this format and its file, with notes that
+        each say where in the file they come from."""
+        for path in sample_files:
+            result = ct.import_map(path, format=self.importer_name)
+            assert isinstance(result.toc, ct.TheoryOfChange)
+            assert result.format == self.importer_name and result.source == str(path)
+            assert all(note.code and note.message for note in result.notes)
+            json.dumps(result.to_dict())  # the report is plain data
+
+    def test_auto_detection_picks_this_importer(self, sample_files: list[Path]) -> None:
+        """format="auto" finds this importer for its own files."""
+        for path in sample_files:
+            assert ct.import_map(path).format == self.importer_name
+
+    def test_garbage_is_a_format_error_naming_the_file(self, tmp_path: Path) -> None:
+        """Noise, an empty file and a cut-off sample raise FormatError naming the file."""
+        suffix = self._importer().suffixes[0]
+        noise = tmp_path / f"noise{suffix}"
+        noise.write_bytes(b"\x00\xff\xfe" * 100 + b'{"a": 1}')
+        empty = tmp_path / f"empty{suffix}"
+        empty.write_bytes(b"")
+        for path in (noise, empty):
+            with pytest.raises(ct.FormatError, match=path.name):
+                ct.import_map(path, format=self.importer_name)
+
+    def test_a_cut_off_file_is_read_or_refused_by_name(self, sample_files: list[Path]) -> None:
+        """A sample cut in half is read (formats of lines may allow it) or raises
+        FormatError naming the file; never another error."""
+        for path in sample_files:
+            cut = path.with_name("cut-" + path.name)
+            data = path.read_bytes()
+            cut.write_bytes(data[: len(data) // 2])
+            try:
+                ct.import_map(cut, format=self.importer_name)
+            except ct.FormatError as exc:
+                assert cut.name in str(exc)
+
+    @pytest.mark.parametrize("sample", SAMPLE_NAMES)
+    def test_export_then_import_gives_an_equal_map(self, tmp_path: Path, sample: str) -> None:
+        """With an exporter of the same format: what it writes reads back equal."""
+        if self.exporter_name is None:
+            pytest.skip("this format has no exporter")
+        toc = sample_maps()[sample]
+        extensions = get_plugin_manager().extensions
+        writer = extensions.exporters.get(self.exporter_name) or extensions.renderers.get(
+            self.exporter_name
+        )
+        assert writer is not None, f"no exporter or renderer {self.exporter_name!r}"
+        path = ct.export(toc, self.exporter_name, tmp_path / f"map{writer.implementation.suffix}")
+        back = ct.import_map(path, format=self.importer_name).toc
+        assert ct.dumps(back) == ct.dumps(self.carried(toc))
+        assert back == self.carried(toc)
 
 
 # --------------------------------------------------------------------------- privacy

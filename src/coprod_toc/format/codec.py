@@ -6,12 +6,13 @@ import json
 import os
 import re
 import sys
+import tempfile
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from coprod_toc.errors import FormatError
+from coprod_toc.errors import FormatError, OutputError
 from coprod_toc.format.document import from_document, to_document
 from coprod_toc.graph import TheoryOfChange
 
@@ -30,9 +31,42 @@ def schema() -> dict[str, object]:
     return loaded
 
 
-def dumps(toc: TheoryOfChange) -> str:
-    """The map as canonical JSON: the same map always gives the same text."""
-    return json.dumps(to_document(toc), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+def dumps(toc: TheoryOfChange, *, format: TextFormat = "json") -> str:
+    """The map as text: canonical JSON (the default), or the TOML authoring form that people
+    write by hand (``format="toml"``). Either loads back equal, and the same map always gives
+    the same text."""
+    document = to_document(toc)
+    if format == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if format == "toml":
+        return _toml(document)
+    raise FormatError(f"unknown format {format!r}: use 'json' or 'toml'")
+
+
+def _toml(document: dict[str, object]) -> str:
+    """The document in TOML: header and title first, then ``[problem]``, ``[[impacts]]``,
+    ``[[outcomes]]``, ``[[activities]]``; links stay on their node, as bare ids or inline
+    tables, as in ``examples/day-centre.toml``. tomli-w does the quoting."""
+    import tomli_w
+
+    # Empty lists are left out (loading gives them back): TOML has no way to write a
+    # section with no entries that reads as a list of tables.
+    tidy = {key: value for key, value in document.items() if value != []}
+    return _SHORT_ARRAY_RE.sub(_one_line, tomli_w.dumps(tidy))
+
+
+# tomli-w writes every array one element a line. A short array of plain values reads better
+# on one line, as people write it: `leads_to = ["I1", "O3"]`. Only arrays whose every line is
+# one text, number or true/false are joined; a basic string cannot hold a line break, so a
+# match is never inside one.
+_SHORT_ARRAY_RE = re.compile(r'= \[\n((?:    (?:"(?:[^"\\\n]|\\.)*"|[-+\w.:]+),\n)+)\]')
+_ONE_LINE_WIDTH = 88
+
+
+def _one_line(match: re.Match[str]) -> str:
+    items = [line.strip()[:-1] for line in match.group(1).splitlines()]
+    joined = "= [" + ", ".join(items) + "]"
+    return joined if len(joined) <= _ONE_LINE_WIDTH else match.group(0)
 
 
 def loads(
@@ -130,6 +164,27 @@ def load(path: str | os.PathLike[str]) -> TheoryOfChange:
     return loads(raw, format=chosen, source=str(path))
 
 
-def dump(toc: TheoryOfChange, path: str | os.PathLike[str]) -> None:
-    """Write the map to ``path`` as canonical JSON."""
-    Path(path).write_text(dumps(toc), encoding="utf-8")
+def dump(
+    toc: TheoryOfChange, path: str | os.PathLike[str], *, format: TextFormat | None = None
+) -> None:
+    """Write the map to ``path``: in the TOML authoring form when the name ends ``.toml``,
+    else as canonical JSON (or as ``format`` says). The file is replaced whole: a failed
+    write leaves the one before as it was.
+
+    :raises OutputError: the file cannot be written.
+    """
+    target = Path(path)
+    chosen: TextFormat = format or ("toml" if target.suffix.lower() == ".toml" else "json")
+    data = dumps(toc, format=chosen).encode("utf-8")
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=".coprod-toc-", suffix=".tmp", dir=target.parent
+        )
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, target)
+    except OSError as exc:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None

@@ -158,6 +158,32 @@ def register_survey_importers(register: Register) -> None:
     """
 
 
+# --------------------------------------------------------------------------- map importers
+
+
+@hookspec
+def register_map_importers(register: Register) -> None:
+    """Register map importers: readers of another tool's map (``ct.import_map``).
+
+    Call ``register(name, importer)``; the importer is a class (made once, with no
+    arguments) or an object with:
+
+    * ``description`` — one line for listings;
+    * ``suffixes`` — the file suffixes it reads, e.g. ``(".xlsx",)``;
+    * ``detect(path, head) -> bool`` — whether the file at ``path`` (a
+      ``pathlib.Path``; ``head`` is its first 64 KiB) is in this format. Be cheap and
+      strict: ``format="auto"`` picks the first importer that says yes;
+    * ``read(path, **options) -> MapImport`` — the map, with a
+      :class:`coprod_toc.exchange.ImportNote` for every row, field or link left out or
+      changed and every value assumed (a node whose tool has no project/co-production kind
+      gets one: :func:`coprod_toc.exchange.assumed_kind`), naming its place in the file.
+      Raise :class:`coprod_toc.errors.FormatError` naming the file and the sheet and row or
+      JSON path for a file it cannot read, never another exception.
+
+    :param register: the callback ``register(name, importer)``.
+    """
+
+
 # --------------------------------------------------------------------------- validation
 
 

@@ -52,6 +52,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "coprod_toc.backends.json_output",
     "coprod_toc.backends.renderers",
     "coprod_toc.backends.importers",
+    "coprod_toc.backends.exchange",
 )
 
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -149,6 +150,14 @@ class Extensions:
         return found
 
     @property
+    def map_importers(self) -> dict[str, Registered]:
+        found: dict[str, Registered] = self._kind(
+            "map_importers",
+            lambda: self._collect("register_map_importers", "map importer", {}),
+        )
+        return found
+
+    @property
     def schemes(self) -> dict[str, str]:
         found: dict[str, str] = self._kind("schemes", self._collect_schemes)
         return found
@@ -167,7 +176,7 @@ class Extensions:
     @property
     def problems(self) -> list[PluginProblem]:
         """What went wrong while collecting, every kind collected first."""
-        for kind in ("renderers", "exporters", "importers", "schemes", "rules"):
+        for kind in ("renderers", "exporters", "importers", "map_importers", "schemes", "rules"):
             getattr(self, kind)
         return list(self._problems)
 

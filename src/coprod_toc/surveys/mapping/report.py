@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from coprod_toc.errors import OutputError
+from coprod_toc.plain import spreadsheet_text
 
 __all__ = ["ImportReport", "Rejection"]
 
@@ -101,6 +102,4 @@ class ImportReport:
         return Path(handle.name)
 
 
-def _safe_cell(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_safe_cell = spreadsheet_text  # a spreadsheet would run a cell starting with = + - @

@@ -366,11 +366,12 @@ def test_memory_store_takes_no_path() -> None:
 def test_unknown_names_list_what_is_available() -> None:
     """Unknown renderer, exporter, importer or example names say what is installed."""
     toc = ct.example()
-    available = "dot, easy-read, graphviz-svg, html, json, markdown, mermaid, svg"
+    available = "dot, easy-read, graphviz-svg, html, json, markdown, mermaid, svg, toml"
+    exportable = "csv, dot, easy-read, graphml, graphviz-svg, html, json, logframe, markdown, mermaid, svg, toc-maker, toml"
     with pytest.raises(ct.PluginNotFoundError, match=f"no renderer 'pdf'; available: {available}"):
         ct.render(toc, "pdf")
     with pytest.raises(
-        ct.PluginNotFoundError, match=f"no exporter or renderer 'xlsx'; available: {available}"
+        ct.PluginNotFoundError, match=f"no exporter or renderer 'xlsx'; available: {exportable}"
     ):
         ct.export(toc, "xlsx", "out.xlsx")
     with pytest.raises(ct.PluginNotFoundError, match="no example map 'zoo'; available: day-centre"):

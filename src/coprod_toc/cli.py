@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from coprod_toc.analysis import ValidationReport
 from coprod_toc.api import analyse
 from coprod_toc.errors import CycleError
 from coprod_toc.plugins import PluginManager, get_plugin_manager
+from coprod_toc.plugins.template import KINDS, write_plugin
 
 if TYPE_CHECKING:  # the survey and storage layers load only in the commands that use them
     from coprod_toc.storage import Store
@@ -488,6 +490,32 @@ def store_delete(name: str, yes: bool, url: str | None) -> None:
 # --------------------------------------------------------------------------- rendering
 
 
+def _option_option(command: Any) -> Any:
+    return click.option(
+        "-O",
+        "--option",
+        "options",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="An option for the format (repeat for more); VALUE is read as JSON when it "
+        "can be (numbers, true, lists, objects), else as text.",
+    )(command)
+
+
+def _parse_options(options: tuple[str, ...]) -> dict[str, Any]:
+    parsed: dict[str, Any] = {}
+    for option in options:
+        name, equals, value = option.partition("=")
+        if not equals or not name.strip().isidentifier():
+            click.echo(f"coprod-toc: -O takes NAME=VALUE, not {option!r}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        try:
+            parsed[name.strip()] = json.loads(value)
+        except ValueError:
+            parsed[name.strip()] = value
+    return parsed
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
@@ -496,7 +524,8 @@ def store_delete(name: str, yes: bool, url: str | None) -> None:
     "name",
     required=True,
     metavar="NAME",
-    help="mermaid, dot, svg, markdown, html, easy-read, json, or one a plugin adds.",
+    help="mermaid, dot, svg, markdown, html, easy-read, json, toml; with -o also logframe, "
+    "csv, graphml, toc-maker; or one a plugin adds (coprod-toc plugins --all lists them).",
 )
 @click.option(
     "-o",
@@ -505,14 +534,19 @@ def store_delete(name: str, yes: bool, url: str | None) -> None:
     default=None,
     help="Write to this file (whole or not at all) instead of printing.",
 )
-def render(file: str, name: str, output: str | None) -> None:
-    """Draw or write up the map in FILE in another format."""
+@_option_option
+def render(file: str, name: str, output: str | None, options: tuple[str, ...]) -> None:
+    """Draw or write up the map in FILE in another format, or write it for another tool
+    (exporters such as logframe, csv, graphml and toc-maker need -o FILE)."""
     toc = _read_map(file, as_json=False)
+    given = _parse_options(options)
     try:
         if output is None:
-            rendered = ct.render(toc, name)
+            if name in get_plugin_manager().extensions.exporters:
+                raise ct.OutputError(f"{name!r} writes a file: give one with -o FILE")
+            rendered = ct.render(toc, name, **given)
         else:
-            ct.export(toc, name, output)
+            ct.export(toc, name, output, **given)
     except ct.CoprodTocError as exc:
         click.echo(f"coprod-toc: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -523,6 +557,111 @@ def render(file: str, name: str, output: str | None) -> None:
             click.echo(rendered, nl=not rendered.endswith("\n"))
     else:
         click.echo(f"wrote {output}")
+
+
+# --------------------------------------------------------------------------- exchange
+
+#: How many notes an import prints before pointing at --json for the rest.
+_NOTES_SHOWN = 40
+
+
+@main.command("import-map")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the map here: TOML for a .toml name, canonical JSON otherwise (default: "
+    "print it as TOML).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    default="auto",
+    show_default=True,
+    metavar="NAME",
+    help="logframe, toc-maker, coprod-toc, or one a plugin adds (kumu with coprod-toc-kumu); "
+    "auto tells it from the file.",
+)
+@_option_option
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+def import_map(
+    file: str, output: str | None, format_: str, options: tuple[str, ...], as_json: bool
+) -> None:
+    """Bring in a map drawn in another tool: a logframe workbook, a ToC-Maker or Kumu
+    export. Says what it read, and every row, field or link it left out or changed."""
+    given = _parse_options(options)
+    try:
+        result = ct.import_map(file, format_, **given)
+        if output is not None:
+            ct.dump(result.toc, output)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    # The report goes where it does not mix with the map: stdout only when the map went to a file.
+    to_stderr = output is None
+    if output is None:
+        click.echo(ct.dumps(result.toc, format="toml"), nl=False)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), err=to_stderr)
+        return
+    report = result.to_dict()
+    parts = ", ".join(f"{part} {count}" for part, count in result.read.items() if count)
+    click.echo(
+        f"read {file} as {result.format}: {report['nodes']} nodes, {report['links']} links"
+        + (f" ({parts})" if parts else ""),
+        err=to_stderr,
+    )
+    if output is not None:
+        click.echo(f"wrote {output}", err=to_stderr)
+    if result.notes:
+        click.echo(f"{len(result.notes)} notes:", err=to_stderr)
+        for note in result.notes[:_NOTES_SHOWN]:
+            click.echo(f"  {note}", err=to_stderr)
+        if len(result.notes) > _NOTES_SHOWN:
+            rest = len(result.notes) - _NOTES_SHOWN
+            click.echo(f"  … and {rest} more (--json lists them all)", err=to_stderr)
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(KINDS),
+    help="What the plugin adds: an exporter, a renderer, a store, a survey importer, or a "
+    "map importer (with the exporter that writes its files).",
+)
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default="the current folder",
+    help="The folder to write the package's folder into (made if missing).",
+)
+def new_plugin(name: str, kind: str, into: Path) -> None:
+    """Write a plugin package to start from, ready to install, test and change.
+
+    NAME is lower-case letters and digits, words joined by '-' ('outline', 'my-exporter'):
+    the package is coprod-toc-NAME, in a folder of that name, and what it adds is
+    registered as NAME (a store answers to NAME://). Its tests run coprod-toc's
+    conformance kit, and pass as written.
+    """
+    try:
+        folder = write_plugin(name, kind, into)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"wrote {folder}:")
+    for path in sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()):
+        click.echo(f"  {path}")
+    # A path pip reads as a folder (not a package's name) and that the shell leaves alone.
+    shown = str(folder) if folder.is_absolute() else f"./{folder.as_posix()}"
+    click.echo("\nNext, install it with its tests, and run them:")
+    click.echo(f"  pip install -e {shlex.quote(shown + '[test]')}")
+    click.echo(f"  pytest {shlex.quote(shown)}")
 
 
 def _map_name(file: str) -> str:

@@ -28,9 +28,12 @@ def test_found_through_the_entry_point() -> None:
 
 
 def test_listed_by_the_plugins_command() -> None:
-    """coprod-toc plugins shows kumu with its version, hook and exporter."""
+    """coprod-toc plugins shows kumu with its version, hooks, exporter and importer."""
     output = CliRunner().invoke(main, ["plugins"]).output
-    assert "kumu 0.1.0\n  hooks: register_exporters\n  provides: exporter kumu" in output
+    assert (
+        "kumu 0.1.0\n  hooks: register_exporters, register_map_importers\n"
+        "  provides: exporter kumu, map importer kumu"
+    ) in output
 
 
 def test_every_node_and_link_of_the_day_centre(tmp_path: Path) -> None:

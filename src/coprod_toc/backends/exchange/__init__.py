@@ -19,10 +19,17 @@ from coprod_toc.plugins.hookspecs import Register, hookimpl
 
 #: Name → ``module:class``, in listing order.
 RENDERERS = {"toml": "native:TomlRenderer"}
-EXPORTERS: dict[str, str] = {}
+EXPORTERS: dict[str, str] = {
+    "logframe": "logframe:LogframeExporter",
+    "csv": "tables:CsvExporter",
+    "graphml": "graphml:GraphmlExporter",
+    "toc-maker": "toc_maker:TocMakerExporter",
+}
 #: In the order ``format="auto"`` asks them: the strictest fingerprints first.
 MAP_IMPORTERS = {
     "coprod-toc": "native:NativeImporter",
+    "logframe": "logframe_read:LogframeImporter",
+    "toc-maker": "toc_maker:TocMakerImporter",
 }
 
 

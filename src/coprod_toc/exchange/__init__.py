@@ -11,6 +11,7 @@ from coprod_toc.exchange.kit import (
     MapImport,
     Notes,
     assumed_kind,
+    cleaned_text,
     read_json_file,
     spreadsheet_text,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "MapImport",
     "Notes",
     "assumed_kind",
+    "cleaned_text",
     "read_json_file",
     "spreadsheet_text",
 ]

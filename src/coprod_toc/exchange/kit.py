@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
+from coprod_toc.fields import printable_text
 from coprod_toc.format.codec import too_many_digits
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Kind
@@ -20,6 +21,7 @@ __all__ = [
     "MapImport",
     "Notes",
     "assumed_kind",
+    "cleaned_text",
     "read_json_file",
     "spreadsheet_text",
 ]
@@ -97,6 +99,15 @@ class Notes:
 
     def __len__(self) -> int:
         return len(self._notes)
+
+
+def cleaned_text(notes: Notes, value: str, where: str) -> str:
+    """Text from another tool's file, any character no text may hold made a space, with a
+    note when that changed it (line breaks of any style are kept as line breaks)."""
+    cleaned = printable_text(value)
+    if cleaned != value.replace("\r\n", "\n").replace("\r", "\n"):
+        notes.add("text-cleaned", where, "control characters in the text were made spaces")
+    return cleaned
 
 
 def assumed_kind(notes: Notes, node_id: str, where: str, tool: str, kind: Kind | str) -> Kind:

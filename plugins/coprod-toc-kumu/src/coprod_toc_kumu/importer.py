@@ -43,7 +43,7 @@ from typing import Any
 import attrs
 
 import coprod_toc as ct
-from coprod_toc.exchange import MapImport, Notes, assumed_kind, read_json_file
+from coprod_toc.exchange import MapImport, Notes, assumed_kind, cleaned_text, read_json_file
 from coprod_toc.fields import as_enum, check_id, printable_text
 from coprod_toc.format.document import build_record, expect_type
 from coprod_toc.model import Node, NodeType
@@ -195,11 +195,7 @@ class _Reader:
         return title
 
     def _text(self, value: str, where: str) -> str:
-        """Text from the file, with any character no text may hold made a space (noted)."""
-        cleaned = printable_text(value)
-        if cleaned != value.replace("\r\n", "\n").replace("\r", "\n"):
-            self.notes.add("text-cleaned", where, "control characters in the text were made spaces")
-        return cleaned
+        return cleaned_text(self.notes, value, where)
 
     # ---------------------------------------------------------------- elements
 

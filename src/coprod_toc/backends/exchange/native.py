@@ -40,5 +40,10 @@ class NativeImporter:
         if options:
             raise FormatError(f"a coprod-toc map is read with no options, not {sorted(options)}")
         toc = load(path)
-        parts = {"nodes": len(toc), "links": len(toc.links())}
+        parts = {
+            "impacts": len(toc.impacts()),
+            "outcomes": len(toc.outcomes()),
+            "activities": len(toc.activities()),
+            "assumptions": len(toc.assumptions()),
+        }
         return MapImport(toc=toc, format="coprod-toc", source=str(path), read=parts)

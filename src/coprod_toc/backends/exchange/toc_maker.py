@@ -59,7 +59,7 @@ from typing import Any
 import attrs
 
 from coprod_toc.errors import DuplicateNodeError, FormatError, LinkError, ModelError, RenderError
-from coprod_toc.exchange import MapImport, Notes, assumed_kind, read_json_file
+from coprod_toc.exchange import MapImport, Notes, assumed_kind, cleaned_text, read_json_file
 from coprod_toc.exchange.kit import model_problem
 from coprod_toc.fields import as_enum, check_id, printable_text
 from coprod_toc.format.document import build_record, expect_type
@@ -398,11 +398,7 @@ class _Reader:
         return problem
 
     def _text(self, value: str, where: str) -> str:
-        """Text from the file, with any character no text may hold made a space (noted)."""
-        cleaned = printable_text(value)
-        if cleaned != value.replace("\r\n", "\n").replace("\r", "\n"):
-            self.notes.add("text-cleaned", where, "control characters in the text were made spaces")
-        return cleaned
+        return cleaned_text(self.notes, value, where)
 
     # ---------------------------------------------------------------- nodes
 

@@ -292,7 +292,6 @@ def test_missing_folders_are_made(tmp_path: Path) -> None:
     assert (folder / "README.md").is_file()
 
 
-@pytest.mark.skipif("new-plugin" not in main.commands, reason="the command is not in cli.py yet")
 def test_the_command_writes_the_package_and_says_what_to_run(tmp_path: Path) -> None:
     """coprod-toc new-plugin lists the files it wrote and the next two commands; a full
     folder, a bad name or a bad kind exit with 2."""

@@ -109,3 +109,25 @@ def test_render_passes_options_to_an_exporter(tmp_path: Path) -> None:
     args = ["render", str(ROOT / "examples" / "day-centre.toml"), "-f", "csv", "-o", str(zipped)]
     assert CliRunner().invoke(main, args).exit_code == 0
     assert "nodes.csv" in zipfile.ZipFile(zipped).namelist()
+
+
+def test_a_zip_is_never_written_under_a_csv_name(tmp_path: Path) -> None:
+    out = tmp_path / "nodes.csv"
+    args = ["render", str(ROOT / "examples" / "day-centre.toml"), "-f", "csv", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "a .csv file holds one table" in result.output
+    assert not out.exists()
+
+
+def test_a_file_named_unlike_its_format_is_pointed_out(tmp_path: Path) -> None:
+    out = tmp_path / "map.txt"
+    args = ["render", str(ROOT / "examples" / "day-centre.toml"), "-f", "graphml", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and "graphml files usually end .graphml" in result.stderr
+
+
+def test_import_map_writes_only_toml_or_json(tmp_path: Path) -> None:
+    out = tmp_path / "back.xlsx"
+    result = CliRunner().invoke(main, ["import-map", str(TOC_MAKER), "-o", str(out)])
+    assert result.exit_code == 2 and ".toml or .json" in result.output
+    assert not out.exists()

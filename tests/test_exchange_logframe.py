@@ -294,19 +294,99 @@ def test_a_hand_made_logframe_gets_a_note_per_assumed_kind(tmp_path: Path) -> No
     assert ct.import_map(path, kind="coproduction").toc.get("A1").kind is ct.Kind.COPRODUCTION  # type: ignore[union-attr]
 
 
-def test_a_row_the_model_refuses_is_left_out_with_its_reason(tmp_path: Path) -> None:
+def test_a_bad_value_is_left_empty_and_a_row_without_a_node_left_out(tmp_path: Path) -> None:
+    """A value the model refuses in a field it can do without is left empty, with a note, and
+    the row kept; a row that cannot be a node (a second O1, no statement) is left out."""
     path = _export(tmp_path)
     book = openpyxl.load_workbook(path)
     book["Activities"]["F2"] = 9  # ladder rung 9
+    book["Activities"]["H2"] = "01/02/2025"  # End, not a date the model reads
     book["Outcomes"]["A3"] = "O1"  # a second O1
+    book["Outcomes"]["D4"] = None  # O3 without its statement
     book.save(path)
     result = ct.import_map(path)
-    notes = {n.where: n.message for n in result.notes if n.code == "skipped-row"}
+    bad = [str(n) for n in result.notes if n.code == "bad-value"]
+    assert any(n.startswith("Activities row 2: Ladder rung:") and "the row kept" in n for n in bad)
+    assert any(n.startswith("Activities row 2: End:") for n in bad)
+    activity = result.toc.activity("A1")
+    assert activity.ladder_rung is None and activity.end is None
+    skipped = {n.where: n.message for n in result.notes if n.code == "skipped-row"}
+    assert "O1" in skipped["Outcomes row 3"] and "Statement" in skipped["Outcomes row 4"]
+    assert "O3" not in result.toc
+
+
+def test_a_new_row_never_takes_an_id_the_workbook_still_names(tmp_path: Path) -> None:
+    """O7's row deleted and a row without an ID added: the new row is not O7, since A5 and
+    K8 still name O7 (their links to it are left out, with notes)."""
+    path = _export(tmp_path)
+    book = openpyxl.load_workbook(path)
+    outcomes = book["Outcomes"]
+    row = next(r for r in range(2, outcomes.max_row + 1) if outcomes.cell(r, 1).value == "O7")
+    outcomes.delete_rows(row)
+    outcomes.append([None, "Project", "Short", "Volunteers recruited.", "I1"])
+    book.save(path)
+    result = ct.import_map(path)
+    new = next(o for o in result.toc.outcomes() if o.statement == "Volunteers recruited.")
+    assert new.id != "O7" and "O7" not in result.toc
+    assert result.toc.activities_for(new.id) == []
+    assert any(n.code == "skipped-link" and "O7" in n.message for n in result.notes)
+
+
+def test_cells_a_reader_cannot_place_are_named(tmp_path: Path) -> None:
+    """An unknown Cover label and values in a column with no heading are noted, not lost
+    silently."""
+    path = _export(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["Cover"].insert_rows(3)
+    book["Cover"]["A3"], book["Cover"]["B3"] = "Funder", "Lottery"
+    book["Outcomes"]["P3"] = "a note beside O2"
+    book.save(path)
+    notes = [str(n) for n in ct.import_map(path).notes]
+    assert any(n.startswith("Cover row 3: 'Funder' is not a Cover field") for n in notes)
     assert (
-        "rung" in notes["Activities row 2"].lower() or "ladder" in notes["Activities row 2"].lower()
+        "Outcomes row 3: column P has values in rows 3 but no logframe heading; not read" in notes
     )
-    assert "O1" in notes["Outcomes row 3"]
-    assert "A1" not in result.toc
+
+
+def test_a_link_taken_off_a_row_is_gone(tmp_path: Path) -> None:
+    """A node's Leads to cell names its links: one taken off it is left out, though the
+    Links sheet still has it (noted)."""
+    path = _export(tmp_path)
+    book = openpyxl.load_workbook(path)
+    outcomes = book["Outcomes"]
+    row = next(r for r in range(2, outcomes.max_row + 1) if outcomes.cell(r, 1).value == "O2")
+    assert outcomes.cell(row, 5).value == "I1\nO3"
+    outcomes.cell(row, 5, "I1")
+    book.save(path)
+    result = ct.import_map(path)
+    assert not result.toc.has_link("O2", "O3") and result.toc.has_link("O2", "I1")
+    assert any(n.code == "link-left-out" and n.nodes == ("O2", "O3") for n in result.notes)
+
+
+def test_indicators_typed_on_the_outcomes_sheet_are_read(tmp_path: Path) -> None:
+    """An outcome with no rows on the Indicators sheet takes the indicators typed in its
+    row; one with rows there keeps them, and a differing cell is noted."""
+    toc = ct.example()
+    toc.update("C1", indicators=[ct.Indicator(id="N1", description="Decisions", target=10)])
+    path = _export(tmp_path, toc)
+    book = openpyxl.load_workbook(path)
+    outcomes = book["Outcomes"]
+    rows = {outcomes.cell(r, 1).value: r for r in range(2, outcomes.max_row + 1)}
+    outcomes.cell(rows["O2"], 6, "Activities planned")
+    outcomes.cell(rows["O2"], 8, 12)
+    outcomes.cell(rows["C1"], 6, "Decisions\nMeetings")
+    outcomes.cell(rows["O2"], 10, "The hall is free on Tuesdays")
+    book.save(path)
+    result = ct.import_map(path)
+    assert [(i.description, i.target) for i in result.toc.outcome("O2").indicators] == [
+        ("Activities planned", 12)
+    ]
+    assert [i.description for i in result.toc.outcome("C1").indicators] == ["Decisions"]
+    assert [a.text for a in result.toc.assumptions("O2")] == ["The hall is free on Tuesdays"]
+    assert any(
+        n.where == f"Outcomes row {rows['C1']}" and "Indicators sheet" in n.message
+        for n in result.notes
+    )
 
 
 # --------------------------------------------------------------------------- bad input
@@ -331,7 +411,7 @@ def test_a_workbook_without_logframe_sheets_lists_its_sheets(tmp_path: Path) -> 
 
 
 def test_an_unknown_kind_option_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ct.FormatError, match="kind="):
+    with pytest.raises(ct.FormatError, match="the option kind is"):
         ct.import_map(_export(tmp_path), kind="partner")
 
 

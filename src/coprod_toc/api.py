@@ -269,10 +269,12 @@ def export(
             "exporter or renderer", name, sorted({*extensions.exporters, *extensions.renderers})
         )
     try:
-        # A short name of its own: the destination's name may already be as long as a file
-        # name can be.
+        # A short name of its own (the destination's name may already be as long as a file
+        # name can be), ending as the destination does, so an exporter can tell a .csv
+        # from a .zip.
+        ending = target.suffix if len(target.suffix) <= 16 else ""
         handle, temporary = tempfile.mkstemp(
-            prefix=".coprod-toc-", suffix=".tmp", dir=target.parent
+            prefix=".coprod-toc-", suffix=".tmp" + ending, dir=target.parent
         )
     except OSError as exc:
         raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None

@@ -557,6 +557,26 @@ def render(file: str, name: str, output: str | None, options: tuple[str, ...]) -
             click.echo(rendered, nl=not rendered.endswith("\n"))
     else:
         click.echo(f"wrote {output}")
+        _check_suffix(name, output)
+
+
+def _check_suffix(name: str, output: str) -> None:
+    """Say so when a file was written under a name its format does not usually have (a
+    zip of CSV files named ``.csv``): the reader of the file is then told, not surprised."""
+    extensions = get_plugin_manager().extensions
+    entry = extensions.exporters.get(name) or extensions.renderers.get(name)
+    if entry is None:
+        return
+    usual = getattr(entry.implementation, "suffixes", None) or (
+        getattr(entry.implementation, "suffix", ""),
+    )
+    suffix = Path(output).suffix.lower()
+    if suffix and usual[0] and suffix not in usual:
+        click.echo(
+            f"coprod-toc: note: {name} files usually end {' or '.join(usual)}; {output} ends "
+            f"{suffix}",
+            err=True,
+        )
 
 
 # --------------------------------------------------------------------------- exchange
@@ -586,13 +606,25 @@ _NOTES_SHOWN = 40
     "auto tells it from the file.",
 )
 @_option_option
-@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Give the import report as JSON (on standard error when the map is printed).",
+)
 def import_map(
     file: str, output: str | None, format_: str, options: tuple[str, ...], as_json: bool
 ) -> None:
     """Bring in a map drawn in another tool: a logframe workbook, a ToC-Maker or Kumu
     export. Says what it read, and every row, field or link it left out or changed."""
     given = _parse_options(options)
+    if output is not None and Path(output).suffix.lower() not in (".toml", ".json"):
+        click.echo(
+            f"coprod-toc: -o writes the map as TOML or JSON: give a name ending .toml or "
+            f".json, not {output!r}",
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
     try:
         result = ct.import_map(file, format_, **given)
         if output is not None:

@@ -341,7 +341,7 @@ def test_characters_xml_cannot_hold_are_left_out() -> None:
 
 def test_the_identifier_should_start_with_the_reporting_org() -> None:
     """An identifier under another organisation's prefix is exported, with a finding."""
-    _, findings = export(sample_maps()["empty"], identifier="XM-DAC-1-x")
+    _, findings = export(sample_maps()["full"], identifier="XM-DAC-1-x")
     assert [f.code for f in findings] == ["identifier-prefix"]
 
 
@@ -442,7 +442,7 @@ def test_the_readme_config_exports(tmp_path: Path) -> None:
     (example,) = [b for b in readme.split("```toml\n")[1:] if b.startswith("identifier")]
     path = tmp_path / "iati.toml"
     path.write_text(example.split("```")[0], encoding="utf-8")
-    data, findings = iati_document(ct.example("day-centre"), config=path)
+    data, findings = iati_document(sample_maps()["full"], config=path)
     root = assert_valid(data)
     assert findings == []
     assert [o.get("role") for o in root.iter("participating-org")] == ["1", "4"]
@@ -652,3 +652,11 @@ def test_random_configs_give_only_library_errors(
     except ct.CoprodTocError:
         return
     assert_valid(data)
+
+
+def test_a_map_without_indicators_is_said_to_report_no_results() -> None:
+    """The day-centre example has no indicators: the file is valid, and a finding says it
+    reports no results, so nobody takes it for a results report."""
+    data, findings = iati_document(ct.example("day-centre"), **SETTINGS)
+    assert b"<result" not in data
+    assert [f.code for f in findings] == ["no-results"]

@@ -12,6 +12,7 @@ from coprod_toc.exchange.kit import (
     Notes,
     assumed_kind,
     cleaned_text,
+    kind_option,
     read_json_file,
     spreadsheet_text,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Notes",
     "assumed_kind",
     "cleaned_text",
+    "kind_option",
     "read_json_file",
     "spreadsheet_text",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
-from coprod_toc.fields import printable_text
+from coprod_toc.fields import as_enum, printable_text
 from coprod_toc.format.codec import too_many_digits
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Kind
@@ -22,6 +22,7 @@ __all__ = [
     "Notes",
     "assumed_kind",
     "cleaned_text",
+    "kind_option",
     "read_json_file",
     "spreadsheet_text",
 ]
@@ -122,6 +123,17 @@ def assumed_kind(notes: Notes, node_id: str, where: str, tool: str, kind: Kind |
         (node_id,),
     )
     return chosen
+
+
+def kind_option(value: Any) -> Kind:
+    """The ``kind=`` option of a map importer (``"project"``, ``"coproduction"`` or
+    ``"co-production"``, any case), or a FormatError saying what it takes."""
+    try:
+        return as_enum(Kind, "kind")(value.strip().lower() if isinstance(value, str) else value)
+    except ModelError:
+        raise FormatError(
+            f"the option kind is 'project' or 'coproduction', not {value!r}"
+        ) from None
 
 
 def read_json_file(path: str | os.PathLike[str], what: str) -> Any:

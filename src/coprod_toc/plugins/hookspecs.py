@@ -120,8 +120,9 @@ def register_exporters(register: Register) -> None:
     * ``description`` — one line for listings;
     * ``export(toc, destination, **options) -> None`` — write the whole output to the
       ``pathlib.Path`` ``destination``. The host passes a temporary file beside the real
-      destination and moves it into place only when ``export`` returns, so a failure never
-      leaves a half-written file;
+      destination, ending with the same suffix (so ``destination.suffix`` tells a ``.csv``
+      from a ``.zip``), and moves it into place only when ``export`` returns, so a failure
+      never leaves a half-written file;
     * ``uses_analyses`` (optional) — as for renderers: receive the option ``analyses``.
 
     :param register: the callback ``register(name, exporter)``.

@@ -51,7 +51,8 @@ class Finding:
     """Something of the map the export left out, and why.
 
     ``code`` is one of ``actual-not-a-period`` (an actual whose period label names no
-    dates), ``target-without-period`` (a target, with no activity dates to span) and
+    dates), ``target-without-period`` (a target, with no activity dates to span),
+    ``no-results`` (no outcome has an indicator, so nothing is reported) and
     ``identifier-prefix`` (an activity identifier that does not start with the reporting
     organisation's); ``outcome`` and ``indicator`` are ids, when the finding is about one.
     """
@@ -238,6 +239,14 @@ def iati_tree(toc: ct.TheoryOfChange, **options: Any) -> tuple[Any, list[Finding
             _with_narrative(result, "description", outcome.i_statement)
         for indicator in outcome.indicators:
             _indicator(result, outcome, indicator, config, span, findings)
+    if not any(outcome.indicators for outcome in toc.outcomes()):
+        findings.append(
+            Finding(
+                "no-results",
+                "no outcome has an indicator, so the activity has no results: give outcomes "
+                "indicators (baseline, target, actuals) to report them",
+            )
+        )
     return root, findings
 
 

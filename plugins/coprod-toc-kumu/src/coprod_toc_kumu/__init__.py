@@ -23,7 +23,13 @@ from coprod_toc.plain import plain_record
 from coprod_toc.plugins import hookimpl
 
 __version__ = "0.1.0"
-__all__ = ["KumuExporter", "blueprint", "register_exporters", "register_map_importers"]
+__all__ = [
+    "KumuExporter",
+    "blueprint",
+    "element_of",
+    "register_exporters",
+    "register_map_importers",
+]
 
 _KIND = {ct.Kind.PROJECT: "Project", ct.Kind.COPRODUCTION: "Co-production"}
 _HORIZON = {
@@ -47,7 +53,7 @@ def _labels(toc: ct.TheoryOfChange) -> dict[str, str]:
     }
 
 
-def _element(node: Node, label: str) -> dict[str, Any]:
+def element_of(node: Node, label: str) -> dict[str, Any]:
     element: dict[str, Any] = {
         "label": label,
         "type": node.node_type.value.capitalize(),
@@ -116,7 +122,7 @@ def blueprint(toc: ct.TheoryOfChange) -> dict[str, Any]:
         if len(assumption.attached_to) == 2:
             on_links.setdefault(assumption.attached_to, []).append(assumption)
     return {
-        "elements": [_element(node, labels[node.id]) for node in toc.nodes()],
+        "elements": [element_of(node, labels[node.id]) for node in toc.nodes()],
         "connections": [
             _connection(link, labels, toc, on_links.get((link.source, link.target), []))
             for link in toc.links()
@@ -129,7 +135,9 @@ class KumuExporter:
     suffix = ".json"
     description = "A Kumu blueprint (JSON) to import the map into Kumu."
 
-    def export(self, toc: ct.TheoryOfChange, destination: Path) -> None:
+    def export(self, toc: ct.TheoryOfChange, destination: Path, **options: Any) -> None:
+        if options:
+            raise ct.RenderError(f"the kumu exporter takes no options, not {sorted(options)}")
         text = json.dumps(blueprint(toc), indent=2, ensure_ascii=False) + "\n"
         destination.write_text(text, encoding="utf-8")
 

@@ -43,11 +43,18 @@ from typing import Any
 import attrs
 
 import coprod_toc as ct
-from coprod_toc.exchange import MapImport, Notes, assumed_kind, cleaned_text, read_json_file
+from coprod_toc.exchange import (
+    MapImport,
+    Notes,
+    assumed_kind,
+    cleaned_text,
+    kind_option,
+    read_json_file,
+)
 from coprod_toc.fields import as_enum, check_id, printable_text
 from coprod_toc.format.document import build_record, expect_type
 from coprod_toc.model import Node, NodeType
-from coprod_toc_kumu import RECORD_FIELD, RECORD_VERSION, _element
+from coprod_toc_kumu import RECORD_FIELD, RECORD_VERSION, element_of
 
 __all__ = ["TYPES", "KumuImporter"]
 
@@ -96,12 +103,7 @@ def _options(options: Mapping[str, Any]) -> tuple[dict[str, str], ct.Kind]:
         raise ct.FormatError(
             f"a Kumu blueprint is read with the options types and kind, not {unknown}"
         )
-    try:
-        kind = as_enum(ct.Kind, "kind")(options.get("kind", ct.Kind.PROJECT))
-    except ct.ModelError:
-        raise ct.FormatError(
-            f"the option kind must be 'project' or 'coproduction', not {options['kind']!r}"
-        ) from None
+    kind = kind_option(options.get("kind", ct.Kind.PROJECT))
     types = options.get("types") or {}
     if not isinstance(types, Mapping):
         raise ct.FormatError(f"the option types must map Kumu types to levels, not {types!r}")
@@ -361,7 +363,7 @@ class _Reader:
             elif _words(element.label) not in labels:
                 record[field] = self._text(element.label, _at(element.path, "label"))
         node: Node = build_record(cls, record, path)
-        written = _element(node, element.label)
+        written = element_of(node, element.label)
         changed = [
             key for key in _SHOWN if key in element.data and element.data[key] != written.get(key)
         ]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from coprod_toc.analysis import Analyses
+from coprod_toc.analysis.split import CAVEAT, TABLE_COLUMNS
 from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import ActivityStatus, Horizon, Kind, Node
@@ -91,8 +92,13 @@ class LogframeExporter:
     description = "A logframe workbook (XLSX) for Excel or LibreOffice; reads back as the same map."
     uses_analyses = True
 
-    def export(self, toc: TheoryOfChange, destination: Path, *, analyses: Analyses) -> None:
+    def export(
+        self, toc: TheoryOfChange, destination: Path, *, analyses: Analyses, **options: Any
+    ) -> None:
         from openpyxl import Workbook
+
+        if options:
+            raise RenderError(f"the logframe exporter takes no options, not {sorted(options)}")
 
         book = Workbook(write_only=True)
         writer = _SheetWriter(book)
@@ -135,23 +141,26 @@ class _SheetWriter:
 
     def __init__(self, book: Any) -> None:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
+        from openpyxl.styles import Alignment, Font
 
         self._book = book
         self._cell = WriteOnlyCell
         self._bold = Font(bold=True)
+        self._wrap = Alignment(wrap_text=True, vertical="top")
 
     def sheet(self, name: str, headings: tuple[str, ...], rows: Any) -> None:
         from openpyxl.utils import get_column_letter
 
         sheet = self._book.create_sheet(name)
         sheet.freeze_panes = "A2"
-        for number, heading in enumerate(headings, start=1):
-            width = 60 if heading in _WIDE else 10 if heading in _NARROW else 18
+        widths = [60 if h in _WIDE else 10 if h in _NARROW else 18 for h in headings]
+        if name == "Cover":  # Field, Value, then the split's columns
+            widths = [24, 60, *[16] * len(TABLE_COLUMNS)]
+        for number, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = width
         sheet.append([self._heading(sheet, heading) for heading in headings])
         for row in rows:
-            sheet.append([self._value(sheet, value) for value in row])
+            sheet.append([self._value(sheet, v, w) for v, w in zip(row, widths, strict=False)])
 
     @staticmethod
     def cells(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -170,14 +179,21 @@ class _SheetWriter:
         cell.font = self._bold
         return cell
 
-    def _value(self, sheet: Any, value: Any) -> Any:
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    def _value(self, sheet: Any, value: Any, width: int) -> Any:
+        if not isinstance(value, str):
+            return value
+        formula = value.startswith(FORMULA_STARTS)
+        wrapped = len(value) > width or "\n" in value
+        if not (formula or wrapped):
+            return value  # a plain cell: most of them, and the fastest to write
+        cell = self._cell(sheet, value=value)
+        if formula:
             # Stored as text, shown as text, and kept as text when someone edits the cell.
-            cell = self._cell(sheet, value=value)
             cell.data_type = "s"
             cell.quotePrefix = True
-            return cell
-        return value
+        if wrapped:  # lines and long statements shown whole, not cut at the column's edge
+            cell.alignment = self._wrap
+        return cell
 
 
 class _Rows:
@@ -209,8 +225,6 @@ class _Rows:
             ]
         split = self.analyses.split
         if split is not None and split.impacts:
-            from coprod_toc.analysis.split import CAVEAT, TABLE_COLUMNS
-
             rows += [("The split", CAVEAT), ("Impact", *(c for c, _ in TABLE_COLUMNS))]
             for impact in split.impacts:
                 rows.append((impact.impact, *impact.table_cells()))
@@ -233,8 +247,8 @@ class _Rows:
             rows.append((
                 node.id, KIND_LABELS[node.kind], HORIZON_LABELS[node.horizon], node.statement,
                 self._targets(node), lines(i.description for i in indicators),
-                lines("" if i.baseline is None else i.baseline for i in indicators),
-                lines("" if i.target is None else i.target for i in indicators),
+                _by_line([i.baseline for i in indicators]),
+                _by_line([i.target for i in indicators]),
                 None, self._assumption_texts(node), node.i_statement,
                 node.other_factors_level, node.easy_read, node.external_ref,
             ))  # fmt: skip
@@ -258,7 +272,7 @@ class _Rows:
 
     def indicators(self) -> list[tuple[Any, ...]]:
         return [
-            (node.id, i.id, i.description, i.measure.value, i.ascending, i.baseline, i.target,
+            (node.id, i.id, i.description, label(i.measure), i.ascending, i.baseline, i.target,
              i.external_ref)
             for node in self.toc.outcomes()
             for i in node.indicators
@@ -274,19 +288,31 @@ class _Rows:
 
     def assumptions(self) -> list[tuple[Any, ...]]:
         return [
-            (a.id, lines(a.attached_to), a.type.value, a.status.value, a.text)
+            (a.id, lines(a.attached_to), label(a.type), label(a.status), a.text)
             for a in self.toc.assumptions()
         ]
 
     def assessments(self) -> list[tuple[Any, ...]]:
         return [
             (
-                node.id, a.date, a.status.value, a.note, lines(a.evidence),
+                node.id, a.date, label(a.status), a.note, lines(a.evidence),
                 lines(_breakdown_line(item) for item in a.breakdown),
             )
             for node in self.toc.outcomes()
             for a in node.assessments
         ]  # fmt: skip
+
+
+def _by_line(values: list[Any]) -> Any:
+    """Baselines or targets, one line per indicator; one indicator's stays a number."""
+    if len(values) == 1:
+        return values[0]
+    return lines("" if v is None else v for v in values)
+
+
+def label(value: Any) -> str:
+    """An enumeration's value as a workbook shows it: ``not_yet`` → ``Not yet``."""
+    return str(value.value).replace("_", " ").capitalize()
 
 
 def _breakdown_line(item: Any) -> str:

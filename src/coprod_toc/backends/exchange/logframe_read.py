@@ -8,12 +8,12 @@ sheet and row, and a row that cannot be a node is left out, never the whole work
 
 Which sheet says what, when two could:
 
-* links are those named in a node's "Leads to" / "Contributes to" cell (the Cover's
-  "Addresses" for the problem) together with the Links sheet's rows, which also give
-  their level, rationale and evidence;
-* indicators and assumptions come from their own sheets when the workbook has them, else
-  from the Outcomes sheet's Indicators, Baseline and Target lines and the node sheets'
-  Assumptions lines.
+* a node's "Leads to" / "Contributes to" cell (the Cover's "Addresses" for the problem)
+  names its links, so a link taken off it is gone; the Links sheet gives links their level,
+  rationale and evidence, and the links of a node whose cell is empty;
+* an outcome's indicators come from the Indicators sheet when it has rows there, else from
+  the lines of its Indicators, Baseline and Target cells; assumptions likewise, between the
+  Assumptions sheet and the rows' Assumptions cells.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from coprod_toc.backends.exchange.logframe import COVER_FIELDS, SHEETS
 from coprod_toc.errors import CoprodTocError, FormatError
-from coprod_toc.exchange import MapImport, Notes, assumed_kind
+from coprod_toc.exchange import MapImport, Notes, assumed_kind, kind_option
 from coprod_toc.format.document import build_record
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import (
@@ -74,14 +76,14 @@ class LogframeImporter:
         except Exception:
             return False
         found = {_SHEET_NAMES.get(_key(name)) for name in names}
-        return "Outcomes" in found and "Activities" in found
+        return any(name in found for name in _NODE_SHEETS)
 
-    def read(self, path: Path, *, kind: str = "project") -> MapImport:
-        try:
-            default_kind = Kind(kind)
-        except ValueError:
-            raise FormatError(f"kind= is 'project' or 'coproduction', not {kind!r}") from None
-        reader = _Reader(path, default_kind)
+    def read(self, path: Path, *, kind: str = "project", **options: Any) -> MapImport:
+        if options:
+            raise FormatError(
+                f"a logframe is read with the option kind only, not {sorted(options)}"
+            )
+        reader = _Reader(path, kind_option(kind))
         try:
             return reader.read()
         except CoprodTocError:
@@ -96,11 +98,12 @@ class LogframeImporter:
 def _sheet_names(path: Path) -> list[str]:
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
+    with path.open("rb") as handle:  # a file, so openpyxl does not judge it by its name
+        book = load_workbook(handle, read_only=True)
+        try:
+            return list(book.sheetnames)
+        finally:
+            book.close()
 
 
 class _Reader:
@@ -123,7 +126,15 @@ class _Reader:
     def read(self) -> MapImport:
         from openpyxl import load_workbook
 
-        book = load_workbook(self.path, read_only=True, data_only=True)
+        with self.path.open("rb") as handle:
+            head = handle.read(len(_ZIP_MAGIC))
+        if head != _ZIP_MAGIC:
+            raise FormatError(
+                "not a readable workbook: an XLSX file is a zip archive, and this is not one",
+                source=str(self.path),
+            )
+        handle = self.path.open("rb")  # a file, so openpyxl does not judge it by its name
+        book = load_workbook(handle, read_only=True, data_only=True)
         try:
             sheets = {}
             for name in book.sheetnames:
@@ -140,15 +151,14 @@ class _Reader:
                     f"{', '.join(book.sheetnames)})",
                     source=str(self.path),
                 )
+            for name in _NODE_SHEETS:
+                if name not in sheets:
+                    self.notes.add("no-sheet", f"sheet {name}", f"the workbook has no {name} sheet")
             tables = {name: list(self._rows(name, sheet)) for name, sheet in sheets.items()}
         finally:
             book.close()
-        self.reserved = {
-            node_id
-            for name in (*_NODE_SHEETS, "Assumptions")
-            for _, row in tables.get(name, ())
-            if (node_id := _id(row.get("ID"))) is not None
-        }
+            handle.close()
+        self.reserved = _mentioned(tables)
         self._cover(tables.get("Cover"))
         self._nodes(tables)
         self._links(tables.get("Links"))
@@ -173,6 +183,7 @@ class _Reader:
         rows = sheet.iter_rows(values_only=True)
         columns: dict[int, str] | None = None
         blank: list[int] = []
+        unheaded: dict[int, list[int]] = {}  # column → rows with a value there
         count = 0
         for number, row in enumerate(rows, start=1):
             if columns is None:
@@ -190,6 +201,11 @@ class _Reader:
                     break
                 continue
             values = {columns[i]: _cell(v) for i, v in enumerate(row) if i in columns}
+            if name == "Cover" and _key(values.get("Field")) == "the split":
+                break  # the split below it is worked out from the map, never read
+            for i, value in enumerate(row):
+                if i not in columns and _cell(value) is not None:
+                    unheaded.setdefault(i, []).append(number)
             if all(v is None for v in values.values()):
                 blank.append(number)
                 continue
@@ -198,6 +214,13 @@ class _Reader:
             blank = []
             count += 1
             yield f"{name} row {number}", values
+        for i, numbers in unheaded.items():
+            shown = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
+            self.notes.add(
+                "extra-column", f"{name} row {numbers[0]}",
+                f"column {_letter(i)} has values in rows {shown} but no logframe heading; "
+                "not read",
+            )  # fmt: skip
         if columns is None:
             self.notes.add(
                 "skipped-sheet", f"sheet {name}",
@@ -215,6 +238,15 @@ class _Reader:
             label = wanted.get(_key(row.get("Field")))
             if label is not None and label not in fields:
                 fields[label] = (row.get("Value"), where)
+            elif row.get("Value") is not None:
+                field = row.get("Field")
+                why = (
+                    "no label" if field is None else f"{str(field).strip()!r} is not a Cover field"
+                )
+                self.notes.add(
+                    "not-read", where,
+                    f"{why} ({', '.join(COVER_FIELDS)}); its value is not read",
+                )  # fmt: skip
         title, where = fields.get("Title", (None, "Cover"))
         if title is None:
             self.notes.add(
@@ -290,7 +322,7 @@ class _Reader:
                     self.indicator_cells[node_id] = (*cells, where)  # type: ignore[assignment]
         for where, row in tables.get("Activities", ()):
             data = {
-                "description": row.get("Statement"), "status": _status(row.get("Status")),
+                "description": row.get("Statement"), "status": _enum(row.get("Status")),
                 "ladder_rung": _rung(row.get("Ladder rung")), "start": row.get("Start"),
                 "end": row.get("End"), "effort": row.get("Effort"),
                 "participant_roles": _lines(row.get("Participant roles")),
@@ -322,11 +354,20 @@ class _Reader:
         return str(record.id)
 
     def _record(self, cls: type[Any], data: dict[str, Any], where: str) -> Any:
-        try:
-            return build_record(cls, data, "")
-        except FormatError as exc:
-            self.notes.add("skipped-row", where, f"{_column(exc.path)}{exc.problem}; row left out")
-            return None
+        """The record a row makes. A value the model refuses in a field it can do without is
+        left out with a note and the row kept; in a field it needs, the row is left out."""
+        required = _required(cls)
+        while True:
+            try:
+                return build_record(cls, data, "")
+            except FormatError as exc:
+                field = exc.path.lstrip(".").split(".")[0].split("[")[0]
+                if field in data and field not in required:
+                    self.notes.add("bad-value", where, f"{_problem(exc)}; left empty, the row kept")
+                    data = {k: v for k, v in data.items() if k != field}
+                    continue
+                self.notes.add("skipped-row", where, f"{_problem(exc)}; row left out")
+                return None
 
     def _added(self, record: Any, where: str) -> bool:
         try:
@@ -354,11 +395,14 @@ class _Reader:
             })  # fmt: skip
             named, _ = self.named_targets.get(source, ([], ""))
             if named and target not in named:
+                # The node's own row says which links it has: a link taken off it is gone.
                 self.notes.add(
-                    "link-kept", where,
-                    f"{source} → {target} is in the Links sheet but not in {source}'s row; kept",
+                    "link-left-out", where,
+                    f"{source} → {target} is in the Links sheet but not in {source}'s row, "
+                    "which names its links; left out",
                     (source, target),
                 )  # fmt: skip
+                continue
             listed.add((source, target))
             self._link(source, target, payload, where)
         for source, (targets, where) in self.named_targets.items():
@@ -387,11 +431,7 @@ class _Reader:
         found: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
         if rows is None:
             for outcome, (described, baselines, targets, where) in self.indicator_cells.items():
-                for number, description in enumerate(described, start=1):
-                    found[outcome].append((_present({
-                        "id": f"{outcome}-N{number}", "description": description,
-                        "baseline": _nth(baselines, number), "target": _nth(targets, number),
-                    }), where))  # fmt: skip
+                found[outcome] = _cell_indicators(outcome, described, baselines, targets, where)
         else:
             actuals: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
             for _, row in actual_rows or ():
@@ -403,12 +443,15 @@ class _Reader:
                 outcome = _id(row.get("Outcome")) or ""
                 data = _present({
                     "id": _id(row.get("ID")), "description": row.get("Description"),
-                    "measure": row.get("Measure"), "ascending": _flag(row.get("Ascending")),
+                    "measure": _enum(row.get("Measure")), "ascending": _flag(row.get("Ascending")),
                     "baseline": row.get("Baseline"), "target": row.get("Target"),
                     "external_ref": row.get("External ref"),
                 })  # fmt: skip
                 data["actuals"] = actuals.pop((outcome, data.get("id", "")), [])
                 found[outcome].append((data, where))
+            for outcome, (described, baselines, targets, where) in self.indicator_cells.items():
+                if outcome not in found:  # typed on the Outcomes sheet only: read from there
+                    found[outcome] = _cell_indicators(outcome, described, baselines, targets, where)
             for (outcome, indicator), left in actuals.items():
                 self.notes.add(
                     "skipped-row", "Actuals",
@@ -420,12 +463,19 @@ class _Reader:
             self._update(outcome, "indicators", records, entries[0][1])
 
     def _compare_cells(self, found: dict[str, list[tuple[dict[str, Any], str]]]) -> None:
-        for outcome, (described, _, _, where) in self.indicator_cells.items():
-            sheet = [data.get("description") for data, _ in found.get(outcome, [])]
-            if [d for d in described if d is not None] != sheet:
+        for outcome, (described, baselines, targets, where) in self.indicator_cells.items():
+            sheet = found.get(outcome, [])
+            if _cell_indicators(outcome, described, baselines, targets, where) == sheet:
+                continue
+            cell = [d for d in described if d is not None]
+            if [data.get("description") for data, _ in sheet] != cell or any(
+                (data.get("baseline"), data.get("target")) != (_nth(baselines, n), _nth(targets, n))
+                for n, (data, _) in enumerate(sheet, start=1)
+            ):
                 self.notes.add(
-                    "sheet-read", where,
-                    "the Indicators cell differs from the Indicators sheet; the sheet was read",
+                    "not-read", where,
+                    "the Indicators, Baseline and Target cells differ from the Indicators sheet, "
+                    "which was read: change indicators on the Indicators sheet",
                 )  # fmt: skip
 
     def _assumptions(self, rows: list[tuple[str, dict[str, Any]]] | None) -> None:
@@ -441,17 +491,26 @@ class _Reader:
         for where, row in rows:
             data = _present({
                 "id": _id(row.get("ID")) or self._fresh_id("S"),
-                "attached_to": _ids(row.get("Attached to")), "type": row.get("Type"),
-                "status": row.get("Status"), "text": row.get("Text"),
+                "attached_to": _ids(row.get("Attached to")), "type": _enum(row.get("Type")),
+                "status": _enum(row.get("Status")), "text": row.get("Text"),
             })  # fmt: skip
             record = self._record(Assumption, data, where)
             if record is not None:
                 self._set(where, "Assumption", lambda r=record: self.toc.add_assumption_record(r))
         for node_id, (texts, where) in self.assumption_cells.items():
-            if texts != [a.text for a in self.toc.assumptions(node_id)]:
+            on_sheet = [a.text for a in self.toc.assumptions(node_id)]
+            if not on_sheet:  # typed on the node's row only: read from there
+                for text in texts:
+                    self._set(
+                        where,
+                        "Assumptions",
+                        lambda t=text, n=node_id: self.toc.add_assumption(t, n),
+                    )
+            elif texts != on_sheet:
                 self.notes.add(
-                    "sheet-read", where,
-                    "the Assumptions cell differs from the Assumptions sheet; the sheet was read",
+                    "not-read", where,
+                    "the Assumptions cell differs from the Assumptions sheet, which was read: "
+                    "change assumptions on the Assumptions sheet",
                 )  # fmt: skip
 
     def _assessments(self, rows: list[tuple[str, dict[str, Any]]] | None) -> None:
@@ -460,8 +519,8 @@ class _Reader:
         for where, row in rows or ():
             outcome = _id(row.get("Outcome")) or ""
             data = _present({
-                "date": row.get("Date"), "status": row.get("Status"), "note": row.get("Note"),
-                "evidence": _lines(row.get("Evidence")),
+                "date": row.get("Date"), "status": _enum(row.get("Status")),
+                "note": row.get("Note"), "evidence": _lines(row.get("Evidence")),
                 "breakdown": [_breakdown(line) for line in _lines(row.get("Breakdown"))],
             })  # fmt: skip
             record = self._record(Assessment, data, where)
@@ -550,6 +609,60 @@ def _number(text: str) -> Any:
     return text
 
 
+def _cell_indicators(
+    outcome: str, described: list[Any], baselines: list[Any], targets: list[Any], where: str
+) -> list[tuple[dict[str, Any], str]]:
+    """Indicators typed on an outcome's row: one per line of its Indicators cell, with the
+    Baseline and Target lines of the same place."""
+    return [
+        (
+            _present(
+                {
+                    "id": f"{outcome}-N{number}",
+                    "description": description,
+                    "baseline": _nth(baselines, number),
+                    "target": _nth(targets, number),
+                }
+            ),
+            where,
+        )
+        for number, description in enumerate(described, start=1)
+        if description is not None
+    ]
+
+
+def _mentioned(tables: dict[str, list[tuple[str, dict[str, Any]]]]) -> set[str]:
+    """Every id the workbook writes anywhere: a row without an ID is never given one of
+    them, so nothing that names a deleted row's id attaches to a new row."""
+    columns = {
+        "Impact": ("ID",), "Outcomes": ("ID", "Leads to"),
+        "Activities": ("ID", "Contributes to"), "Links": ("From", "To"),
+        "Assumptions": ("ID", "Attached to"), "Indicators": ("Outcome",),
+        "Actuals": ("Outcome",), "Assessments": ("Outcome",),
+    }  # fmt: skip
+    found = {
+        node_id
+        for name, headings in columns.items()
+        for _, row in tables.get(name, ())
+        for heading in headings
+        for node_id in _ids(row.get(heading))
+    }
+    for _, row in tables.get("Cover", ()):
+        if _key(row.get("Field")) in ("problem id", "addresses"):
+            found.update(_ids(row.get("Value")))
+    return found
+
+
+def _required(cls: type[Any]) -> frozenset[str]:
+    return frozenset(f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index + 1))
+
+
 def _nth(values: list[Any], number: int) -> Any:
     return values[number - 1] if number <= len(values) else None
 
@@ -566,7 +679,8 @@ def _horizon(value: Any) -> str | None:
     )
 
 
-def _status(value: Any) -> Any:
+def _enum(value: Any) -> Any:
+    """A value of a fixed list as a person may write it: ``Not yet``, ``in-progress``."""
     return (
         _key(value).replace(" ", "_").replace("-", "_") or None if isinstance(value, str) else value
     )
@@ -590,7 +704,24 @@ def _breakdown(line: str) -> dict[str, Any]:
     return _present({"activity": activity, "role": role or None, "level": _number(level)})
 
 
+#: Record fields whose column has another name.
+_COLUMNS = {"description": "Statement", "attached_to": "Attached to", "text": "Text"}
+_MISSING_RE = re.compile(r"missing required field '(\w+)'")
+
+
+def _heading(field: str) -> str:
+    return _COLUMNS.get(field, field.replace("_", " ").capitalize())
+
+
 def _column(path: str) -> str:
     """The column a record field is read from, for a note: ``kind: `` → ``Kind: ``."""
     field = path.lstrip(".").split(".")[0].split("[")[0]
-    return f"{field.replace('_', ' ').capitalize()}: " if field else ""
+    return f"{_heading(field)}: " if field else ""
+
+
+def _problem(exc: FormatError) -> str:
+    """What is wrong with a row, in the workbook's words."""
+    missing = _MISSING_RE.fullmatch(exc.problem)
+    if missing:
+        return f"no {_heading(missing.group(1))}"
+    return f"{_column(exc.path)}{exc.problem}"

@@ -309,6 +309,7 @@ def _member(name: str) -> zipfile.ZipInfo:
 
 class CsvExporter:
     suffix = ".zip"
+    suffixes = (".zip", ".csv")  # .csv: one table (table=NAME)
     description = (
         "Spreadsheet tables (nodes, links, indicators, assumptions, evidence summary…) as "
         "CSV files in a zip, or one table as a CSV file (option table=NAME)."
@@ -319,6 +320,11 @@ class CsvExporter:
         if options:
             raise RenderError(
                 f"the csv exporter takes only the option 'table', not {sorted(options)}"
+            )
+        if table is None and destination.suffix.lower() == ".csv":
+            raise RenderError(
+                f"a .csv file holds one table: give the option table= (one of: "
+                f"{', '.join(TABLES)}), or a name ending .zip for every table"
             )
         # Rows of small objects, made and dropped by the thousand: no collector walks.
         with collection_paused():

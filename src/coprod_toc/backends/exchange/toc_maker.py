@@ -59,9 +59,16 @@ from typing import Any
 import attrs
 
 from coprod_toc.errors import DuplicateNodeError, FormatError, LinkError, ModelError, RenderError
-from coprod_toc.exchange import MapImport, Notes, assumed_kind, cleaned_text, read_json_file
+from coprod_toc.exchange import (
+    MapImport,
+    Notes,
+    assumed_kind,
+    cleaned_text,
+    kind_option,
+    read_json_file,
+)
 from coprod_toc.exchange.kit import model_problem
-from coprod_toc.fields import as_enum, check_id, printable_text
+from coprod_toc.fields import check_id, printable_text
 from coprod_toc.format.document import build_record, expect_type
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import (
@@ -289,18 +296,14 @@ def _options(options: Mapping[str, Any]) -> tuple[dict[str, str], Kind]:
         raise FormatError(
             f"a ToC-Maker file is read with the options levels and kind, not {unknown}"
         )
-    try:
-        kind = as_enum(Kind, "kind")(options.get("kind", Kind.PROJECT))
-    except ModelError:
-        raise FormatError(
-            f"the option kind must be 'project' or 'coproduction', not {options['kind']!r}"
-        ) from None
+    kind = kind_option(options.get("kind", Kind.PROJECT))
     levels = options.get("levels") or {}
     table = dict(SECTION_LEVELS)
     if not isinstance(levels, Mapping):
         raise FormatError(f"the option levels must map section titles to levels, not {levels!r}")
     for title, level in levels.items():
-        if not isinstance(title, str) or not isinstance(level, str) or level not in LEVELS:
+        level = level.strip().lower() if isinstance(level, str) else level
+        if not isinstance(title, str) or level not in LEVELS:
             raise FormatError(
                 f"the option levels maps a section title to one of {', '.join(LEVELS)}, "
                 f"not {title!r}: {level!r}"

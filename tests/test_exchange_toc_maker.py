@@ -528,3 +528,14 @@ def _places(value: Any) -> Any:
         yield value, key
         if isinstance(item, dict | list):
             yield from _places(item)
+
+
+def test_a_levels_entry_for_no_section_is_noted(tmp_path: Path) -> None:
+    """levels= naming a section the file does not have did nothing, and says so."""
+    path = tmp_path / "ce.json"
+    path.write_bytes(CHARITY.read_bytes())
+    result = ct.import_map(path, levels={"Goals": "outcome", "goal": "Impact"})
+    unused = [n for n in result.notes if n.code == "option-unused"]
+    assert [n.message for n in unused] == [
+        "the file has no section titled 'Goals'; that entry of levels= did nothing"
+    ]

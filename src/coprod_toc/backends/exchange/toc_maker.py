@@ -847,6 +847,13 @@ class TocMakerImporter:
             toc = reader.run()
         except FormatError as exc:
             raise exc if exc.source else exc.with_source(source) from None
+        titles = {title.strip().lower() for title in reader.read if title != "connections"}
+        for asked in options.get("levels") or {}:
+            if asked.strip().lower() not in titles:  # a typo would otherwise change nothing
+                reader.notes.add(
+                    "option-unused", "levels",
+                    f"the file has no section titled {asked!r}; that entry of levels= did nothing",
+                )  # fmt: skip
         return MapImport(
             toc=toc, format=FORMAT, source=source, read=reader.read, notes=tuple(reader.notes)
         )

@@ -131,3 +131,16 @@ def test_import_map_writes_only_toml_or_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["import-map", str(TOC_MAKER), "-o", str(out)])
     assert result.exit_code == 2 and ".toml or .json" in result.output
     assert not out.exists()
+
+
+def test_an_option_nested_past_reading_is_text() -> None:
+    args = [
+        "render",
+        str(ROOT / "examples" / "day-centre.toml"),
+        "-f",
+        "json",
+        "-O",
+        "x=" + "[" * 5000,
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "takes no options" in result.output

@@ -3,9 +3,11 @@ as the same map, or, after a person edited it, with a note for every row not tak
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -241,7 +243,8 @@ def test_an_edited_workbook_imports_with_a_report(tmp_path: Path) -> None:
         assert toc.has_link(link.source, link.target)
     notes = {(n.code, n.where) for n in result.notes}
     assert ("extra-column", "Outcomes row 2") in notes
-    assert ("blank-row", "Outcomes row 6") in notes and ("blank-row", "Outcomes row 7") in notes
+    assert ("blank-row", "Outcomes row 6") in notes
+    assert "Outcomes row 6: rows 6–7 blank; skipped" in [str(n) for n in result.notes]
     assert ("id-given", "Outcomes row 14") in notes
     assert result.read["Outcomes"] == 10 and result.read["Activities"] == 13
     assert all(
@@ -473,3 +476,111 @@ def test_any_cell_values_never_crash(tmp_path: Path, data: Any) -> None:
     else:
         assert all(note.where for note in result.notes)
         ct.validate(result.toc)
+
+
+# --------------------------------------------------------------------------- hostile workbooks
+
+
+def _patched(source: Path, target: Path, member: str, change: Any) -> Path:
+    """``source`` with one zip member rewritten by ``change``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for entry in old.infolist():
+            data = old.read(entry)
+            new.writestr(entry, change(data) if entry.filename == member else data)
+    return target
+
+
+def test_a_sheet_claiming_every_row_and_column_is_read_quickly(tmp_path: Path) -> None:
+    """A tiny workbook whose sheet says it spans A1:XFD1048576 and has a cell in the last
+    row: the reader stops after a long run of blank rows, and says so."""
+    source = _export(tmp_path)
+    path = _patched(
+        source, tmp_path / "wide.xlsx", "xl/worksheets/sheet3.xml",
+        lambda b: b.replace(b"</sheetPr>", b'</sheetPr><dimension ref="A1:XFD1048576"/>').replace(
+            b"</sheetData>",
+            b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+        ),
+    )  # fmt: skip
+    started = time.perf_counter()
+    result = ct.import_map(path)
+    assert time.perf_counter() - started < 60  # hours without the limits
+    assert any(n.code == "blank-rows" and n.where.startswith("Outcomes row") for n in result.notes)
+    assert result.toc == ct.example()
+
+
+def test_a_workbook_unpacking_to_too_much_is_refused(tmp_path: Path) -> None:
+    source = _export(tmp_path)
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for entry in old.infolist():
+            new.writestr(entry, old.read(entry))
+        new.writestr("xl/media/padding.bin", b"\0" * (300 * 2**20))
+    with pytest.raises(ct.FormatError, match=r"bomb\.xlsx: the workbook unpacks to 300 MB"):
+        ct.import_map(path)
+
+
+def test_a_cell_longer_than_a_spreadsheet_holds_is_refused_by_row(tmp_path: Path) -> None:
+    """openpyxl cuts such a cell when it writes one, so the sheet's XML is written here."""
+    long = b'<c r="D20" t="inlineStr"><is><t>' + b"x" * 40_000 + b"</t></is></c>"
+    path = _patched(
+        _export(tmp_path), tmp_path / "long.xlsx", "xl/worksheets/sheet3.xml",
+        lambda b: b.replace(b"</sheetData>", b'<row r="20">' + long + b"</row></sheetData>"),
+    )  # fmt: skip
+    with pytest.raises(ct.FormatError, match="Outcomes row 20: a cell holds at most 32,767"):
+        ct.import_map(path)
+
+
+def test_lists_whose_items_lines_cannot_hold_come_back_whole(tmp_path: Path) -> None:
+    toc = ct.example()
+    toc.set_problem("p", id="P", affected_groups=["carers\nand families", "[draft] group"])
+    toc.update("K4", participant_roles=["peer\nmentor", " lived experience "])
+    toc.update_link("K4", "C1", evidence=["notes\n2024", "log-1"])
+    toc.assess("C1", status="achieved", date="2024-05-01",
+               breakdown=[BreakdownItem(activity="K4", role="peer | mentor"), BreakdownItem(activity="K3", role="x\ny")])  # fmt: skip
+    assert ct.import_map(_export(tmp_path, toc)).toc == toc
+
+
+def test_error_code_texts_are_text_and_unwritable_characters_refused(tmp_path: Path) -> None:
+    toc = ct.TheoryOfChange(title="#N/A")
+    toc.add_impact("#REF!", kind="project")
+    path = _export(tmp_path, toc)
+    book = openpyxl.load_workbook(path)
+    assert book["Impact"]["C2"].data_type == "s" and book["Cover"]["B2"].data_type == "s"
+    assert ct.import_map(path).toc == toc
+    toc.add_impact("x\ufffe", kind="project")
+    with pytest.raises(ct.RenderError, match="U\\+FFFE"):
+        _export(tmp_path, toc, name="bad")
+
+
+def test_a_second_sheet_of_one_name_is_noted(tmp_path: Path) -> None:
+    path = _export(tmp_path)
+    book = openpyxl.load_workbook(path)
+    extra = book.create_sheet("Outcome")
+    extra.append(["ID", "Kind", "Horizon", "Statement"])
+    extra.append(["O99", "Project", "Short", "Never read"])
+    book.save(path)
+    result = ct.import_map(path)
+    assert "O99" not in result.toc
+    assert "sheet Outcome: a second Outcomes sheet (the first is read); not read" in [
+        str(n) for n in result.notes
+    ]
+
+
+def test_a_period_a_spreadsheet_made_a_number_or_date_is_read_as_text(tmp_path: Path) -> None:
+    toc = ct.example()
+    toc.update("C1", indicators=[ct.Indicator(id="N1", description="Decisions",
+                                              actuals=[ct.Actual(period="2024", value=3)])])  # fmt: skip
+    path = _export(tmp_path, toc)
+    book = openpyxl.load_workbook(path)
+    book["Actuals"]["C2"] = 2024
+    book["Actuals"].append(["C1", "N1", dt.date(2024, 6, 1), 5])
+    book.save(path)
+    actuals = ct.import_map(path).toc.outcome("C1").indicators[0].actuals
+    assert [(a.period, a.value) for a in actuals] == [("2024", 3), ("2024-06-01", 5)]
+
+
+def test_a_workbook_without_its_suffix_is_read(tmp_path: Path) -> None:
+    """An upload saved under a temporary name is still a workbook."""
+    path = tmp_path / "upload"
+    path.write_bytes(_export(tmp_path).read_bytes())
+    assert ct.import_map(path).format == "logframe"

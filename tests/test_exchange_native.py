@@ -112,3 +112,39 @@ def test_import_map_by_an_unknown_name_lists_the_importers() -> None:
 def test_import_map_refuses_what_is_not_a_path() -> None:
     with pytest.raises(ct.FormatError, match="give a file's path"):
         ct.import_map(b"{}")  # type: ignore[arg-type]
+
+
+def test_toml_keeps_texts_with_unicode_line_separators() -> None:
+    """U+2028, U+2029 and U+0085 are text, not line breaks, in a short list."""
+    toc = ct.TheoryOfChange(title="t")
+    toc.set_problem("p", affected_groups=["carers\u2028and families", "\u2029x", "y\x85"])
+    assert ct.loads(ct.dumps(toc, format="toml"), format="toml") == toc
+
+
+def test_dump_never_replaces_what_is_not_a_file_and_keeps_the_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ct.OutputError, match="not a regular file"):
+        ct.dump(ct.example(), fifo)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    new = tmp_path / "new.toml"
+    ct.dump(ct.example(), new)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    new.chmod(0o664)
+    ct.dump(ct.example(), new)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o664
+
+
+def test_import_map_refuses_what_is_not_a_regular_file() -> None:
+    with pytest.raises(
+        ct.FormatError, match="/dev/zero: cannot read the file: it is not a regular file"
+    ):
+        ct.import_map("/dev/zero", format="toc-maker")
+
+
+def test_analyses_of_another_type_are_refused() -> None:
+    with pytest.raises(ct.RenderError, match=r"analyses= takes what ct\.analyse"):
+        ct.render(ct.example(), "html", analyses=1)

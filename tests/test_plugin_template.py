@@ -310,3 +310,10 @@ def test_the_command_writes_the_package_and_says_what_to_run(tmp_path: Path) -> 
     assert bad.exit_code == 2 and "cannot name a plugin" in bad.output
     kind = runner.invoke(main, ["new-plugin", "x", "--kind", "importer", "--into", str(tmp_path)])
     assert kind.exit_code == 2 and "'importer' is not one of" in kind.output
+
+
+def test_a_name_that_is_the_kinds_noun_never_shadows_its_base_class() -> None:
+    """new-plugin store --kind store makes StoreStore, not a Store that hides coprod-toc's."""
+    assert PluginNames.of("store", "store").class_name == "StoreStore"
+    assert PluginNames.of("importer", "survey-importer").class_name == "ImporterImporter"
+    assert PluginNames.of("my-store", "store").class_name == "MyStore"

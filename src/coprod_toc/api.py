@@ -89,8 +89,14 @@ def _with_analyses(
     of this map, unless the caller already has; others get no such option."""
     if not isinstance(toc, TheoryOfChange):
         raise RenderError(f"a {what} needs a map (TheoryOfChange), not {type(toc).__name__}")
-    if _declares(entry, what, "uses_analyses") and "analyses" not in options:
-        options["analyses"] = analyse(toc)
+    if _declares(entry, what, "uses_analyses"):
+        if "analyses" not in options:
+            options["analyses"] = analyse(toc)
+        elif not isinstance(options["analyses"], Analyses):
+            raise RenderError(
+                f"analyses= takes what ct.analyse(toc) returns, not "
+                f"{type(options['analyses']).__name__}"
+            )
 
 
 #: The environment variable that names the default store's URL.
@@ -361,6 +367,8 @@ def import_map(path: str | os.PathLike[str], format: str = "auto", **options: An
     file = Path(path)
     source = str(file)
     try:
+        if file.exists() and not file.is_file():  # a device or a pipe may never end
+            raise FormatError("cannot read the file: it is not a regular file", source=source)
         with file.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path

@@ -511,7 +511,7 @@ def _parse_options(options: tuple[str, ...]) -> dict[str, Any]:
             sys.exit(EXIT_BAD_INPUT)
         try:
             parsed[name.strip()] = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON (or nested past reading): text
             parsed[name.strip()] = value
     return parsed
 

@@ -660,3 +660,10 @@ def test_a_map_without_indicators_is_said_to_report_no_results() -> None:
     data, findings = iati_document(ct.example("day-centre"), **SETTINGS)
     assert b"<result" not in data
     assert [f.code for f in findings] == ["no-results"]
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused() -> None:
+    with pytest.raises(
+        ct.FormatError, match="/dev/zero: cannot read the IATI config: it is not a regular file"
+    ):
+        export(sample_maps()["full"], config="/dev/zero")

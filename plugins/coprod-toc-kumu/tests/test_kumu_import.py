@@ -405,3 +405,17 @@ def _places(value: Any) -> Any:
         yield value, key
         if isinstance(item, dict | list):
             yield from _places(item)
+
+
+def test_a_text_like_another_nodes_label_keeps_its_links(tmp_path: Path) -> None:
+    """Two impacts "Better lives" get "(I1)" and "(I2)"; a third whose own text is
+    "Better lives (I2)" gets its id too, so connections by label reach the right node."""
+    toc = ct.TheoryOfChange(title="Labels")
+    toc.add_impact("Better lives", kind="project")
+    toc.add_impact("Better lives", kind="project")
+    i3 = toc.add_impact("Better lives (I2)", kind="coproduction")
+    toc.add_outcome("Connect", kind="project", leads_to=[i3])
+    labels = [e["label"] for e in blueprint(toc)["elements"]]
+    assert len(set(labels)) == len(labels)
+    path = ct.export(toc, "kumu", tmp_path / "labels.json")
+    assert ct.import_map(path).toc == toc

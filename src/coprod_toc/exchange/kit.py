@@ -28,6 +28,10 @@ __all__ = [
 ]
 
 
+#: The largest JSON file an importer reads: far more than any map, far less than memory.
+MAX_JSON_BYTES = 256 * 1024 * 1024
+
+
 def _ids(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
@@ -140,9 +144,15 @@ def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
     """The JSON in ``path``, or a FormatError naming the file and saying it is not ``what``."""
     source = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            raw = handle.read(MAX_JSON_BYTES + 1)
     except OSError as exc:
         raise FormatError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise FormatError(
+            f"not {what}: larger than the {MAX_JSON_BYTES // 2**20} MB a map file is read from",
+            source=source,
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -64,7 +64,8 @@ _ONE_LINE_WIDTH = 88
 
 
 def _one_line(match: re.Match[str]) -> str:
-    items = [line.strip()[:-1] for line in match.group(1).splitlines()]
+    # Split on "\n" alone: a text may hold U+2028 or U+0085, which splitlines() breaks at.
+    items = [line[4:-1] for line in match.group(1).split("\n")[:-1]]
     joined = "= [" + ", ".join(items) + "]"
     return joined if len(joined) <= _ONE_LINE_WIDTH else match.group(0)
 
@@ -176,13 +177,18 @@ def dump(
     target = Path(path)
     chosen: TextFormat = format or ("toml" if target.suffix.lower() == ".toml" else "json")
     data = dumps(toc, format=chosen).encode("utf-8")
+    if target.exists() and not target.is_file():  # a folder, a device, a pipe: never replaced
+        raise OutputError(f"cannot write {str(target)!r}: it is not a regular file")
     temporary: str | None = None
     try:
+        # A map file is meant to be shared: the mode of the file it replaces, else the usual.
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
         handle, temporary = tempfile.mkstemp(
             prefix=".coprod-toc-", suffix=".tmp", dir=target.parent
         )
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except OSError as exc:
         if temporary is not None:

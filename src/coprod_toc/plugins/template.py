@@ -169,7 +169,10 @@ class PluginNames:
             name=name,
             distribution=f"{_PREFIX}-{name}",
             module=f"coprod_toc_{name.replace('-', '_')}",
-            class_name=words if words.endswith(spec.noun) else words + spec.noun,
+            # The noun alone ("store") would shadow the base class the module imports.
+            class_name=words
+            if words.endswith(spec.noun) and words != spec.noun
+            else words + spec.noun,
         )
 
 

@@ -339,7 +339,21 @@ def _read(config: object) -> tuple[dict[str, Any], str | None]:
     path = Path(config)
     source = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        if path.exists() and not path.is_file():  # a device or a pipe may never end
+            raise FormatError(
+                "cannot read the IATI config: it is not a regular file",
+                source=source,
+                code="iati-bad-config",
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(_CONFIG_BYTES + 1)
+        if len(raw) > _CONFIG_BYTES:
+            raise FormatError(
+                f"an IATI config is a few lines, not over {_CONFIG_BYTES // 1024} KB",
+                source=source,
+                code="iati-bad-config",
+            )
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormatError(
             f"not UTF-8 text (byte {exc.start})", source=source, code="iati-bad-config"
@@ -354,6 +368,10 @@ def _read(config: object) -> tuple[dict[str, Any], str | None]:
         return tomllib.loads(text), source
     except tomllib.TOMLDecodeError as exc:
         raise FormatError(f"not valid TOML: {exc}", source=source, code="iati-bad-config") from None
+
+
+#: The largest config file read: a config is a few lines.
+_CONFIG_BYTES = 1024 * 1024
 
 
 def _flatten(data: Mapping[str, Any], source: str | None) -> dict[str, object]:

@@ -14,6 +14,7 @@ coprod-toc's public API.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,19 @@ RECORD_VERSION = 1
 
 def _labels(toc: ct.TheoryOfChange) -> dict[str, str]:
     """Kumu identifies elements by label, so labels must be unique: a text used twice gets
-    its node id added."""
-    texts = [" ".join(node.text.split()) for node in toc.nodes()]
-    repeated = {text for text in texts if texts.count(text) > 1}
+    its node id added, and so does a text that another's label (``Better lives (I2)``)
+    would otherwise repeat. Ids are unique, so the second pass leaves none alike."""
+    nodes = toc.nodes()
+    texts = [" ".join(node.text.split()) for node in nodes]
+    uses = Counter(texts)
+    labels = [
+        f"{text} ({node.id})" if uses[text] > 1 else text
+        for node, text in zip(nodes, texts, strict=True)
+    ]
+    clashes = Counter(labels)
     return {
-        node.id: f"{text} ({node.id})" if text in repeated else text
-        for node, text in zip(toc.nodes(), texts, strict=True)
+        node.id: f"{text} ({node.id})" if clashes[label] > 1 and label == text else label
+        for node, text, label in zip(nodes, texts, labels, strict=True)
     }
 
 

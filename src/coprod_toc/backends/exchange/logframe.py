@@ -19,6 +19,7 @@ around. Links keep the ids of the evidence behind them.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -29,7 +30,7 @@ from coprod_toc.analysis.split import CAVEAT, TABLE_COLUMNS
 from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import ActivityStatus, Horizon, Kind, Node
-from coprod_toc.plain import FORMULA_STARTS
+from coprod_toc.plain import FORMULA_STARTS, plain_record
 
 #: Every sheet's headings, in order. The importer finds columns by these names.
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -80,11 +81,24 @@ STATUS_LABELS = {
 
 #: The most characters a spreadsheet cell holds.
 CELL_LIMIT = 32_767
+_UNWRITABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Texts a spreadsheet shows as an error value when a cell holds them as one.
+_ERROR_CODES = frozenset(
+    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+)
 
 
 def lines(values: Any) -> str | None:
-    """A list as one cell: one item per line (``None`` for an empty list)."""
-    return "\n".join(str(v) for v in values) or None
+    """A list as one cell: one item per line (``None`` for an empty list). A list that
+    lines cannot hold (an item with a line break, blank, or with spaces at its ends) is
+    written as a JSON list, which the reader knows by its ``[`` and reads back whole."""
+    items = [str(v) for v in values]
+    if any(
+        "\n" in item or "\r" in item or item != item.strip() or not item or item[0] == "["
+        for item in items
+    ):
+        return json.dumps(items, ensure_ascii=False)
+    return "\n".join(items) or None
 
 
 class LogframeExporter:
@@ -164,13 +178,22 @@ class _SheetWriter:
 
     @staticmethod
     def cells(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        """The rows, once every text is known to fit in a cell."""
+        """The rows, once every text is known to fit in a cell and to hold only characters
+        a workbook can (XML's: not U+FFFE, U+FFFF or C0 controls but tab and line breaks)."""
         for row in rows:
             for value in row:
-                if isinstance(value, str) and len(value) > CELL_LIMIT:
+                if not isinstance(value, str):
+                    continue
+                if len(value) > CELL_LIMIT:
                     raise RenderError(
                         f"a cell holds at most {CELL_LIMIT:,} characters; this text has "
                         f"{len(value):,}: {value[:40]!r}…"
+                    )
+                bad = _UNWRITABLE_RE.search(value)
+                if bad:
+                    raise RenderError(
+                        f"a workbook cannot hold the character U+{ord(bad.group()):04X} of "
+                        f"{value[:40]!r}"
                     )
         return rows
 
@@ -182,7 +205,9 @@ class _SheetWriter:
     def _value(self, sheet: Any, value: Any, width: int) -> Any:
         if not isinstance(value, str):
             return value
-        formula = value.startswith(FORMULA_STARTS)
+        # Text that starts like a formula, or reads like an error code (#N/A), would be
+        # taken for one.
+        formula = value.startswith(FORMULA_STARTS) or value in _ERROR_CODES
         wrapped = len(value) > width or "\n" in value
         if not (formula or wrapped):
             return value  # a plain cell: most of them, and the fastest to write
@@ -296,7 +321,7 @@ class _Rows:
         return [
             (
                 node.id, a.date, label(a.status), a.note, lines(a.evidence),
-                lines(_breakdown_line(item) for item in a.breakdown),
+                _breakdown_cell(a.breakdown),
             )
             for node in self.toc.outcomes()
             for a in node.assessments
@@ -313,6 +338,18 @@ def _by_line(values: list[Any]) -> Any:
 def label(value: Any) -> str:
     """An enumeration's value as a workbook shows it: ``not_yet`` → ``Not yet``."""
     return str(value.value).replace("_", " ").capitalize()
+
+
+def _breakdown_cell(items: Any) -> str | None:
+    """One activity a line (``K4 | lived experience | 3``), or, when a role would not read
+    back from that (a line break, a `` | ``, spaces at its ends), a JSON list of objects."""
+    if any(
+        item.role is not None and (" | " in item.role or item.role != item.role.strip()
+                                   or "\n" in item.role or not item.role)
+        for item in items
+    ):  # fmt: skip
+        return json.dumps([plain_record(item) for item in items], ensure_ascii=False)
+    return lines(_breakdown_line(item) for item in items)
 
 
 def _breakdown_line(item: Any) -> str:

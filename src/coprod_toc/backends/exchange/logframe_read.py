@@ -19,6 +19,7 @@ Which sheet says what, when two could:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from coprod_toc.format.document import build_record
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import (
     Activity,
+    Actual,
     Assessment,
     Assumption,
     Impact,
@@ -45,6 +47,13 @@ from coprod_toc.model import (
 )
 
 _ZIP_MAGIC = b"PK\x03\x04"
+#: What a workbook may unpack to: far more than any logframe, far less than a zip bomb.
+_MAX_UNPACKED = 256 * 1024 * 1024
+#: Columns read of each row: the logframe's and as many again of a person's own.
+_MAX_COLUMNS = 64
+#: A run of blank rows this long ends a sheet (Excel keeps rows formatted to the bottom).
+_BLANK_RUN = 1000
+_CELL_LIMIT = 32_767
 #: How far down a sheet its heading row may be (below a title or a merged banner).
 _HEADING_SEARCH = 10
 _ID_SPLIT_RE = re.compile(r"[\n,;]+")
@@ -95,6 +104,23 @@ class LogframeImporter:
             ) from None
 
 
+def _check_size(path: Path) -> None:
+    """Refuse a workbook that unpacks to more than a logframe ever needs (a zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FormatError(f"not a readable workbook: {exc}", source=str(path)) from None
+    if unpacked > _MAX_UNPACKED:
+        raise FormatError(
+            f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, more than the "
+            f"{_MAX_UNPACKED // 2**20} MB a logframe is read from",
+            source=str(path),
+        )
+
+
 def _sheet_names(path: Path) -> list[str]:
     from openpyxl import load_workbook
 
@@ -133,6 +159,7 @@ class _Reader:
                 "not a readable workbook: an XLSX file is a zip archive, and this is not one",
                 source=str(self.path),
             )
+        _check_size(self.path)
         handle = self.path.open("rb")  # a file, so openpyxl does not judge it by its name
         book = load_workbook(handle, read_only=True, data_only=True)
         try:
@@ -145,6 +172,11 @@ class _Reader:
                     )
                 elif known not in sheets:
                     sheets[known] = book[name]
+                else:
+                    self.notes.add(
+                        "skipped-sheet", f"sheet {name}",
+                        f"a second {known} sheet (the first is read); not read",
+                    )  # fmt: skip
             if not any(name in sheets for name in _NODE_SHEETS):
                 raise FormatError(
                     "not a logframe: it has no Impact, Outcomes or Activities sheet (sheets: "
@@ -180,7 +212,7 @@ class _Reader:
         when rows follow them), the heading row found by its names."""
         self.sheet = name
         expected = {_key(h): h for h in SHEETS[name]}
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS)
         columns: dict[int, str] | None = None
         blank: list[int] = []
         unheaded: dict[int, list[int]] = {}  # column → rows with a value there
@@ -192,6 +224,7 @@ class _Reader:
                     columns = found
                     for i, value in enumerate(row):
                         if i not in found and _key(value):
+                            unheaded[i] = []  # a column of its own: one note, here
                             self.notes.add(
                                 "extra-column", f"{name} row {number}",
                                 f"the column {str(value).strip()!r} is not a logframe column; "
@@ -200,21 +233,41 @@ class _Reader:
                 elif number >= _HEADING_SEARCH:
                     break
                 continue
+            for value in row:
+                if isinstance(value, str) and len(value) > _CELL_LIMIT:
+                    raise FormatError(
+                        f"a cell holds at most {_CELL_LIMIT:,} characters; one has "
+                        f"{len(value):,}", path=f"{name} row {number}",
+                    )  # fmt: skip
             values = {columns[i]: _cell(v) for i, v in enumerate(row) if i in columns}
             if name == "Cover" and _key(values.get("Field")) == "the split":
                 break  # the split below it is worked out from the map, never read
             for i, value in enumerate(row):
-                if i not in columns and _cell(value) is not None:
+                if i not in columns and _cell(value) is not None and unheaded.get(i) != []:
                     unheaded.setdefault(i, []).append(number)
             if all(v is None for v in values.values()):
                 blank.append(number)
+                if len(blank) >= _BLANK_RUN:
+                    self.notes.add(
+                        "blank-rows", f"{name} row {blank[0]}",
+                        f"{_BLANK_RUN:,} blank rows in a row end the sheet; rows after "
+                        f"{blank[-1]:,} are not read",
+                    )  # fmt: skip
+                    break
                 continue
-            for empty in blank:
-                self.notes.add("blank-row", f"{name} row {empty}", "blank; skipped")
+            if blank:
+                rows_named = (
+                    f"row {blank[0]}" if len(blank) == 1 else f"rows {blank[0]}–{blank[-1]}"
+                )
+                self.notes.add(
+                    "blank-row", f"{name} row {blank[0]}", f"{rows_named} blank; skipped"
+                )
             blank = []
             count += 1
             yield f"{name} row {number}", values
         for i, numbers in unheaded.items():
+            if not numbers:
+                continue
             shown = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
             self.notes.add(
                 "extra-column", f"{name} row {numbers[0]}",
@@ -300,7 +353,7 @@ class _Reader:
                     "not-carried", where,
                     "Indicators: coprod-toc keeps indicators on outcomes, not impacts; not read",
                 )  # fmt: skip
-            self._node(Impact, "impact", where, row, data, targets_column=None)
+            self._node_row(Impact, "impact", where, row, data, targets_column=None)
         for where, row in tables.get("Outcomes", ()):
             data = {
                 "statement": row.get("Statement"), "horizon": _horizon(row.get("Horizon")),
@@ -311,7 +364,7 @@ class _Reader:
             if data["horizon"] is None:
                 data["horizon"] = "short"
                 self.notes.add("horizon-assumed", where, "no Horizon; set to short-term: check it")
-            node_id = self._node(Outcome, "outcome", where, row, data, "Leads to")
+            node_id = self._node_row(Outcome, "outcome", where, row, data, "Leads to")
             if node_id is not None:
                 cells = [
                     _lines(row.get("Indicators"), keep_blank=True, numbers=False),
@@ -328,9 +381,9 @@ class _Reader:
                 "participant_roles": _lines(row.get("Participant roles")),
                 "easy_read": row.get("Easy read"), "external_ref": row.get("External ref"),
             }  # fmt: skip
-            self._node(Activity, "activity", where, row, data, "Contributes to")
+            self._node_row(Activity, "activity", where, row, data, "Contributes to")
 
-    def _node(
+    def _node_row(
         self, cls: type[Any], level: str, where: str, row: dict[str, Any],
         data: dict[str, Any], targets_column: str | None,
     ) -> str | None:  # fmt: skip
@@ -429,16 +482,18 @@ class _Reader:
         actual_rows: list[tuple[str, dict[str, Any]]] | None,
     ) -> None:
         found: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
+        measured: dict[tuple[str, str], list[Any]] = {}  # (outcome, indicator) → actuals
         if rows is None:
             for outcome, (described, baselines, targets, where) in self.indicator_cells.items():
                 found[outcome] = _cell_indicators(outcome, described, baselines, targets, where)
         else:
-            actuals: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-            for _, row in actual_rows or ():
+            actuals: dict[tuple[str, str], list[Any]] = defaultdict(list)
+            for at, row in actual_rows or ():
                 key = (_id(row.get("Outcome")) or "", _id(row.get("Indicator")) or "")
-                actuals[key].append(
-                    _present({"period": row.get("Period"), "value": row.get("Value")})
-                )
+                data = _present({"period": _period(row.get("Period")), "value": row.get("Value")})
+                actual = self._record(Actual, data, at)  # a bad one leaves the rest
+                if actual is not None:
+                    actuals[key].append(actual)
             for where, row in rows:
                 outcome = _id(row.get("Outcome")) or ""
                 data = _present({
@@ -447,7 +502,9 @@ class _Reader:
                     "baseline": row.get("Baseline"), "target": row.get("Target"),
                     "external_ref": row.get("External ref"),
                 })  # fmt: skip
-                data["actuals"] = actuals.pop((outcome, data.get("id", "")), [])
+                measured[outcome, data.get("id", "")] = actuals.pop(
+                    (outcome, data.get("id", "")), []
+                )
                 found[outcome].append((data, where))
             for outcome, (described, baselines, targets, where) in self.indicator_cells.items():
                 if outcome not in found:  # typed on the Outcomes sheet only: read from there
@@ -459,7 +516,11 @@ class _Reader:
                 )  # fmt: skip
             self._compare_cells(found)
         for outcome, entries in found.items():
-            records = [r for data, where in entries if (r := self._record(Indicator, data, where))]
+            records = [
+                attrs.evolve(r, actuals=tuple(measured.get((outcome, r.id), ())))
+                for data, where in entries
+                if (r := self._record(Indicator, data, where))
+            ]
             self._update(outcome, "indicators", records, entries[0][1])
 
     def _compare_cells(self, found: dict[str, list[tuple[dict[str, Any], str]]]) -> None:
@@ -521,7 +582,7 @@ class _Reader:
             data = _present({
                 "date": row.get("Date"), "status": _enum(row.get("Status")),
                 "note": row.get("Note"), "evidence": _lines(row.get("Evidence")),
-                "breakdown": [_breakdown(line) for line in _lines(row.get("Breakdown"))],
+                "breakdown": _breakdown_items(row.get("Breakdown")),
             })  # fmt: skip
             record = self._record(Assessment, data, where)
             if record is not None:
@@ -585,16 +646,31 @@ def _ids(value: Any) -> list[str]:
 
 
 def _lines(value: Any, *, keep_blank: bool = False, numbers: bool = True) -> list[Any]:
-    """A cell's lines (a list written one item per line); with ``keep_blank``, a blank line
-    is ``None`` and keeps its place (the Baseline line of an indicator without one)."""
+    """A cell's lines (a list written one item per line), or the list a cell holds as JSON
+    (how one whose items hold line breaks is written); with ``keep_blank``, a blank line is
+    ``None`` and keeps its place (the Baseline line of an indicator without one)."""
     if value is None:
         return []
     if not isinstance(value, str):
         return [value if numbers else str(value)]
+    listed = _json_list(value)
+    if listed is not None:
+        return listed
     parts = value.split("\n")
     if not keep_blank:
         return [p for p in parts if p.strip()]
     return [(_number(p) if numbers else p) if p.strip() else None for p in parts]
+
+
+def _json_list(text: str) -> list[Any] | None:
+    """The list a cell holds as JSON (``["carers\\nand families"]``), else ``None``."""
+    if not text.startswith("["):
+        return None
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, list) else None
 
 
 def _number(text: str) -> Any:
@@ -663,6 +739,15 @@ def _letter(index: int) -> str:
     return str(get_column_letter(index + 1))
 
 
+def _period(value: Any) -> Any:
+    """An actual's period as text, though a spreadsheet made it a number (2024) or a date."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if isinstance(value, int | float) else value
+
+
 def _nth(values: list[Any], number: int) -> Any:
     return values[number - 1] if number <= len(values) else None
 
@@ -697,6 +782,16 @@ def _flag(value: Any) -> Any:
     if isinstance(value, str):
         return {"yes": True, "true": True, "no": False, "false": False}.get(_key(value), value)
     return value
+
+
+def _breakdown_items(value: Any) -> list[Any]:
+    """A Breakdown cell: one activity a line, or the JSON list of objects written for
+    roles that lines cannot hold."""
+    if isinstance(value, str):
+        listed = _json_list(value)
+        if listed is not None:
+            return listed
+    return [_breakdown(line) for line in _lines(value)]
 
 
 def _breakdown(line: str) -> dict[str, Any]:

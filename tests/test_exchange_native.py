@@ -145,6 +145,10 @@ def test_import_map_refuses_what_is_not_a_regular_file() -> None:
         ct.import_map("/dev/zero", format="toc-maker")
 
 
-def test_analyses_of_another_type_are_refused() -> None:
-    with pytest.raises(ct.RenderError, match=r"analyses= takes what ct\.analyse"):
-        ct.render(ct.example(), "html", analyses=1)
+def test_an_exporter_given_analyses_of_another_type_or_map_refuses_them(tmp_path: Path) -> None:
+    from coprod_toc.api import analyse
+
+    with pytest.raises(ct.RenderError, match="analyses must be the map's Analyses"):
+        ct.export(ct.example(), "logframe", tmp_path / "x.xlsx", analyses=1)
+    with pytest.raises(ct.RenderError, match="analyses are of another map"):
+        ct.export(ct.example(), "logframe", tmp_path / "x.xlsx", analyses=analyse(ct.example()))

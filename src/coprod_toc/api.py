@@ -92,11 +92,8 @@ def _with_analyses(
     if _declares(entry, what, "uses_analyses"):
         if "analyses" not in options:
             options["analyses"] = analyse(toc)
-        elif not isinstance(options["analyses"], Analyses):
-            raise RenderError(
-                f"analyses= takes what ct.analyse(toc) returns, not "
-                f"{type(options['analyses']).__name__}"
-            )
+        else:
+            Analyses.given(options["analyses"], toc)
 
 
 #: The environment variable that names the default store's URL.

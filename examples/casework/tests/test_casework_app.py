@@ -123,13 +123,23 @@ def _submit(browser: Any, form: str, **fields: str) -> None:
 
 def _click_and_wait(browser: Any, element: Any) -> None:
     """Click, then wait until the next page has replaced this one."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+
+    def replaced(_: Any) -> bool:
+        # Chromium reports a page's element that is gone as stale, or, caught mid-swap,
+        # as "does not belong to the document": either way the next page has come.
+        try:
+            page.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(browser, 20).until(replaced)
 
 
 def _page_is_clean(browser: Any) -> None:

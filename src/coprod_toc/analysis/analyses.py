@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from coprod_toc.analysis.validation import Rule, ValidationReport, validate
-from coprod_toc.errors import CycleError
+from coprod_toc.errors import CycleError, RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import ActivityStatus
 
@@ -51,6 +51,23 @@ class Analyses:
         except CycleError:
             return cls(toc, validation, split_missing=_LOOP)
         return cls(toc, validation, split=result, progress=report)
+
+    @staticmethod
+    def given(value: object, toc: TheoryOfChange) -> Analyses:
+        """``value`` when it is the analyses of ``toc``, as a renderer or exporter is given
+        them; else a RenderError saying what to pass (another map's findings must never show
+        as this one's)."""
+        if not isinstance(value, Analyses):
+            raise RenderError(
+                f"analyses must be the map's Analyses (ct.api.analyse(toc)), "
+                f"not {type(value).__name__}"
+            )
+        if value.toc is not toc:
+            raise RenderError(
+                "these analyses are of another map: work them out for the map rendered "
+                "(ct.api.analyse(toc))"
+            )
+        return value
 
 
 _NO_IMPACT = "The split needs at least one impact; this map has none yet."

@@ -12,7 +12,6 @@ import attrs
 from coprod_toc.analysis import Analyses, ProgressReport, SplitResult, ValidationReport
 from coprod_toc.analysis.split import TABLE_COLUMNS, percent
 from coprod_toc.backends.renderers._view import MapView
-from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Assumption, Kind, Link, Node
 from coprod_toc.plugins import get_plugin_manager  # the rules plugins add, too
@@ -45,16 +44,8 @@ class Narrative:
         plugins' rules, when not given)."""
         if analyses is None:
             analyses = Analyses.of(toc, get_plugin_manager().extensions.rules)
-        elif not isinstance(analyses, Analyses):
-            raise RenderError(
-                f"analyses must be the map's Analyses (ct.api.analyse(toc)), "
-                f"not {type(analyses).__name__}"
-            )
-        elif analyses.toc is not toc:  # another map's findings must never show as this one's
-            raise RenderError(
-                "these analyses are of another map: work them out for the map rendered "
-                "(ct.api.analyse(toc))"
-            )
+        else:
+            analyses = Analyses.given(analyses, toc)
         view = MapView.of(toc)
         outgoing: dict[str, list[Link]] = {node_id: [] for node_id in view.keys}
         incoming: dict[str, list[Link]] = {node_id: [] for node_id in view.keys}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import platformdirs
 
+from coprod_toc._gc import collection_paused
 from coprod_toc.analysis import Analyses, validation
 from coprod_toc.errors import (
     CoprodTocError,
@@ -392,7 +393,10 @@ def import_map(path: str | os.PathLike[str], format: str = "auto", **options: An
     else:
         entry = _lookup("map importer", importers, format)
     try:
-        result = _call(entry, "map importer", "read", file, **options)
+        # A map of thousands of nodes is thousands of records made at once: no collector
+        # walks over them while they are made (as loading a map works).
+        with collection_paused():
+            result = _call(entry, "map importer", "read", file, **options)
     except FormatError as exc:
         raise exc if exc.source else exc.with_source(source) from None
     if not isinstance(result, MapImport) or not isinstance(result.toc, TheoryOfChange):

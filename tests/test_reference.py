@@ -27,6 +27,7 @@ MODULES = (
     "coprod_toc.evidence",
     "coprod_toc.surveys",
     "coprod_toc.format",
+    "coprod_toc.group",
     "coprod_toc.storage",
     "coprod_toc.exchange",
     "coprod_toc.plugins",

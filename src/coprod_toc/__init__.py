@@ -8,8 +8,9 @@ The names here are the ones a user of the map needs (docs/reference.md lists the
 rest live in documented submodules: :mod:`coprod_toc.evidence`, :mod:`coprod_toc.surveys`,
 :mod:`coprod_toc.storage`, :mod:`coprod_toc.exchange`, :mod:`coprod_toc.plugins`,
 :mod:`coprod_toc.errors`, :mod:`coprod_toc.analysis`, :mod:`coprod_toc.model`,
-:mod:`coprod_toc.format` and :mod:`coprod_toc.testing`. A name that used to be here still
-works for one release, with a DeprecationWarning naming its new home.
+:mod:`coprod_toc.format`, :mod:`coprod_toc.group` and :mod:`coprod_toc.testing`. A name
+that used to be here still works for one release, with a DeprecationWarning naming its new
+home.
 
 Importing this package loads no plugin and touches no file, and imports each part only when
 one of its names is first used, so a program (or the CLI) pays only for what it uses.
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from coprod_toc import exchange as exchange
     from coprod_toc import format as format
     from coprod_toc import graph as graph
+    from coprod_toc import group as group
     from coprod_toc import model as model
     from coprod_toc import plugins as plugins
     from coprod_toc import storage as storage
@@ -315,6 +317,7 @@ if not TYPE_CHECKING:  # so type checkers still flag a misspelt or moved name
             "exchange",
             "format",
             "graph",
+            "group",
             "model",
             "plugins",
             "storage",

@@ -579,6 +579,58 @@ def _check_suffix(name: str, output: str) -> None:
         )
 
 
+# --------------------------------------------------------------------------- the group
+
+
+@main.group("group")
+def group_command() -> None:
+    """The co-production group's own record: members, engagements, feedback, charter."""
+
+
+@group_command.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Check as of this day (YYYY-MM-DD; default today): years ended by then are judged.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def group_validate(file: str, on: Any, as_json: bool) -> None:
+    """Check a group file: member codes, dates that cannot be, feedback loops, the charter's
+    commitments and review. Exits 0 with no findings, 1 with findings, 2 when the file
+    cannot be read."""
+    from coprod_toc.group import load_group, validate_group
+
+    try:
+        record = load_group(file)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    report = validate_group(record, on=on.date() if on is not None else None)
+    if as_json:
+        _print_json({"file": file, "group": record.group.name} | report.to_dict())
+    else:
+        counts = (
+            f"{len(record.members)} members, {len(record.engagements)} engagements, "
+            f"{len(record.feedback)} feedback items, {len(record.charter)} charter versions"
+        )
+        click.echo(f"{record.group.name}\n{counts}\n")
+        if not report.findings:
+            click.echo("No findings: the record holds together.")
+        for heading, findings in (
+            ("must be fixed", report.errors),
+            ("worth checking", report.warnings),
+        ):
+            if findings:
+                noun = "thing" if len(findings) == 1 else "things"
+                click.echo(f"{len(findings)} {noun} {heading}:")
+                for finding in findings:
+                    click.echo(f"  - {finding.message} [{finding.code}]")
+    sys.exit(EXIT_FINDINGS if report.findings else 0)
+
+
 # --------------------------------------------------------------------------- exchange
 
 #: How many notes an import prints before pointing at --json for the rest.

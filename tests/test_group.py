@@ -223,3 +223,94 @@ def test_every_rule_is_in_the_guide_with_its_severity() -> None:
     guide = (ROOT / "docs" / "group.md").read_text()
     for code, (severity, _) in GROUP_RULES.items():
         assert f"| `{code}` | {severity.value} |" in guide, code
+
+
+# --------------------------------------------------------------------------- the figures
+
+
+def test_the_examples_2023_figures_are_the_ones_worked_out_by_hand() -> None:
+    """docs/group.md works these out from examples/group.toml line by line."""
+    figures = ct.group_report(load_group(EXAMPLE), 2023)
+    assert figures["meetings"] == 3
+    assert figures["engagements_by_kind"] == {"development": 1, "meeting": 3, "workstream": 1}
+    assert (figures["paid_opportunities"], figures["paid_opportunities_previous"]) == (4, 3)
+    assert figures["paid_opportunities_change"] == pytest.approx(1 / 3)
+    assert (figures["paid_member_engagements"], figures["paid_member_engagements_previous"]) == (
+        12,
+        8,
+    )
+    assert figures["paid_member_engagements_change"] == 0.5
+    assert (figures["hours"], figures["payments"]) == (29, 650)
+    assert (figures["members_active"], figures["hours_per_active_member"]) == (4, 7.25)
+    assert figures["workstreams"] == [
+        "Accessible communications and website",
+        "Evaluation strategy",
+        "Induction materials",
+    ]
+    assert figures["feedback"] == {
+        "opened": 3, "closed": 2, "open": 1, "median_days_to_close": 63,
+        "adopted": 1, "partly": 1, "declined": 0,
+    }  # fmt: skip
+    assert figures["charter"] == {
+        "version": 2,
+        "commitments_met": 1,
+        "commitments_missed": 0,
+        "review_overdue": False,
+    }
+    assert figures["reciprocity"]["Embedding strategy"] == {
+        "hours": 0,
+        "acted_on": 1,
+        "told_back": 1,
+    }
+    assert figures["reciprocity"]["Evaluation strategy"] == {
+        "hours": 6,
+        "acted_on": 0,
+        "told_back": 0,
+    }
+    previous = figures["previous"]
+    assert (
+        previous["year"],
+        previous["hours"],
+        previous["payments"],
+        previous["members_active"],
+    ) == (2022, 16, 400, 3)
+
+
+def test_a_change_from_nothing_is_null_and_a_small_group_is_not_broken_down() -> None:
+    figures = ct.group_report(load_group(EXAMPLE), 2022)
+    assert (
+        figures["paid_opportunities_previous"] == 0 and figures["paid_opportunities_change"] is None
+    )
+    assert figures["members_by_role"] == "withheld: fewer than 10 members took part"
+    assert json.loads(json.dumps(figures)) == figures  # plain data
+
+
+def test_roles_are_counted_for_a_group_of_ten_or_more() -> None:
+    members = "".join(
+        f'[[members]]\ncode = "M{n:02d}"\nrole = "{"unpaid_carer" if n % 3 == 0 else "lived_experience"}"\njoined = 2023-01-01\n'
+        for n in range(1, 13)
+    )
+    codes = ", ".join(f'"M{n:02d}"' for n in range(1, 13))
+    text = f'[group]\nname = "G"\n{members}[[engagements]]\ndate = 2023-05-01\nkind = "meeting"\ntitle = "M"\nmembers = [{codes}]\n'
+    figures = ct.group_report(loads_group(text), 2023)
+    assert figures["members_by_role"] == {"lived_experience": 8, "unpaid_carer": 4}
+
+
+def test_a_financial_year_counts_from_its_first_day() -> None:
+    text = BASE.replace('name = "Advisory group"', 'name = "G"\nyear_starts = "04-01"') + (
+        '[[engagements]]\ndate = 2024-03-31\nkind = "meeting"\ntitle = "Last of 2023"\nmembers = ["M01"]\n'
+        '[[engagements]]\ndate = 2024-04-01\nkind = "meeting"\ntitle = "First of 2024"\nmembers = ["M01"]\n'
+    )
+    record = loads_group(text)
+    assert ct.group_report(record, 2023)["meetings"] == 1
+    assert ct.group_report(record, 2024)["from"] == "2024-04-01"
+
+
+def test_the_report_command_prints_the_year_beside_the_last() -> None:
+    runner = CliRunner()
+    text = runner.invoke(main, ["group", "report", str(EXAMPLE), "--year", "2023"])
+    assert text.exit_code == 0
+    assert "  paid opportunities: 4 (3 the year before)" in text.output
+    assert "  paid opportunities changed by +33%" in text.output
+    as_json = runner.invoke(main, ["group", "report", str(EXAMPLE), "--year", "2023", "--json"])
+    assert json.loads(as_json.output)["paid_member_engagements_change"] == 0.5

@@ -79,6 +79,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     )
     from coprod_toc.format import dump, dumps, load, loads, schema
     from coprod_toc.graph import TheoryOfChange
+    from coprod_toc.group import group_report
     from coprod_toc.model import (
         Activity,
         ActivityStatus,
@@ -133,6 +134,7 @@ __all__ = [
     "erase_participant",
     "example",
     "export",
+    "group_report",
     "import_map",
     "import_survey",
     "import_survey_evidence",
@@ -198,6 +200,7 @@ _HOMES = {
         "schema",
     ),
     "graph": ("TheoryOfChange",),
+    "group": ("group_report",),
     "model": (
         "Activity",
         "ActivityStatus",

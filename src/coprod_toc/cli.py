@@ -631,6 +631,46 @@ def group_validate(file: str, on: Any, as_json: bool) -> None:
     sys.exit(EXIT_FINDINGS if report.findings else 0)
 
 
+@group_command.command("report")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, required=True, help="The group's year (the year it starts in).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def group_report_command(file: str, year: int, as_json: bool) -> None:
+    """A year's figures beside the year before: meetings, paid opportunities and their
+    growth, hours, members taking part, feedback loops, the charter's commitments."""
+    from coprod_toc.group import load_group
+
+    try:
+        record = load_group(file)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    figures = ct.group_report(record, year)
+    if as_json:
+        _print_json({"file": file, "group": record.group.name} | figures)
+        return
+    last = figures["previous"]
+    feedback = figures["feedback"]
+    click.echo(f"{record.group.name}, {figures['from']} to {figures['to']} (before: {year - 1})")
+    for label, now, before in (
+        ("meetings", figures["meetings"], last["meetings"]),
+        ("paid opportunities", figures["paid_opportunities"], last["paid_opportunities"]),
+        ("members taking part", figures["members_active"], last["members_active"]),
+        ("hours given", figures["hours"], last["hours"]),
+        ("feedback loops closed", feedback["closed"], last["feedback"]["closed"]),
+    ):
+        click.echo(f"  {label}: {now:g} ({before:g} the year before)")
+    change = figures["paid_opportunities_change"]
+    if change is not None:
+        click.echo(f"  paid opportunities changed by {change:+.0%}")
+    click.echo(f"  feedback loops still open at the year's end: {feedback['open']}")
+    charter = figures["charter"]
+    click.echo(
+        f"  charter commitments met: {charter['commitments_met']} of "
+        f"{charter['commitments_met'] + charter['commitments_missed']}"
+    )
+
+
 # --------------------------------------------------------------------------- exchange
 
 #: How many notes an import prints before pointing at --json for the rest.

@@ -7,6 +7,7 @@ report, read from a group file and checked like a map.
     report = group.validate_group(record)    # .ok, .findings, as for a map
 """
 
+from coprod_toc.group.figures import group_report
 from coprod_toc.group.file import load_group, loads_group, schema
 from coprod_toc.group.records import (
     CharterVersion,
@@ -38,6 +39,7 @@ __all__ = [
     "MemberRole",
     "Quote",
     "ReportSections",
+    "group_report",
     "load_group",
     "loads_group",
     "schema",

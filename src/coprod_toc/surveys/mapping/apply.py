@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from coprod_toc.errors import FormatError, ModelError
+from coprod_toc.evidence.change import SUPPRESS_BELOW
 from coprod_toc.evidence.measures import normalise_label
 from coprod_toc.evidence.records import (
     ConsentRecord,
@@ -39,8 +40,8 @@ from coprod_toc.surveys.table import SurveyResponse, SurveyTable
 
 __all__ = ["SUPPRESS_BELOW", "apply_mapping"]
 
-#: Fewer answers than this and a percentage indicator is withheld (small-group disclosure).
-SUPPRESS_BELOW = 10
+# Fewer answers than SUPPRESS_BELOW and a percentage indicator is withheld (small-group
+# disclosure): the one threshold evidence statistics use too.
 
 
 def _period(mapping: SurveyMapping, when: dt.date | None) -> str | None:

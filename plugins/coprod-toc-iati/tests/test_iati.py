@@ -134,7 +134,8 @@ def test_listed_by_the_plugins_command() -> None:
 
 def test_the_schema_is_the_official_one() -> None:
     """The schema the tests use is the 2.03 release, read from the shared standards."""
-    assert SCHEMA_DIR.resolve() == Path("/work/shared/standards/iati-2.03")
+    repo = Path(__file__).resolve().parents[3]
+    assert SCHEMA_DIR.resolve() == (repo.parent / "shared" / "standards" / "iati-2.03").resolve()
     assert 'version="2.03"' in (SCHEMA_DIR / "iati-activities-schema.xsd").read_text("utf-8")
 
 

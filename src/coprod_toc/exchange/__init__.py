@@ -12,7 +12,9 @@ from coprod_toc.exchange.kit import (
     Notes,
     assumed_kind,
     cleaned_text,
+    json_path,
     kind_option,
+    read_header,
     read_json_file,
     spreadsheet_text,
 )
@@ -23,7 +25,9 @@ __all__ = [
     "Notes",
     "assumed_kind",
     "cleaned_text",
+    "json_path",
     "kind_option",
+    "read_header",
     "read_json_file",
     "spreadsheet_text",
 ]

@@ -12,6 +12,7 @@ import attrs
 from coprod_toc.errors import CoprodTocError, FormatError, ModelError
 from coprod_toc.fields import as_enum, printable_text
 from coprod_toc.format.codec import too_many_digits
+from coprod_toc.format.document import expect_type
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Kind
 from coprod_toc.plain import spreadsheet_text
@@ -22,7 +23,9 @@ __all__ = [
     "Notes",
     "assumed_kind",
     "cleaned_text",
+    "json_path",
     "kind_option",
+    "read_header",
     "read_json_file",
     "spreadsheet_text",
 ]
@@ -170,6 +173,36 @@ def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
         raise FormatError(f"not {what}: JSON nested too deeply", source=source) from None
     except ValueError:  # a whole number longer than Python reads
         raise too_many_digits(text, "JSON").with_source(source) from None
+
+
+def json_path(path: str, key: str | int) -> str:
+    """``path`` one step further, as importers name places in a JSON file: ``sections[1]``,
+    ``sections[1].title``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def read_header(value: Any, path: str, allowed: frozenset[str], version: int) -> dict[str, Any]:
+    """The part of another tool's file that a coprod-toc exporter wrote for itself (the map's
+    title, references, order…): an object of known keys carrying the expected ``version``,
+    or a FormatError at ``path``. ``None`` (a file the tool made itself) is ``{}``."""
+    if value is None:
+        return {}
+    expect_type(value, dict, path, "an object")
+    for key in value:
+        if key not in allowed:
+            raise FormatError(
+                f"unknown field {key!r} (expected one of: {', '.join(sorted(allowed))})",
+                path=json_path(path, key),
+            )
+    found = value.get("version")
+    if type(found) is not int or found != version:
+        raise FormatError(
+            f"expected version {version} of coprod-toc's fields, found {found!r}",
+            path=json_path(path, "version"),
+        )
+    return dict(value)
 
 
 def model_problem(exc: CoprodTocError) -> str:

@@ -48,7 +48,9 @@ from coprod_toc.exchange import (
     Notes,
     assumed_kind,
     cleaned_text,
+    json_path,
     kind_option,
+    read_header,
     read_json_file,
 )
 from coprod_toc.fields import as_enum, check_id, printable_text
@@ -79,10 +81,7 @@ _HEADER_KEYS = frozenset({"version", "title", "external_ref", "assumptions"})
 _BLUEPRINT = re.compile(rb'"elements"\s*:\s*\[\s*[{\]]')
 
 
-def _at(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
+_at = json_path
 
 
 def _words(text: str) -> str:
@@ -162,25 +161,10 @@ class _Reader:
         return toc, {"elements": len(elements), "connections": len(connections)}
 
     def _header(self, header: Any) -> dict[str, Any]:
-        if header is None:
-            return {}
-        expect_type(header, dict, RECORD_FIELD, "an object")
-        for key in header:
-            if key not in _HEADER_KEYS:
-                allowed = ", ".join(sorted(_HEADER_KEYS))
-                raise ct.FormatError(
-                    f"unknown field {key!r} (expected one of: {allowed})",
-                    path=_at(RECORD_FIELD, key),
-                )
-        version = header.get("version")
-        if type(version) is not int or version != RECORD_VERSION:
-            raise ct.FormatError(
-                f"expected version {RECORD_VERSION} of coprod-toc's fields, found {version!r}",
-                path=_at(RECORD_FIELD, "version"),
-            )
+        found = read_header(header, RECORD_FIELD, _HEADER_KEYS, RECORD_VERSION)
         path = _at(RECORD_FIELD, "assumptions")
-        expect_type(header.get("assumptions", []), list, path, "a list")
-        return dict(header)
+        expect_type(found.get("assumptions", []), list, path, "a list")
+        return found
 
     def _title(self, header: dict[str, Any]) -> str:
         if "title" in header:

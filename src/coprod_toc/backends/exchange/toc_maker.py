@@ -64,7 +64,9 @@ from coprod_toc.exchange import (
     Notes,
     assumed_kind,
     cleaned_text,
+    json_path,
     kind_option,
+    read_header,
     read_json_file,
 )
 from coprod_toc.exchange.kit import model_problem
@@ -142,11 +144,7 @@ _BLANK_LINE = "\n\n"
 # --------------------------------------------------------------------------- shared rules
 
 
-def _at(path: str, key: str | int) -> str:
-    """``path`` one step further: ``sections[1]``, ``sections[1].title``."""
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
+_at = json_path
 
 
 def confidence_level(confidence: float) -> int:
@@ -370,26 +368,12 @@ class _Reader:
         return title  # type: ignore[no-any-return]
 
     def _header(self, header: Any) -> dict[str, Any]:
-        if header is None:
-            return {}
-        expect_type(header, dict, EXTRA, "an object")
-        for key in header:
-            if key not in _HEADER_KEYS:
-                allowed = ", ".join(sorted(_HEADER_KEYS))
-                raise FormatError(
-                    f"unknown field {key!r} (expected one of: {allowed})", path=_at(EXTRA, key)
-                )
-        version = header.get("version")
-        if version != EXTRA_VERSION or type(version) is not int:
-            raise FormatError(
-                f"expected version {EXTRA_VERSION} of coprod-toc's fields, found {version!r}",
-                path=_at(EXTRA, "version"),
-            )
+        header = read_header(header, EXTRA, _HEADER_KEYS, EXTRA_VERSION)
         order = expect_type(header.get("order", []), list, _at(EXTRA, "order"), "a list")
         for i, item in enumerate(order):
             expect_type(item, str, _at(_at(EXTRA, "order"), i), "a node id")
         expect_type(header.get("assumptions", []), list, _at(EXTRA, "assumptions"), "a list")
-        return dict(header)
+        return header
 
     def _problem(self, data: Any) -> Problem | None:
         if data is None:

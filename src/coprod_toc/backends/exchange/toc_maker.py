@@ -368,12 +368,12 @@ class _Reader:
         return title  # type: ignore[no-any-return]
 
     def _header(self, header: Any) -> dict[str, Any]:
-        header = read_header(header, EXTRA, _HEADER_KEYS, EXTRA_VERSION)
-        order = expect_type(header.get("order", []), list, _at(EXTRA, "order"), "a list")
+        found = read_header(header, EXTRA, _HEADER_KEYS, EXTRA_VERSION)
+        order = expect_type(found.get("order", []), list, _at(EXTRA, "order"), "a list")
         for i, item in enumerate(order):
             expect_type(item, str, _at(_at(EXTRA, "order"), i), "a node id")
-        expect_type(header.get("assumptions", []), list, _at(EXTRA, "assumptions"), "a list")
-        return header
+        expect_type(found.get("assumptions", []), list, _at(EXTRA, "assumptions"), "a list")
+        return found
 
     def _problem(self, data: Any) -> Problem | None:
         if data is None:

@@ -20,7 +20,7 @@ import pytest
 
 import coprod_toc as ct
 from coprod_toc.backends.renderers._view import one_line, shorten
-from coprod_toc.testing import HOSTILE_LABELS, hostile_map
+from coprod_toc.testing import HOSTILE_LABELS, hostile_map, sample_group
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -152,10 +152,35 @@ PAGES = {
 }
 
 
+#: A co-production group's annual report and its easy-read version: the example group with
+#: its work plan, and the conformance kit's sample with the tricky labels.
+GROUP_PAGES = {
+    "group-report-example": ("html", True),
+    "group-report-hostile": ("html", False),
+    "group-easy-read-example": ("easy-read", True),
+    "group-easy-read-hostile": ("easy-read", False),
+}
+EVERY_PAGE = sorted([*PAGES, *GROUP_PAGES])
+
+
+def _group_page(folder: Path, name: str, renderer: str, example: bool) -> Path:
+    from coprod_toc.group import load_group
+
+    if example:
+        record = load_group(ROOT / "examples" / "group.toml")
+        plan = ct.load(ROOT / "examples" / "work-plan.toml")
+    else:
+        record, plan = sample_group(), hostile_map()
+    return ct.export(record, renderer, folder / f"{name}.html", year=2023, work_plan=plan)
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pages")
-    written = {}
+    written = {
+        name: _group_page(folder, name, renderer, example)
+        for name, (renderer, example) in GROUP_PAGES.items()
+    }
     for name, (make, renderer) in PAGES.items():
         toc = make()
         if name.startswith("report-day-centre"):
@@ -166,7 +191,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return written
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("page", EVERY_PAGE)
 def test_page_opens_without_console_errors_or_label_scripts(
     browser: Any, pages: dict[str, Path], page: str
 ) -> None:
@@ -178,7 +203,7 @@ def test_page_opens_without_console_errors_or_label_scripts(
     assert browser.execute_script("return document.scripts.length") == 0
 
 
-@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("page", EVERY_PAGE)
 def test_axe_core_finds_no_violations(browser: Any, pages: dict[str, Path], page: str) -> None:
     """axe-core, injected into the page, reports no WCAG 2.2 A/AA or best-practice violation."""
     _open(browser, pages[page])

@@ -13,10 +13,12 @@ import pytest
 
 import coprod_toc as ct
 from coprod_toc.backends.renderers.markdown import MarkdownRenderer
-from coprod_toc.plugins import PluginManager, hookspecs
+from coprod_toc.group import GroupRecord, group_report
+from coprod_toc.plugins import PluginManager, get_plugin_manager, hookspecs
 from coprod_toc.surveys import SurveyAnswer, SurveyTable
 from coprod_toc.testing import (
     ExporterContract,
+    GroupRendererContract,
     MapImporterContract,
     RendererContract,
     StoreContract,
@@ -30,6 +32,57 @@ class TestMemoryStore(StoreContract):
 
 class TestJsonRenderer(RendererContract):
     renderer_name = "json"
+
+
+@pytest.mark.parametrize("name", ["html", "easy-read", "markdown", "json"])
+def test_built_in_group_renderers_are_registered(name: str) -> None:
+    assert name in get_plugin_manager().extensions.group_renderers
+
+
+class TestGroupHtmlReport(GroupRendererContract):
+    group_renderer_name = "html"
+
+
+class TestGroupEasyReadReport(GroupRendererContract):
+    group_renderer_name = "easy-read"
+
+
+class TestGroupMarkdownReport(GroupRendererContract):
+    group_renderer_name = "markdown"
+
+
+class TestGroupJsonReport(GroupRendererContract):
+    group_renderer_name = "json"
+
+
+# --------------------------------------------------------------------------- a plugin group renderer
+
+
+class OneLineReport:
+    """A group's year in one line of text: the smallest group renderer that is a real one."""
+
+    media_type = "text/plain"
+    suffix = ".txt"
+    description = "A group's year in one line."
+
+    def render(self, record: GroupRecord, *, year: int, work_plan: ct.TheoryOfChange | None) -> str:
+        figures = group_report(record, year)
+        plan = f", work plan {work_plan.title!r}" if work_plan is not None else ""
+        return f"{year}: {figures['meetings']} meetings{plan}\n"
+
+
+class GroupRendererPlugin:
+    @hookspecs.hookimpl
+    def register_group_renderers(self, register: hookspecs.Register) -> None:
+        register("one-line", OneLineReport)
+
+
+class TestPluginGroupRenderer(GroupRendererContract):
+    group_renderer_name = "one-line"
+
+    @pytest.fixture(autouse=True)
+    def _plugin(self, fresh_plugin_manager: PluginManager) -> None:
+        fresh_plugin_manager.register(GroupRendererPlugin(), name="one-line-plugin")
 
 
 # --------------------------------------------------------------------------- a plugin exporter

@@ -313,4 +313,4 @@ def test_the_report_command_prints_the_year_beside_the_last() -> None:
     assert "  paid opportunities: 4 (3 the year before)" in text.output
     assert "  paid opportunities changed by +33%" in text.output
     as_json = runner.invoke(main, ["group", "report", str(EXAMPLE), "--year", "2023", "--json"])
-    assert json.loads(as_json.output)["paid_member_engagements_change"] == 0.5
+    assert json.loads(as_json.stdout)["paid_member_engagements_change"] == 0.5

@@ -91,6 +91,8 @@ def test_a_document_with_a_huge_number_is_a_format_error_naming_the_field() -> N
         errors.ErasedPersonError("map", "R-1"),
         errors.CycleError("a circle", ("O1", "O2")),
         errors.MapNotFoundError("no map named 'x'"),
+        errors.GroupNotFoundError("no group named 'x'"),
+        errors.ErasedPersonError("advisory", "member M03", group=True),
     ],
     ids=lambda e: type(e).__name__,
 )
@@ -106,7 +108,7 @@ def test_every_error_class_is_covered_by_the_pickling_test() -> None:
     covered = {"LinkError", "PluginNotFoundError", "ConflictError", "PluginError"}
     plain = {"CoprodTocError", "ModelError", "OutputError", "RenderError", "StoreError"}
     others = {"FormatError", "NodeNotFoundError", "ErasedPersonError", "CycleError"}
-    others |= {"MapNotFoundError", "DuplicateNodeError"}
+    others |= {"MapNotFoundError", "GroupNotFoundError", "DuplicateNodeError"}
     assert set(classes) <= covered | plain | others
 
 

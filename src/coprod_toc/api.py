@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import platformdirs
@@ -35,6 +35,7 @@ from coprod_toc.plugins import Registered, get_plugin_manager
 
 if TYPE_CHECKING:  # storage and surveys load when a store is opened or a survey read
     from coprod_toc.exchange import MapImport
+    from coprod_toc.group import GroupRecord
     from coprod_toc.storage import Store
     from coprod_toc.surveys.mapping import ImportReport, MappingSource, SurveyMapping
     from coprod_toc.surveys.source import SurveySource
@@ -232,15 +233,48 @@ def _failed(entry: Registered, what: str, exc: BaseException) -> PluginError:
     return PluginError(message, plugin=entry.plugin)
 
 
-def render(toc: TheoryOfChange, name: str, **options: Any) -> str:
+def render(toc: TheoryOfChange | GroupRecord, name: str, **options: Any) -> str:
     """Render a map as text with the renderer called ``name`` (``"json"`` built in, more
     from plugins). Binary output (a workbook, an image) goes to a file with :func:`export`.
 
+    Given a co-production group's record (:class:`coprod_toc.group.GroupRecord`) instead,
+    renders its annual report with the group renderer called ``name`` (``"html"``,
+    ``"easy-read"``, ``"markdown"``, ``"json"`` built in): give ``year=`` and, when you
+    have it, ``work_plan=`` (the group's work-plan map).
+
     :raises PluginNotFoundError: no renderer of that name; the message lists the installed ones.
     """
+    if _is_group(toc):
+        entry = _group_renderer(name, options)
+        return _text_of(entry, _call(entry, "group renderer", "render", toc, **options))
+    toc = cast(TheoryOfChange, toc)  # the renderer refuses anything else, by name
     entry = _lookup("renderer", get_plugin_manager().extensions.renderers, name)
     _with_analyses(entry, "renderer", toc, options)
     return _text_of(entry, _call(entry, "renderer", "render", toc, **options))
+
+
+def _is_group(record: object) -> bool:
+    from coprod_toc.group.records import GroupRecord
+
+    return isinstance(record, GroupRecord)
+
+
+def _group_renderer(name: str, options: dict[str, Any]) -> Registered:
+    """The group renderer called ``name``, after checking the options every one takes."""
+    entry = _lookup("group renderer", get_plugin_manager().extensions.group_renderers, name)
+    year = options.get("year")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise RenderError(
+            f"a group's report is of one year: give year= as a whole number (the calendar "
+            f"year the group's year starts in), not {year!r}"
+        )
+    work_plan = options.setdefault("work_plan", None)
+    if work_plan is not None and not isinstance(work_plan, TheoryOfChange):
+        raise RenderError(
+            f"work_plan= takes the group's work-plan map (a TheoryOfChange), not "
+            f"{type(work_plan).__name__}"
+        )
+    return entry
 
 
 def _text_of(entry: Registered, output: object) -> str:
@@ -254,9 +288,14 @@ def _text_of(entry: Registered, output: object) -> str:
 
 
 def export(
-    toc: TheoryOfChange, name: str, destination: str | os.PathLike[str], **options: Any
+    toc: TheoryOfChange | GroupRecord,
+    name: str,
+    destination: str | os.PathLike[str],
+    **options: Any,
 ) -> Path:
-    """Write a map to ``destination`` with the exporter (or renderer) called ``name``.
+    """Write a map to ``destination`` with the exporter (or renderer) called ``name``; or,
+    given a group's record, its annual report with the group renderer called ``name``
+    (see :func:`render`).
 
     The file appears whole or not at all: the output goes to a temporary file beside the
     destination, which replaces it only when the exporter has finished.
@@ -266,12 +305,42 @@ def export(
     """
     extensions = get_plugin_manager().extensions
     target = _destination(destination)
-    exporter = extensions.exporters.get(name)
-    renderer = None if exporter is not None else extensions.renderers.get(name)
-    if exporter is None and renderer is None:
-        raise PluginNotFoundError(
-            "exporter or renderer", name, sorted({*extensions.exporters, *extensions.renderers})
-        )
+    write: Callable[[Path], None]
+    if _is_group(toc):
+        entry = _group_renderer(name, options)
+        what = "group renderer"
+
+        def write(path: Path) -> None:
+            output = _text_of(entry, _call(entry, what, "render", toc, **options))
+            path.write_bytes(output.encode("utf-8"))
+
+    else:
+        toc = cast(TheoryOfChange, toc)  # the exporter refuses anything else, by name
+        exporter = extensions.exporters.get(name)
+        renderer = None if exporter is not None else extensions.renderers.get(name)
+        if exporter is None and renderer is None:
+            raise PluginNotFoundError(
+                "exporter or renderer", name, sorted({*extensions.exporters, *extensions.renderers})
+            )
+        what = "exporter" if exporter is not None else "renderer"
+
+        def write(path: Path) -> None:
+            if exporter is not None:
+                _with_analyses(exporter, "exporter", toc, options)
+                _call(exporter, "exporter", "export", toc, path, **options)
+            else:
+                assert renderer is not None
+                _with_analyses(renderer, "renderer", toc, options)
+                output = _text_of(renderer, _call(renderer, "renderer", "render", toc, **options))
+                path.write_bytes(output.encode("utf-8"))
+
+    _write_whole(target, write, f"the {what} {name!r}")
+    return target
+
+
+def _write_whole(target: Path, write: Callable[[Path], None], writer: str) -> None:
+    """Have ``write`` fill a temporary file beside ``target``, then move it into place: the
+    file appears whole or not at all."""
     try:
         # A short name of its own (the destination's name may already be as long as a file
         # name can be), ending as the destination does, so an exporter can tell a .csv
@@ -288,19 +357,9 @@ def export(
     # of the file it replaces, or the usual one for a new file.
     os.chmod(temp_path, target.stat().st_mode & 0o7777 if target.exists() else 0o644)
     try:
-        if exporter is not None:
-            _with_analyses(exporter, "exporter", toc, options)
-            _call(exporter, "exporter", "export", toc, temp_path, **options)
-        else:
-            assert renderer is not None
-            _with_analyses(renderer, "renderer", toc, options)
-            output = _text_of(renderer, _call(renderer, "renderer", "render", toc, **options))
-            temp_path.write_bytes(output.encode("utf-8"))
+        write(temp_path)
         if not temp_path.is_file() or temp_path.is_symlink():
-            raise OutputError(
-                f"cannot write {str(target)!r}: the {'exporter' if exporter else 'renderer'} "
-                f"{name!r} left no file behind"
-            )
+            raise OutputError(f"cannot write {str(target)!r}: {writer} left no file behind")
         with temp_path.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(temp_path, target)
@@ -310,7 +369,6 @@ def export(
         raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None
     finally:
         _remove(temp_path)
-    return target
 
 
 def _destination(destination: object) -> Path:

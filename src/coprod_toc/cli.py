@@ -18,6 +18,13 @@ import click
 import coprod_toc as ct
 from coprod_toc.analysis import ValidationReport
 from coprod_toc.api import analyse
+from coprod_toc.cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, print_history
+from coprod_toc.cli_common import open_store_or_exit as _open
+from coprod_toc.cli_common import print_json as _print_json
+from coprod_toc.cli_common import short as _short
+from coprod_toc.cli_common import store_failed as _store_failed
+from coprod_toc.cli_common import store_option as _store_option
+from coprod_toc.cli_group import group_command
 from coprod_toc.errors import CycleError
 from coprod_toc.plugins import PluginManager, get_plugin_manager
 from coprod_toc.plugins.template import KINDS, write_plugin
@@ -25,9 +32,6 @@ from coprod_toc.plugins.template import KINDS, write_plugin
 if TYPE_CHECKING:  # the survey and storage layers load only in the commands that use them
     from coprod_toc.storage import Store
     from coprod_toc.surveys import SurveyTable
-
-EXIT_FINDINGS = 1
-EXIT_BAD_INPUT = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,10 +73,6 @@ def _read_map(path: str, as_json: bool) -> ct.TheoryOfChange:
         else:
             click.echo(f"coprod-toc: cannot read the map: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-
-
-def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -154,6 +154,7 @@ def _provided_by(manager: PluginManager) -> dict[str, list[str]]:
     for what, registry in (
         ("renderer", extensions.renderers),
         ("exporter", extensions.exporters),
+        ("group renderer", extensions.group_renderers),
         ("survey importer", extensions.importers),
         ("map importer", extensions.map_importers),
     ):
@@ -164,11 +165,6 @@ def _provided_by(manager: PluginManager) -> dict[str, list[str]]:
     for scheme, plugin in extensions.schemes.items():
         provided.setdefault(plugin, []).append(f"store {scheme}://")
     return provided
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _pct(value: float | None) -> str:
@@ -274,16 +270,6 @@ def progress(file: str, as_json: bool) -> None:
 
 # --------------------------------------------------------------------------- store
 
-EXIT_CONFLICT = 3
-
-_store_option = click.option(
-    "--store",
-    "url",
-    metavar="URL",
-    default=None,
-    help="The store to use (default: $COPROD_TOC_STORE, else a SQLite file in your data folder).",
-)
-
 
 @main.group()
 def store() -> None:
@@ -292,22 +278,6 @@ def store() -> None:
     Every command takes --store URL: sqlite:///PATH (the default kind), json://DIR,
     memory://, or a URL a plugin handles (postgresql+psycopg://…).
     """
-
-
-def _open(url: str | None) -> Store:
-    try:
-        return ct.open_store(url)
-    except ct.CoprodTocError as exc:
-        click.echo(f"coprod-toc: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-
-
-def _store_failed(exc: ct.CoprodTocError, as_json: bool = False) -> None:
-    if as_json:
-        _print_json({"error": {"code": exc.code, "message": str(exc)}})
-    else:
-        click.echo(f"coprod-toc: {exc}", err=True)
-    sys.exit(EXIT_CONFLICT if isinstance(exc, ct.ConflictError) else EXIT_BAD_INPUT)
 
 
 @store.command("list")
@@ -376,10 +346,7 @@ def store_history(name: str, url: str | None, as_json: bool) -> None:
     if as_json:
         _print_json({"name": name, "versions": [v.to_dict() for v in versions]})
         return
-    for v in versions:
-        when = v.saved_at.strftime("%Y-%m-%d %H:%M:%S")
-        note = f"  {v.message}" if v.message else ""
-        click.echo(f"v{v.version:<4} {when}  {_short(v.title, 50)}{note}")
+    print_history(versions)
 
 
 @store.command("diff")
@@ -577,98 +544,6 @@ def _check_suffix(name: str, output: str) -> None:
             f"{suffix}",
             err=True,
         )
-
-
-# --------------------------------------------------------------------------- the group
-
-
-@main.group("group")
-def group_command() -> None:
-    """The co-production group's own record: members, engagements, feedback, charter."""
-
-
-@group_command.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--on",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Check as of this day (YYYY-MM-DD; default today): years ended by then are judged.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def group_validate(file: str, on: Any, as_json: bool) -> None:
-    """Check a group file: member codes, dates that cannot be, feedback loops, the charter's
-    commitments and review. Exits 0 with no findings, 1 with findings, 2 when the file
-    cannot be read."""
-    from coprod_toc.group import load_group, validate_group
-
-    try:
-        record = load_group(file)
-    except ct.CoprodTocError as exc:
-        click.echo(f"coprod-toc: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    report = validate_group(record, on=on.date() if on is not None else None)
-    if as_json:
-        _print_json({"file": file, "group": record.group.name} | report.to_dict())
-    else:
-        counts = (
-            f"{len(record.members)} members, {len(record.engagements)} engagements, "
-            f"{len(record.feedback)} feedback items, {len(record.charter)} charter versions"
-        )
-        click.echo(f"{record.group.name}\n{counts}\n")
-        if not report.findings:
-            click.echo("No findings: the record holds together.")
-        for heading, findings in (
-            ("must be fixed", report.errors),
-            ("worth checking", report.warnings),
-        ):
-            if findings:
-                noun = "thing" if len(findings) == 1 else "things"
-                click.echo(f"{len(findings)} {noun} {heading}:")
-                for finding in findings:
-                    click.echo(f"  - {finding.message} [{finding.code}]")
-    sys.exit(EXIT_FINDINGS if report.findings else 0)
-
-
-@group_command.command("report")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--year", type=int, required=True, help="The group's year (the year it starts in).")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def group_report_command(file: str, year: int, as_json: bool) -> None:
-    """A year's figures beside the year before: meetings, paid opportunities and their
-    growth, hours, members taking part, feedback loops, the charter's commitments."""
-    from coprod_toc.group import load_group
-
-    try:
-        record = load_group(file)
-    except ct.CoprodTocError as exc:
-        click.echo(f"coprod-toc: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    figures = ct.group_report(record, year)
-    if as_json:
-        _print_json({"file": file, "group": record.group.name} | figures)
-        return
-    last = figures["previous"]
-    feedback = figures["feedback"]
-    click.echo(f"{record.group.name}, {figures['from']} to {figures['to']} (before: {year - 1})")
-    for label, now, before in (
-        ("meetings", figures["meetings"], last["meetings"]),
-        ("paid opportunities", figures["paid_opportunities"], last["paid_opportunities"]),
-        ("members taking part", figures["members_active"], last["members_active"]),
-        ("hours given", figures["hours"], last["hours"]),
-        ("feedback loops closed", feedback["closed"], last["feedback"]["closed"]),
-    ):
-        click.echo(f"  {label}: {now:g} ({before:g} the year before)")
-    change = figures["paid_opportunities_change"]
-    if change is not None:
-        click.echo(f"  paid opportunities changed by {change:+.0%}")
-    click.echo(f"  feedback loops still open at the year's end: {feedback['open']}")
-    charter = figures["charter"]
-    click.echo(
-        f"  charter commitments met: {charter['commitments_met']} of "
-        f"{charter['commitments_met'] + charter['commitments_missed']}"
-    )
 
 
 # --------------------------------------------------------------------------- exchange
@@ -1277,3 +1152,7 @@ def change(file: str, measures: tuple[str, ...], before: str, after: str, as_jso
             f"nobody answered at both {before!r} and {after!r}: the time points in this map "
             f"are {', '.join(repr(p) for p in points)} (--before, --after)"
         )
+
+
+# The co-production group's commands live in their own module.
+main.add_command(group_command)

@@ -17,6 +17,7 @@ __all__ = [
     "DuplicateNodeError",
     "ErasedPersonError",
     "FormatError",
+    "GroupNotFoundError",
     "LinkError",
     "MapNotFoundError",
     "ModelError",
@@ -194,6 +195,14 @@ class MapNotFoundError(StoreError, KeyError):
     __str__ = CoprodTocError.__str__
 
 
+class GroupNotFoundError(StoreError, KeyError):
+    """The store holds no group record of that name, or not that version of it."""
+
+    code = "group-not-found"
+
+    __str__ = CoprodTocError.__str__
+
+
 class ConflictError(StoreError):
     """Someone else saved the map since you loaded it: saving now would lose their change.
 
@@ -213,17 +222,25 @@ class ConflictError(StoreError):
 
 
 class ErasedPersonError(StoreError):
-    """The map holds evidence of a person the store erased: saving it would bring them
-    back. The map was loaded before the erasure (load it again), or the same survey is
-    being imported again."""
+    """The map holds evidence of a person the store erased (or a group record names a
+    member erased from it): saving it would bring them back. It was loaded before the
+    erasure (load it again), or the same survey is being imported again."""
 
     code = "erased-person"
 
-    def __init__(self, name: str, person: str) -> None:
-        super().__init__(
-            f"map {name!r} holds evidence of {person}, who was erased from this store: "
-            "nothing was saved. Load the map again (it was loaded before the erasure), or "
-            f"take them out first: toc.erase_participant({person!r})"
-        )
+    def __init__(self, name: str, person: str, *, group: bool = False) -> None:
+        if group:
+            message = (
+                f"group {name!r} names {person}, who was erased from it: nothing was saved. "
+                "Take them out of the group file, or load the record again (this one was "
+                "loaded before the erasure)"
+            )
+        else:
+            message = (
+                f"map {name!r} holds evidence of {person}, who was erased from this store: "
+                "nothing was saved. Load the map again (it was loaded before the erasure), "
+                f"or take them out first: toc.erase_participant({person!r})"
+            )
+        super().__init__(message)
         self.name = name
         self.person = person

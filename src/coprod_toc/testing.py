@@ -26,7 +26,7 @@ import pytest
 
 import coprod_toc as ct
 from coprod_toc.api import analyse
-from coprod_toc.errors import ErasedPersonError
+from coprod_toc.errors import ErasedPersonError, GroupNotFoundError
 from coprod_toc.evidence import (
     Benefit,
     ConsentRecord,
@@ -35,6 +35,7 @@ from coprod_toc.evidence import (
     MeasureAdministration,
     Participant,
 )
+from coprod_toc.group import GroupRecord
 from coprod_toc.model import BreakdownItem
 from coprod_toc.plugins import get_plugin_manager
 from coprod_toc.storage import Store
@@ -45,6 +46,7 @@ __all__ = [
     "PERSONAL_ANSWERS",
     "PERSONAL_QUESTIONS",
     "ExporterContract",
+    "GroupRendererContract",
     "MapImporterContract",
     "RendererContract",
     "StoreContract",
@@ -52,6 +54,7 @@ __all__ = [
     "check_concurrent_saves",
     "check_importer_privacy",
     "hostile_map",
+    "sample_group",
     "sample_maps",
 ]
 
@@ -240,11 +243,130 @@ SAMPLE_NAMES = sorted(sample_maps())
 # --------------------------------------------------------------------------- storage
 
 
+def sample_group() -> GroupRecord:
+    """A co-production group's record over two years, with every kind of entry and the
+    tricky labels in its free text: what the group-record contracts save and render."""
+    # Why this is long: it is one group file, written out as a support lead would.
+    from coprod_toc.group import loads_group
+
+    tricky = json.dumps(TRICKY_TEXT[0])
+    return loads_group(
+        f"""
+[group]
+name = "Advisory group {TRICKY_TEXT[0].replace('"', "'")}"
+lead = "Engagement lead"
+
+[[members]]
+code = "M01"
+role = "lived_experience"
+joined = 2022-01-10
+
+[[members]]
+code = "M02"
+role = "unpaid_carer"
+joined = 2022-01-10
+
+[[members]]
+code = "M03"
+role = "lived_experience"
+joined = 2023-02-01
+
+[[engagements]]
+date = 2022-03-01
+kind = "meeting"
+title = {tricky}
+members = ["M01", "M02"]
+paid = true
+hours = 2
+payment = 40
+
+[[engagements]]
+date = 2023-03-01
+kind = "meeting"
+title = {json.dumps('=HYPERLINK("http://x")')}
+workstream = "Website"
+members = ["M01", "M02", "M03"]
+paid = true
+hours = 2.5
+payment = 50.0
+
+[[engagements]]
+date = 2023-06-01
+kind = "workstream"
+title = {json.dumps('Review | of "pages" [x]')}
+workstream = "Website"
+members = ["M03"]
+
+[[feedback]]
+id = "F1"
+date = 2023-03-01
+said = {tricky}
+workstream = "Website"
+did = "Changed the pages"
+did_on = 2023-04-01
+told_back_on = 2023-04-15
+status = "adopted"
+
+[[feedback]]
+id = "F2"
+date = 2023-05-01
+said = "Pay on the day"
+status = "declined"
+reason = "Finance rules"
+told_back_on = 2023-05-20
+
+[[feedback]]
+id = "F3"
+date = 2023-09-01
+said = "More meetings in the evening"
+
+[[charter]]
+version = 1
+agreed_on = 2022-01-20
+agreed_by = ["M01", "M02"]
+review_on = 2024-01-20
+knowns = ["Three meetings a year"]
+unknowns = ["Where we meet"]
+aspirations = [{tricky}]
+commitments = [{{ what = "meeting", at_least = 3, per = "year" }}]
+
+[report]
+year = 2023
+good_practice = ["Papers sent a week ahead"]
+development = ["Evening meetings"]
+priorities = ["Recruit two members"]
+quotes = [{{ text = {tricky}, role = "Head of embedding" }}]
+""",
+        source="sample_group",
+    )
+
+
 class StoreContract:
     """What every storage backend must do. Set ``store_url``, or override the ``store``
-    fixture to hand out a fresh, empty store per test (e.g. a new database schema)."""
+    fixture to hand out a fresh, empty store per test (e.g. a new database schema).
+
+    A store that keeps no group records (the base class's group methods) sets
+    ``keeps_groups = False``: the contract then checks that each says so clearly."""
 
     store_url: ClassVar[str] = ""
+    keeps_groups: ClassVar[bool] = True
+
+    #: The tests that only a store keeping group records can pass.
+    _GROUP_TESTS: ClassVar[tuple[str, ...]] = (
+        "test_group_record_versions_load_back_equal",
+        "test_groups_and_maps_are_kept_apart",
+        "test_group_if_changed_and_conflicts",
+        "test_missing_groups_and_versions_are_group_not_found",
+        "test_bad_group_names_and_records_are_refused",
+        "test_erasing_a_member_reaches_every_version",
+        "test_delete_group_removes_every_version",
+    )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.keeps_groups:  # not collected at all: they do not apply
+            for name in cls._GROUP_TESTS:
+                setattr(cls, name, None)
 
     @pytest.fixture
     def store(self) -> Iterator[Store]:
@@ -261,6 +383,8 @@ class StoreContract:
             lambda: store.load("kept"),
             store.list,
             lambda: store.history("kept"),
+            store.list_groups,
+            lambda: store.load_group("kept"),
         ):
             with pytest.raises(ct.StoreError, match="is closed"):
                 call()
@@ -476,6 +600,107 @@ class StoreContract:
         with pytest.raises(ct.MapNotFoundError):
             store.diff("map", 1, 3)
 
+    # ------------------------------------------------------------------ group records
+
+    def test_a_store_without_groups_says_so(self, store: Store) -> None:
+        """A store that keeps no group records refuses each group call with a StoreError
+        saying so; one that keeps them lists none at first."""
+        if self.keeps_groups:
+            assert store.list_groups() == []
+            return
+        for call in (
+            lambda: store.save_group("g", sample_group()),
+            lambda: store.load_group("g"),
+            store.list_groups,
+            lambda: store.group_history("g"),
+            lambda: store.delete_group("g"),
+            lambda: store.erase_member("g", "M01"),
+        ):
+            with pytest.raises(ct.StoreError, match="keeps no group records"):
+                call()
+
+    def test_group_record_versions_load_back_equal(self, store: Store) -> None:
+        """Each save of a group record is a new version, from 1, loading back equal, with
+        the group's name as its title and the message kept."""
+        record = sample_group()
+        fewer = attrs.evolve(record, feedback=record.feedback[:1])
+        assert store.save_group("advisory", record) == 1
+        assert store.save_group("advisory", fewer, message="trimmed") == 2
+        assert store.load_group("advisory") == fewer
+        assert store.load_group("advisory", 1) == record
+        history = store.group_history("advisory")
+        assert [(v.version, v.title, v.message) for v in history] == [
+            (1, record.group.name, None),
+            (2, record.group.name, "trimmed"),
+        ]
+        assert store.list_groups() == ["advisory"]
+
+    def test_groups_and_maps_are_kept_apart(self, store: Store) -> None:
+        """A group and a map of the same name are two records; neither lists the other."""
+        store.save("same", sample_maps()["full"])
+        store.save_group("same", sample_group())
+        assert store.list() == ["same"] and store.list_groups() == ["same"]
+        store.delete_group("same")
+        assert store.load("same") == sample_maps()["full"]
+
+    def test_group_if_changed_and_conflicts(self, store: Store) -> None:
+        """An unchanged record saves nothing with if_changed; a save from a stale version
+        is a ConflictError and saves nothing."""
+        record = sample_group()
+        store.save_group("g", record)
+        assert store.save_group("g", record, if_changed=True) == 1
+        with pytest.raises(ct.ConflictError):
+            store.save_group("g", record, expected_version=0)
+        assert [v.version for v in store.group_history("g")] == [1]
+
+    def test_missing_groups_and_versions_are_group_not_found(self, store: Store) -> None:
+        """Loading, listing the history of, deleting or erasing from an unknown group, or
+        an unknown version, raises GroupNotFoundError."""
+        store.save_group("g", sample_group())
+        for call in (
+            lambda: store.load_group("nope"),
+            lambda: store.load_group("g", 2),
+            lambda: store.load_group("g", 0),
+            lambda: store.group_history("nope"),
+            lambda: store.delete_group("nope"),
+            lambda: store.erase_member("nope", "M01"),
+        ):
+            with pytest.raises(GroupNotFoundError):
+                call()
+
+    def test_bad_group_names_and_records_are_refused(self, store: Store) -> None:
+        """A name no map could have, or something not a GroupRecord, is a StoreError."""
+        with pytest.raises(ct.StoreError):
+            store.save_group("../x", sample_group())
+        with pytest.raises(ct.StoreError):
+            store.save_group("g", sample_maps()["full"])  # type: ignore[arg-type]
+
+    def test_erasing_a_member_reaches_every_version(self, store: Store) -> None:
+        """Erasing a member rewrites every version that named them (their entry, their
+        engagements, their charter agreement), keeps the others, and refuses a record
+        loaded before the erasure."""
+        record = sample_group()
+        store.save_group("g", record)
+        store.save_group("g", attrs.evolve(record, feedback=()))
+        assert store.erase_member("g", "M02") == 2
+        for version in (1, 2):
+            kept = store.load_group("g", version)
+            assert not kept.names_member("M02")
+            assert [m.code for m in kept.members] == ["M01", "M03"]
+        assert store.load_group("g", 1).feedback == record.feedback
+        with pytest.raises(ErasedPersonError):
+            store.save_group("g", record)
+        assert store.erase_member("g", "M02") == 0
+
+    def test_delete_group_removes_every_version(self, store: Store) -> None:
+        """After delete_group, the group is gone from the list and cannot be loaded."""
+        store.save_group("g", sample_group())
+        store.save_group("g", sample_group(), message="again")
+        store.delete_group("g")
+        assert store.list_groups() == []
+        with pytest.raises(GroupNotFoundError):
+            store.load_group("g", 1)
+
     def test_close_twice_is_safe(self, store: Store) -> None:
         """close() may be called more than once."""
         store.close()
@@ -639,6 +864,53 @@ class RendererContract:
         toc = sample_maps()["full"]
         path = ct.export(toc, self.renderer_name, tmp_path / "out")
         assert path.read_bytes() == ct.render(toc, self.renderer_name).encode("utf-8")
+
+
+class GroupRendererContract:
+    """What every group renderer (a group's annual report) must do. Set
+    ``group_renderer_name``."""
+
+    group_renderer_name: ClassVar[str] = ""
+
+    def test_is_registered_with_its_metadata(self) -> None:
+        """The group renderer is found by name and says its media type, suffix and purpose."""
+        entry = get_plugin_manager().extensions.group_renderers[self.group_renderer_name]
+        renderer = entry.implementation
+        assert isinstance(renderer.media_type, str) and "/" in renderer.media_type
+        assert renderer.suffix.startswith(".")
+        assert renderer.description
+
+    @pytest.mark.parametrize("year", [2022, 2023, 2030])
+    def test_renders_a_year_with_and_without_a_work_plan(self, year: int) -> None:
+        """A year with engagements, the first year, and a year with nothing at all render
+        to text, with or without the group's work plan."""
+        for work_plan in (None, sample_maps()["full"]):
+            output = ct.render(
+                sample_group(), self.group_renderer_name, year=year, work_plan=work_plan
+            )
+            assert isinstance(output, str) and output.strip()
+
+    def test_names_no_member(self) -> None:
+        """Members appear as counts, never by their codes."""
+        output = ct.render(sample_group(), self.group_renderer_name, year=2023)
+        for member in sample_group().members:
+            assert member.code not in output
+
+    def test_same_record_gives_the_same_output(self) -> None:
+        """Output depends only on the record, the year and the work plan."""
+        first = ct.render(sample_group(), self.group_renderer_name, year=2023)
+        assert first == ct.render(sample_group(), self.group_renderer_name, year=2023)
+
+    def test_unknown_option_is_refused(self) -> None:
+        """An option the renderer does not know is an error, never silently ignored."""
+        with pytest.raises(ct.CoprodTocError):
+            ct.render(sample_group(), self.group_renderer_name, year=2023, no_such_option=True)
+
+    def test_exports_to_a_file(self, tmp_path: Path) -> None:
+        """ct.export writes the rendered report to a file."""
+        path = ct.export(sample_group(), self.group_renderer_name, tmp_path / "out", year=2023)
+        expected = ct.render(sample_group(), self.group_renderer_name, year=2023)
+        assert path.read_bytes() == expected.encode("utf-8")
 
 
 # --------------------------------------------------------------------------- exporters

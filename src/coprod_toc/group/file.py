@@ -4,12 +4,17 @@ file and the field (``engagements[3].members[1]``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import json
 import os
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import attrs
+import tomli_w
 
 from coprod_toc.errors import FormatError
 from coprod_toc.format.document import build_record, expect_type
@@ -25,7 +30,7 @@ from coprod_toc.group.records import (
     ReportSections,
 )
 
-__all__ = ["SCHEMA_FILE", "load_group", "loads_group", "schema"]
+__all__ = ["SCHEMA_FILE", "dumps_group", "group_document", "load_group", "loads_group", "schema"]
 
 #: The JSON Schema of the group file, shipped inside the package.
 SCHEMA_FILE = "coprod-toc-group-1.schema.json"
@@ -144,3 +149,59 @@ def _unique(records: tuple[Any, ...], field: str, key: str) -> None:
         if value in seen:
             raise FormatError(f"{field} {value!r} is used twice", path=f"{key}[{index}].{field}")
         seen.add(value)
+
+
+def group_document(record: GroupRecord) -> dict[str, Any]:
+    """The record as the file holds it, JSON-ready (dates as YYYY-MM-DD): fields left at
+    their default are left out, so the document is what a person would have written."""
+    document: dict[str, Any] = {"group": _fields(record.group)}
+    for key in _LISTS:
+        items = getattr(record, key)
+        if items:
+            document[key] = [_fields(item) for item in items]
+    loaded: dict[str, Any] = _plain(document, dates=str)
+    return loaded
+
+
+def dumps_group(record: GroupRecord, format: str = "json") -> str:
+    """The record as a group file's text: ``"json"`` (canonical: keys sorted, what stores
+    keep) or ``"toml"`` (the hand-written form); either loads back equal with
+    :func:`loads_group`."""
+    if format == "json":
+        return json.dumps(group_document(record), sort_keys=True, ensure_ascii=False)
+    if format == "toml":
+        document: dict[str, Any] = {"group": _fields(record.group)}
+        document |= {key: [_fields(i) for i in getattr(record, key)] for key in _LISTS}
+        plain: dict[str, Any] = _plain(
+            {key: value for key, value in document.items() if value}, dates=None
+        )
+        return tomli_w.dumps(plain)
+    raise FormatError(f"a group file is written as 'json' or 'toml', not {format!r}")
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    """A record's fields that differ from their defaults, in the class's order."""
+    found: dict[str, Any] = {}
+    for field in attrs.fields(type(record)):
+        value = getattr(record, field.name)
+        default = field.default
+        if default is not attrs.NOTHING and value == default:
+            continue
+        found[field.name] = value
+    return found
+
+
+def _plain(value: Any, *, dates: Any) -> Any:
+    """Tuples as lists, enums as their values, records as tables; dates as text when
+    ``dates`` is ``str`` (JSON), left as dates otherwise (TOML has dates)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat() if dates is str else value
+    if isinstance(value, dict):
+        return {k: _plain(v, dates=dates) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v, dates=dates) for v in value]
+    if attrs.has(type(value)):
+        return _plain(_fields(value), dates=dates)
+    return value

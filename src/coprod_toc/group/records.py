@@ -250,6 +250,35 @@ class GroupRecord:
         first = dt.date(year, month, day)
         return first, dt.date(year + 1, month, day) - dt.timedelta(days=1)
 
+    def without_member(self, code: str) -> GroupRecord:
+        """The record with one member erased: their entry, their place in every engagement
+        and in every charter version's agreement. What they took part in stays, without
+        them (so the year's hours and payments no longer count theirs)."""
+        return attrs.evolve(
+            self,
+            members=tuple(m for m in self.members if m.code != code),
+            engagements=tuple(
+                attrs.evolve(e, members=tuple(c for c in e.members if c != code))
+                if code in e.members
+                else e
+                for e in self.engagements
+            ),
+            charter=tuple(
+                attrs.evolve(c, agreed_by=tuple(m for m in c.agreed_by if m != code))
+                if code in c.agreed_by
+                else c
+                for c in self.charter
+            ),
+        )
+
+    def names_member(self, code: str) -> bool:
+        """Whether the member's code appears anywhere in the record."""
+        return (
+            any(m.code == code for m in self.members)
+            or any(code in e.members for e in self.engagements)
+            or any(code in c.agreed_by for c in self.charter)
+        )
+
     def charter_on(self, day: dt.date) -> CharterVersion | None:
         """The charter version in force on ``day``: the latest agreed by then."""
         agreed = [c for c in self.charter if c.agreed_on <= day]

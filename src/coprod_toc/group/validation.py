@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from coprod_toc.analysis.validation import Finding, Severity, ValidationReport
+from coprod_toc.graph import TheoryOfChange
 from coprod_toc.group.records import FeedbackStatus, GroupRecord
+from coprod_toc.group.work_plan import WORK_PLAN_RULES, work_plan_findings
 
 __all__ = ["GROUP_RULES", "validate_group"]
 
@@ -38,17 +40,21 @@ GROUP_RULES: dict[str, tuple[Severity, str]] = {
 }  # fmt: skip
 
 
-def validate_group(record: GroupRecord, *, on: dt.date | None = None) -> ValidationReport:
-    """Check ``record`` as of the day ``on`` (default today). Linear in the size of the file,
-    times the number of ended years for the year checks."""
+def validate_group(
+    record: GroupRecord, *, on: dt.date | None = None, work_plan: TheoryOfChange | None = None
+) -> ValidationReport:
+    """Check ``record`` as of the day ``on`` (default today), and, given the group's work
+    plan, the nodes its engagements and feedback name (:data:`WORK_PLAN_RULES`). Linear in
+    the size of the file, times the number of ended years for the year checks."""
     today = on or dt.date.today()
     findings = [
         *_members_named(record),
         *_feedback(record),
         *_years(record, today),
         *_charter(record, today),
+        *(work_plan_findings(record, work_plan) if work_plan is not None else ()),
     ]
-    order = list(GROUP_RULES)
+    order = [*GROUP_RULES, *WORK_PLAN_RULES]
     findings.sort(key=lambda f: order.index(f.code))  # stable: file order within a rule
     return ValidationReport(tuple(findings))
 

@@ -129,6 +129,34 @@ def register_exporters(register: Register) -> None:
     """
 
 
+@hookspec
+def register_group_renderers(register: Register) -> None:
+    """Register group renderers: ways to turn a co-production group's record
+    (:class:`coprod_toc.group.GroupRecord`) into a year's annual report.
+
+    ``ct.render(record, name, year=…)`` and ``ct.export(record, name, path, year=…)`` use
+    them when given a group record rather than a map: the record kind decides which
+    registry a name is looked up in, so a group renderer may share a map renderer's name
+    (``"html"``). Call ``register(name, renderer)``; the renderer is a class (made once,
+    with no arguments) or an object with ``media_type``, ``suffix`` and ``description`` as
+    for map renderers, and:
+
+    * ``render(record, *, year, work_plan=None, **options) -> str`` — the report of the
+      group's year ``year`` (an ``int``, the calendar year the group's year starts in),
+      beside the year before. ``work_plan`` is the group's work-plan map
+      (a :class:`coprod_toc.TheoryOfChange`) when the host has it, else ``None``. Use
+      :func:`coprod_toc.group.group_report` for the figures and
+      :func:`coprod_toc.group.work_plan_progress` for the work plan, so every report
+      counts alike. Show payments only as totals, never per member; escape every label
+      for the target format; raise :class:`coprod_toc.errors.RenderError` for an option
+      you do not take.
+
+    The conformance class is :class:`coprod_toc.testing.GroupRendererContract`.
+
+    :param register: the callback ``register(name, renderer)``.
+    """
+
+
 # --------------------------------------------------------------------------- survey importers
 
 

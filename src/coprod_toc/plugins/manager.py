@@ -51,6 +51,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "coprod_toc.backends.stores",
     "coprod_toc.backends.json_output",
     "coprod_toc.backends.renderers",
+    "coprod_toc.backends.group_reports",
     "coprod_toc.backends.importers",
     "coprod_toc.backends.exchange",
 )
@@ -142,6 +143,14 @@ class Extensions:
         return found
 
     @property
+    def group_renderers(self) -> dict[str, Registered]:
+        found: dict[str, Registered] = self._kind(
+            "group_renderers",
+            lambda: self._collect("register_group_renderers", "group renderer", {}),
+        )
+        return found
+
+    @property
     def importers(self) -> dict[str, Registered]:
         found: dict[str, Registered] = self._kind(
             "importers",
@@ -176,7 +185,8 @@ class Extensions:
     @property
     def problems(self) -> list[PluginProblem]:
         """What went wrong while collecting, every kind collected first."""
-        for kind in ("renderers", "exporters", "importers", "map_importers", "schemes", "rules"):
+        kinds = ("renderers", "exporters", "group_renderers", "importers", "map_importers")
+        for kind in (*kinds, "schemes", "rules"):
             getattr(self, kind)
         return list(self._problems)
 

@@ -9,7 +9,9 @@ writing one.
   reads them back;
 * :mod:`coprod_toc.storage.erasure`: ``plan_erasure`` and its helpers erase a person from
   every version such a store keeps, and refuse a save that would bring them back;
-* :mod:`coprod_toc.storage.upgrade`: moving what earlier versions kept elsewhere into rows.
+* :mod:`coprod_toc.storage.upgrade`: moving what earlier versions kept elsewhere into rows;
+* :mod:`coprod_toc.storage.groups`: what stores that keep group records share (the checks,
+  the text each version is kept as, erasing a member).
 
 The built-in stores (memory, SQLite, JSON files) live in :mod:`coprod_toc.backends.stores`
 and use nothing but this kit, as a third-party store would.
@@ -23,6 +25,14 @@ from coprod_toc.storage.erasure import (
     erase_link_row,
     erased_people_check,
     plan_erasure,
+)
+from coprod_toc.storage.groups import (
+    check_group_save,
+    erased_member_text,
+    group_from_text,
+    group_text,
+    member_digest,
+    refuse_erased_members,
 )
 from coprod_toc.storage.rows import (
     CURRENT,
@@ -65,21 +75,27 @@ __all__ = [
     "StoredEvidence",
     "StoredLink",
     "VersionInfo",
+    "check_group_save",
     "check_map_name",
     "check_save",
     "collection_paused",
     "erase_evidence_row",
     "erase_link_row",
+    "erased_member_text",
     "erased_people_check",
     "evidence_body",
     "evidence_history",
+    "group_from_text",
+    "group_text",
     "header_body",
     "link_body",
     "loaded_snapshot",
     "map_from_rows",
+    "member_digest",
     "node_body",
     "plan_changes",
     "plan_erasure",
+    "refuse_erased_members",
     "refuse_erased_people",
     "stored_text",
 ]

@@ -26,9 +26,16 @@ from typing import Any
 import attrs
 
 from coprod_toc.analysis.diff import MapDiff, diff
-from coprod_toc.errors import ConflictError, ErasedPersonError, MapNotFoundError, StoreError
+from coprod_toc.errors import (
+    ConflictError,
+    ErasedPersonError,
+    GroupNotFoundError,
+    MapNotFoundError,
+    StoreError,
+)
 from coprod_toc.evidence.records import erasure_digest, people_named
 from coprod_toc.graph import TheoryOfChange
+from coprod_toc.group.records import GroupRecord
 
 __all__ = ["Store", "VersionInfo", "check_map_name", "check_save", "refuse_erased_people"]
 
@@ -201,6 +208,94 @@ class Store(abc.ABC):
         Only the evidence changes; version numbers, dates and the maps stay as they were.
         """
         raise StoreError(f"{type(self).__name__} cannot erase a participant from its history")
+
+    # ------------------------------------------------------------------ group records
+
+    def save_group(
+        self,
+        name: str,
+        record: GroupRecord,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+        if_changed: bool = False,
+    ) -> int:
+        """Save a co-production group's record as the next version of group ``name``;
+        return the new version number. ``expected_version``, ``message`` and
+        ``if_changed`` work as for :meth:`save`.
+
+        :raises StoreError: the store keeps no group records (the base class).
+        :raises ErasedPersonError: the record names a member erased from this group.
+        """
+        from coprod_toc.storage.groups import check_group_save
+
+        check_group_save(name, record)
+        if if_changed:
+            try:
+                latest = self.group_history(name)[-1].version
+            except GroupNotFoundError:
+                latest = None
+            if latest is not None and self.load_group(name, latest) == record:
+                if expected_version is not None and expected_version != latest:
+                    raise ConflictError(name, expected_version, latest)
+                return latest
+        return self.save_group_version(
+            name, record, expected_version=expected_version, message=message
+        )
+
+    def save_group_version(
+        self,
+        name: str,
+        record: GroupRecord,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        """Write ``record`` as the next version of group ``name`` (what :meth:`save_group`
+        does when it saves), checking ``expected_version`` inside the write."""
+        raise self._keeps_no_groups()
+
+    def load_group(self, name: str, version: int | None = None) -> GroupRecord:
+        """The latest version of group ``name``'s record, or the given version.
+
+        :raises GroupNotFoundError: no such group, or no such version.
+        """
+        raise self._keeps_no_groups()
+
+    def list_groups(self) -> builtins.list[str]:
+        """The names of the group records in the store, sorted."""
+        raise self._keeps_no_groups()
+
+    def group_history(self, name: str) -> builtins.list[VersionInfo]:
+        """Every version of group ``name``'s record, oldest first (``title`` is the
+        group's name as the record gives it).
+
+        :raises GroupNotFoundError: no such group.
+        """
+        raise self._keeps_no_groups()
+
+    def delete_group(self, name: str) -> None:
+        """Remove group ``name``'s record and all its versions.
+
+        :raises GroupNotFoundError: no such group.
+        """
+        raise self._keeps_no_groups()
+
+    def erase_member(self, name: str, code: str) -> int:
+        """Remove one member from every version of group ``name``'s record: their entry,
+        their place in each engagement and charter agreement. Later saves of a record that
+        still names them are refused. Returns how many versions were rewritten.
+
+        :raises GroupNotFoundError: no such group.
+        """
+        raise self._keeps_no_groups()
+
+    def _keeps_no_groups(self) -> StoreError:
+        self.check_open()
+        return StoreError(
+            f"{type(self).__name__} ({self.url!r}) keeps no group records: use a store that "
+            "does (memory://, sqlite:///, json://, or the SQL plugin's)"
+        )
 
     #: True once :meth:`close` was called: every later call raises :class:`StoreError`.
     closed: bool = False

@@ -31,7 +31,18 @@ from sqlalchemy.dialects import mysql
 
 import coprod_toc as ct
 from coprod_toc.evidence.records import erasure_digest
-from coprod_toc.storage import Store, VersionInfo, check_save
+from coprod_toc.group import GroupRecord
+from coprod_toc.storage import (
+    Store,
+    VersionInfo,
+    check_group_save,
+    check_save,
+    erased_member_text,
+    group_from_text,
+    group_text,
+    member_digest,
+    refuse_erased_members,
+)
 from coprod_toc.storage.erasure import (
     StoredEvidence,
     StoredLink,
@@ -184,6 +195,24 @@ class Tables:
             metadata,
             sa.Column("digest", sa.String(64), primary_key=True),
             sa.Column("erased_at", sa.String(40), nullable=False),
+        )
+        # Group records (coprod_toc.group): each version whole, as the group's canonical
+        # JSON (a record is small), and the members erased from a group, as digests.
+        self.group_versions = sa.Table(
+            f"{prefix}group_versions",
+            metadata,
+            sa.Column("name", _key(128), primary_key=True),
+            sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("saved_at", sa.String(40), nullable=False),
+            sa.Column("title", _text(), nullable=False),
+            sa.Column("message", _text()),
+            sa.Column("document", _text(), nullable=False),
+        )
+        self.group_erased = sa.Table(
+            f"{prefix}group_erased",
+            metadata,
+            sa.Column("name", _key(128), primary_key=True),
+            sa.Column("digest", sa.String(64), primary_key=True),
         )
 
 
@@ -347,10 +376,18 @@ def _ref_row(
 #: Schema changes in order; the database records how many it has had. Never edit one that
 #: has shipped: add the next.
 
+
+def _group_records(conn: sa.Connection, t: Tables) -> None:
+    """Schema 4: the tables of group records (made only if missing, as in schema 2)."""
+    t.group_versions.create(conn, checkfirst=True)
+    t.group_erased.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Callable[[sa.Connection, Tables], None], ...] = (
     _create_tables,
     _evidence_rows,
     _references,
+    _group_records,
 )
 
 _RETRIES = 20  # saves with no expected version retry this often when another writer wins
@@ -896,6 +933,136 @@ class SQLStore(Store):
         for name in plan.versions:
             self._remembered.forget(name)
         return sum(len(versions) for versions in plan.versions.values())
+
+    # ------------------------------------------------------------------ group records
+
+    def save_group_version(
+        self,
+        name: str,
+        record: GroupRecord,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        check_group_save(name, record)
+        text = group_text(record)
+        t = self._tables
+        versions = t.group_versions
+        with self._failures(), self._writing() as conn:
+            erased = conn.execute(
+                sa.select(t.group_erased.c.digest).where(t.group_erased.c.name == name)
+            ).scalars()
+            refuse_erased_members(name, record, set(erased))
+            latest = (
+                conn.execute(
+                    sa.select(sa.func.max(versions.c.version)).where(versions.c.name == name)
+                ).scalar()
+                or 0
+            )
+            if expected_version is not None and expected_version != latest:
+                raise ct.ConflictError(name, expected_version, latest)
+            try:
+                # The key (name, version) lets only one writer make each version.
+                with conn.begin_nested():
+                    conn.execute(
+                        versions.insert().values(
+                            name=name,
+                            version=latest + 1,
+                            saved_at=dt.datetime.now(dt.UTC).isoformat(),
+                            title=record.group.name,
+                            message=message,
+                            document=text,
+                        )
+                    )
+            except sa.exc.IntegrityError:
+                raise ct.ConflictError(
+                    name, latest if expected_version is None else expected_version, latest + 1
+                ) from None
+        return int(latest) + 1
+
+    def load_group(self, name: str, version: int | None = None) -> GroupRecord:
+        if not isinstance(name, str) or (
+            version is not None and (isinstance(version, bool) or not isinstance(version, int))
+        ):
+            raise ct.GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        versions = self._tables.group_versions
+        query = sa.select(versions.c.version, versions.c.document).where(versions.c.name == name)
+        if version is None:
+            query = query.order_by(versions.c.version.desc()).limit(1)
+        else:
+            query = query.where(versions.c.version == version)
+        with self._failures(), self._reading() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            if version is None:
+                raise ct.GroupNotFoundError(f"no group named {name!r}")
+            raise ct.GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        return group_from_text(row.document, self.url, name, row.version)
+
+    def list_groups(self) -> builtins.list[str]:
+        versions = self._tables.group_versions
+        with self._failures(), self._reading() as conn:
+            return sorted(conn.execute(sa.select(versions.c.name).distinct()).scalars())
+
+    def group_history(self, name: str) -> builtins.list[VersionInfo]:
+        if not isinstance(name, str):
+            raise ct.GroupNotFoundError(f"no group named {name!r}")
+        versions = self._tables.group_versions
+        with self._failures(), self._reading() as conn:
+            rows = conn.execute(
+                sa.select(
+                    versions.c.version, versions.c.saved_at, versions.c.title, versions.c.message
+                )
+                .where(versions.c.name == name)
+                .order_by(versions.c.version)
+            ).all()
+        if not rows:
+            raise ct.GroupNotFoundError(f"no group named {name!r}")
+        return [
+            VersionInfo(name, r.version, dt.datetime.fromisoformat(r.saved_at), r.title, r.message)
+            for r in rows
+        ]
+
+    def delete_group(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise ct.GroupNotFoundError(f"no group named {name!r}")
+        versions = self._tables.group_versions
+        with self._failures(), self._writing() as conn:
+            if conn.execute(versions.delete().where(versions.c.name == name)).rowcount == 0:
+                raise ct.GroupNotFoundError(f"no group named {name!r}")
+
+    def erase_member(self, name: str, code: str) -> int:
+        if not isinstance(name, str):
+            raise ct.GroupNotFoundError(f"no group named {name!r}")
+        t = self._tables
+        versions = t.group_versions
+        with self._failures(), self._writing() as conn:
+            rows = conn.execute(
+                sa.select(versions.c.version, versions.c.document)
+                .where(versions.c.name == name)
+                .with_for_update()
+            ).all()
+            if not rows:
+                raise ct.GroupNotFoundError(f"no group named {name!r}")
+            rewritten = 0
+            for row in rows:
+                erased = erased_member_text(row.document, code, self.url, name, row.version)
+                if erased is not None:
+                    conn.execute(
+                        versions.update()
+                        .where(versions.c.name == name, versions.c.version == row.version)
+                        .values(document=erased)
+                    )
+                    rewritten += 1
+            digest = member_digest(name, code)
+            known = conn.execute(
+                sa.select(t.group_erased.c.digest).where(
+                    t.group_erased.c.name == name, t.group_erased.c.digest == digest
+                )
+            ).first()
+            if rewritten and known is None:  # so a record loaded before cannot bring them back
+                conn.execute(t.group_erased.insert().values(name=name, digest=digest))
+        return rewritten
 
     def close(self) -> None:
         super().close()  # first: a call from another thread then meets "closed", not None

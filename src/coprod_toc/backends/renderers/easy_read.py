@@ -26,7 +26,15 @@ from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
 from coprod_toc.model import Kind, Node, Outcome
 
-__all__ = ["GLOSSARY", "EasyReadRenderer", "easy_words"]
+__all__ = [
+    "GLOSSARY",
+    "EasyReadRenderer",
+    "Page",
+    "Row",
+    "easy_words",
+    "markdown_pages",
+    "paginate",
+]
 
 #: Statements on one page, and how many a section may show before it summarises.
 ROWS_PER_PAGE = 5
@@ -148,18 +156,18 @@ def _pages(narrative: Narrative) -> list[Page]:
     if narrative.split is not None:
         split_groups = _split_groups(narrative.split, narrative)
         grouped.append(("How much working together helps", split_groups))
-    pages = [page for heading, groups in grouped for page in _paginate(heading, groups)]
+    pages = [page for heading, groups in grouped for page in paginate(heading, groups)]
     # The word list explains only the words the summary uses.
     said = " ".join(
         f"{page.heading} {' '.join(row.text for row in page.rows)}" for page in pages
     ).lower()
     words = [Row("glossary", f"{w}. {meaning}") for w, meaning in GLOSSARY if w.lower() in said]
     if words:
-        pages += _paginate("Word list", [[row] for row in words])
+        pages += paginate("Word list", [[row] for row in words])
     return pages
 
 
-def _paginate(heading: str, groups: list[list[Row]]) -> list[Page]:
+def paginate(heading: str, groups: list[list[Row]]) -> list[Page]:
     """Pages of at most ROWS_PER_PAGE rows; a group is never split across two pages."""
     pages: list[list[Row]] = [[]]
     for group in groups:
@@ -192,13 +200,13 @@ class EasyReadRenderer:
             template = environment().get_template("easy-read.html.j2")
             return template.render(title=one_line(toc.title), pages=pages, pictures=pictures)
         if settings["format"] == "markdown":
-            return _markdown(pages, pictures)
+            return markdown_pages(pages, pictures)
         raise RenderError(
             f"the easy-read renderer's format is 'html' or 'markdown', not {settings['format']!r}"
         )
 
 
-def _markdown(pages: list[Page], pictures: dict[str, Picture]) -> str:
+def markdown_pages(pages: list[Page], pictures: dict[str, Picture]) -> str:
     out: list[str] = []
     for number, page in enumerate(pages, start=1):
         if number > 1:

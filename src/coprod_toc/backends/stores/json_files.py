@@ -2,7 +2,8 @@
 
 Each map is a folder holding one file per version (``DIR/NAME/00000001.json``…): a first
 line of metadata (when, title, message, and a SHA-256 of the rest), then the map's canonical
-JSON. Files you can read, diff and keep in version control.
+JSON. Files you can read, diff and keep in version control. Group records are kept the same
+way under ``DIR/.groups/NAME/``.
 
 A version file is written under a temporary name, flushed to disk, and only then given its
 final name with a hard link, which fails if that name exists: a half-written file never has
@@ -26,15 +27,28 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
+from coprod_toc.errors import (
+    ConflictError,
+    CoprodTocError,
+    GroupNotFoundError,
+    MapNotFoundError,
+    StoreError,
+)
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format import dumps, loads
 from coprod_toc.graph import TheoryOfChange
+from coprod_toc.group import GroupRecord
 from coprod_toc.storage import (
     Store,
     VersionInfo,
+    check_group_save,
     check_map_name,
     check_save,
+    erased_member_text,
+    group_from_text,
+    group_text,
+    member_digest,
+    refuse_erased_members,
     refuse_erased_people,
 )
 from coprod_toc.storage.rows import stored_text
@@ -47,6 +61,7 @@ _TEMPORARY = ".tmp-"
 _MAGIC = "coprod-toc-store"
 _STALE_SECONDS = 3600
 _ERASED = ".erased"  # digests of the people erased, one a line
+_GROUPS = ".groups"  # the group records' folders: a map's name never starts with "."
 
 
 class JsonStore(Store):
@@ -67,12 +82,9 @@ class JsonStore(Store):
     def _versions(self, name: str) -> builtins.list[int]:
         """The versions of map ``name`` on disk, oldest first; [] if there is no such map."""
         try:
-            entries = os.listdir(self._map_folder(name))
-        except (FileNotFoundError, NotADirectoryError):
-            return []
+            return _version_files(self._map_folder(name))
         except OSError as exc:
             raise StoreError(f"{self.url!r}: cannot read map {name!r}: {exc}") from None
-        return sorted(int(m.group(1)) for e in entries if (m := _VERSION_FILE.fullmatch(e)))
 
     def _existing_versions(self, name: str) -> builtins.list[int]:
         try:
@@ -87,10 +99,13 @@ class JsonStore(Store):
     def _read(self, name: str, version: int) -> tuple[dict[str, object], str]:
         """The metadata and the document text of one version, checked against its checksum."""
         path = self._map_folder(name) / f"{version:08d}.json"
+        return self._read_file(path, MapNotFoundError(f"map {name!r} has no version {version!r}"))
+
+    def _read_file(self, path: Path, missing: StoreError) -> tuple[dict[str, object], str]:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise MapNotFoundError(f"map {name!r} has no version {version!r}") from None
+            raise missing from None
         except OSError as exc:
             raise StoreError(f"{self.url!r}: cannot read {str(path)!r}: {exc}") from None
         first, _, rest = data.partition(b"\n")
@@ -116,20 +131,35 @@ class JsonStore(Store):
     ) -> int:
         check_save(name, toc)
         refuse_erased_people(name, toc, self._erased())
-        folder = self._map_folder(name)
+        body = dumps(toc).encode("utf-8")
+        return self._save_file(
+            self._map_folder(name), body, toc.title, message, name, expected_version, "map"
+        )
+
+    def _save_file(
+        self,
+        folder: Path,
+        body: bytes,
+        title: str,
+        message: str | None,
+        name: str,
+        expected_version: int | None,
+        what: str,
+    ) -> int:
+        """Write the next version file in ``folder`` (a map's or a group's)."""
         meta = {
             "store": _MAGIC,
             "saved_at": dt.datetime.now(dt.UTC).isoformat(),
-            "title": toc.title,
+            "title": title,
             "message": message,
         }
         try:
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             _remove_stale_temporaries(folder)
-            temporary = _write_temporary(folder, meta, toc)
+            temporary = _write_temporary(folder, meta, body)
             try:
                 while True:
-                    versions = self._versions(name)
+                    versions = _version_files(folder)
                     latest = versions[-1] if versions else 0
                     if expected_version is not None and expected_version != latest:
                         raise ConflictError(name, expected_version, latest)
@@ -145,25 +175,14 @@ class JsonStore(Store):
             finally:
                 temporary.unlink(missing_ok=True)
         except OSError as exc:
-            raise StoreError(f"{self.url!r}: cannot save map {name!r}: {exc}") from None
+            raise StoreError(f"{self.url!r}: cannot save {what} {name!r}: {exc}") from None
 
     def _erased(self) -> set[str]:
         """The digests of the people erased from this store (``DIR/.erased``)."""
-        try:
-            return set((self.folder / _ERASED).read_text("ascii").split())
-        except FileNotFoundError:
-            return set()
-        except (OSError, UnicodeError) as exc:
-            raise StoreError(f"{self.url!r}: cannot read {_ERASED}: {exc}") from None
+        return _lines(self.folder / _ERASED, self.url)
 
     def _remember_erased(self, participant: str) -> None:
-        try:
-            with open(self.folder / _ERASED, "a", encoding="ascii") as file:
-                file.write(erasure_digest(participant) + "\n")
-                file.flush()
-                os.fsync(file.fileno())
-        except OSError as exc:
-            raise StoreError(f"{self.url!r}: cannot write {_ERASED}: {exc}") from None
+        _append_line(self.folder / _ERASED, erasure_digest(participant), self.url)
 
     def erase_participant(self, participant: str) -> int:
         rewritten = 0
@@ -176,7 +195,7 @@ class JsonStore(Store):
                     continue
                 temporary = None
                 try:
-                    temporary = _write_temporary(folder, meta, toc)
+                    temporary = _write_temporary(folder, meta, dumps(toc).encode("utf-8"))
                     os.replace(temporary, folder / f"{version:08d}.json")  # atomic
                     _sync_folder(folder)
                 except OSError as exc:
@@ -227,15 +246,7 @@ class JsonStore(Store):
         out = []
         for version in self._existing_versions(name):
             meta, _ = self._read(name, version)
-            out.append(
-                VersionInfo(
-                    name,
-                    version,
-                    dt.datetime.fromisoformat(str(meta["saved_at"])),
-                    str(meta["title"]),
-                    None if meta.get("message") is None else str(meta["message"]),
-                )
-            )
+            out.append(_version_info(name, version, meta))
         return out
 
     def delete(self, name: str) -> None:
@@ -252,11 +263,168 @@ class JsonStore(Store):
         shutil.rmtree(doomed, ignore_errors=True)
         _sync_folder(self.folder)
 
+    # ------------------------------------------------------------------ group records
+    # DIR/.groups/NAME/00000001.json…, the same files as a map's, with the group's canonical
+    # JSON; the members erased from a group are kept in DIR/.groups/NAME/.erased.
 
-def _write_temporary(folder: Path, meta: Mapping[str, object], toc: TheoryOfChange) -> Path:
+    def _group_folder(self, name: str) -> Path:
+        self.check_open()
+        return self.folder / _GROUPS / check_map_name(name)
+
+    def _group_files(self, name: str) -> builtins.list[int]:
+        if not _is_name(name):
+            raise GroupNotFoundError(f"no group named {name!r}")
+        try:
+            versions = _version_files(self._group_folder(name))
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot read group {name!r}: {exc}") from None
+        if not versions:
+            raise GroupNotFoundError(f"no group named {name!r}")
+        return versions
+
+    def _read_group(self, name: str, version: int) -> tuple[dict[str, object], str]:
+        path = self._group_folder(name) / f"{version:08d}.json"
+        return self._read_file(
+            path, GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        )
+
+    def save_group_version(
+        self,
+        name: str,
+        record: GroupRecord,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        check_group_save(name, record)
+        folder = self._group_folder(name)
+        refuse_erased_members(name, record, _lines(folder / _ERASED, self.url))
+        body = group_text(record).encode("utf-8")
+        return self._save_file(
+            folder, body, record.group.name, message, name, expected_version, "group"
+        )
+
+    def load_group(self, name: str, version: int | None = None) -> GroupRecord:
+        versions = self._group_files(name)
+        if version is None:
+            version = versions[-1]
+        elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        _, text = self._read_group(name, version)
+        return group_from_text(text, self.url, name, version)
+
+    def list_groups(self) -> builtins.list[str]:
+        self.check_open()
+        try:
+            entries = sorted(os.listdir(self.folder / _GROUPS))
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot list the groups: {exc}") from None
+        return [
+            e for e in entries
+            if _is_name(e) and _version_files(self.folder / _GROUPS / e)
+        ]  # fmt: skip
+
+    def group_history(self, name: str) -> builtins.list[VersionInfo]:
+        out = []
+        for version in self._group_files(name):
+            meta, _ = self._read_group(name, version)
+            out.append(_version_info(name, version, meta))
+        return out
+
+    def delete_group(self, name: str) -> None:
+        self._group_files(name)
+        doomed = self.folder / f".deleted-group-{name}-{uuid.uuid4().hex}"
+        try:
+            self._group_folder(name).rename(doomed)
+        except FileNotFoundError:
+            raise GroupNotFoundError(f"no group named {name!r}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot delete group {name!r}: {exc}") from None
+        shutil.rmtree(doomed, ignore_errors=True)
+        _sync_folder(self.folder / _GROUPS)
+
+    def erase_member(self, name: str, code: str) -> int:
+        folder = self._group_folder(name)
+        rewritten = 0
+        for version in self._group_files(name):
+            meta, text = self._read_group(name, version)
+            erased = erased_member_text(text, code, self.url, name, version)
+            if erased is None:
+                continue
+            temporary = None
+            try:
+                temporary = _write_temporary(folder, meta, erased.encode("utf-8"))
+                os.replace(temporary, folder / f"{version:08d}.json")  # atomic
+                _sync_folder(folder)
+            except OSError as exc:
+                raise StoreError(f"{self.url!r}: cannot rewrite group {name!r}: {exc}") from None
+            finally:
+                if temporary is not None:
+                    temporary.unlink(missing_ok=True)
+            rewritten += 1
+        if rewritten:  # kept so that a record loaded before cannot bring them back
+            _append_line(folder / _ERASED, member_digest(name, code), self.url)
+        needle = code.encode("utf-8")
+        for leftover in folder.glob(f"{_TEMPORARY}*"):
+            with contextlib.suppress(OSError):
+                if needle in leftover.read_bytes():
+                    leftover.unlink()
+        return rewritten
+
+
+def _is_name(name: object) -> bool:
+    try:
+        check_map_name(name)
+    except StoreError:
+        return False
+    return True
+
+
+def _version_info(name: str, version: int, meta: Mapping[str, object]) -> VersionInfo:
+    message = meta.get("message")
+    return VersionInfo(
+        name,
+        version,
+        dt.datetime.fromisoformat(str(meta["saved_at"])),
+        str(meta["title"]),
+        None if message is None else str(message),
+    )
+
+
+def _lines(path: Path, url: str) -> set[str]:
+    """The digests kept one a line in ``path`` (none if it does not exist)."""
+    try:
+        return set(path.read_text("ascii").split())
+    except FileNotFoundError:
+        return set()
+    except (OSError, UnicodeError) as exc:
+        raise StoreError(f"{url!r}: cannot read {str(path)!r}: {exc}") from None
+
+
+def _append_line(path: Path, line: str, url: str) -> None:
+    try:
+        with open(path, "a", encoding="ascii") as file:
+            file.write(line + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as exc:
+        raise StoreError(f"{url!r}: cannot write {str(path)!r}: {exc}") from None
+
+
+def _version_files(folder: Path) -> list[int]:
+    """The versions in a map's or group's folder, oldest first; [] if there is no folder."""
+    try:
+        entries = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(int(m.group(1)) for e in entries if (m := _VERSION_FILE.fullmatch(e)))
+
+
+def _write_temporary(folder: Path, meta: Mapping[str, object], body: bytes) -> Path:
     """A version file, written whole and synced to disk under a temporary name: a line of
-    metadata with the body's checksum, then the map's canonical JSON."""
-    body = dumps(toc).encode("utf-8")
+    metadata with the body's checksum, then the canonical JSON of the map or group."""
     meta = {**meta, "sha256": hashlib.sha256(body).hexdigest()}
     temporary = folder / f"{_TEMPORARY}{uuid.uuid4().hex}"
     with open(temporary, "xb") as file:

@@ -11,11 +11,23 @@ import datetime as dt
 import threading
 from typing import Any
 
-from coprod_toc.errors import ConflictError, MapNotFoundError, StoreError
+from coprod_toc.errors import ConflictError, GroupNotFoundError, MapNotFoundError, StoreError
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.format import from_document, to_document
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.storage import Store, VersionInfo, check_save, refuse_erased_people
+from coprod_toc.group import GroupRecord
+from coprod_toc.storage import (
+    Store,
+    VersionInfo,
+    check_group_save,
+    check_save,
+    erased_member_text,
+    group_from_text,
+    group_text,
+    member_digest,
+    refuse_erased_members,
+    refuse_erased_people,
+)
 
 SCHEME = "memory"
 
@@ -28,6 +40,8 @@ class MemoryStore(Store):
         self.url = url
         self._maps: dict[str, _Versions] = {}
         self._erased: set[str] = set()  # digests of the people erased (see erasure_digest)
+        self._groups: dict[str, list[tuple[VersionInfo, str]]] = {}
+        self._erased_members: set[str] = set()  # see member_digest
         self._lock = threading.Lock()
 
     def save_version(
@@ -86,6 +100,73 @@ class MemoryStore(Store):
             if rewritten:
                 self._erased.add(erasure_digest(participant))
         return rewritten
+
+    def save_group_version(
+        self,
+        name: str,
+        record: GroupRecord,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        self.check_open()
+        check_group_save(name, record)
+        text = group_text(record)
+        with self._lock:
+            refuse_erased_members(name, record, self._erased_members)
+            versions = self._groups.get(name, [])
+            latest = len(versions)
+            if expected_version is not None and expected_version != latest:
+                raise ConflictError(name, expected_version, latest)
+            now = dt.datetime.now(dt.UTC)
+            info = VersionInfo(name, latest + 1, now, record.group.name, message)
+            self._groups[name] = [*versions, (info, text)]
+            return info.version
+
+    def load_group(self, name: str, version: int | None = None) -> GroupRecord:
+        versions = self._group_versions(name)
+        if version is None:
+            version = len(versions)
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        if not 1 <= version <= len(versions):
+            raise GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        return group_from_text(versions[version - 1][1], self.url, name, version)
+
+    def list_groups(self) -> builtins.list[str]:
+        self.check_open()
+        with self._lock:
+            return sorted(self._groups)
+
+    def group_history(self, name: str) -> builtins.list[VersionInfo]:
+        return [info for info, _ in self._group_versions(name)]
+
+    def delete_group(self, name: str) -> None:
+        self.check_open()
+        with self._lock:
+            if self._groups.pop(name, None) is None:
+                raise GroupNotFoundError(f"no group named {name!r}")
+
+    def erase_member(self, name: str, code: str) -> int:
+        versions = self._group_versions(name)
+        rewritten = 0
+        with self._lock:
+            for i, (info, text) in enumerate(versions):
+                erased = erased_member_text(text, code, self.url, name, info.version)
+                if erased is not None:
+                    versions[i] = (info, erased)
+                    rewritten += 1
+            if rewritten:  # kept so that a record loaded before cannot bring them back
+                self._erased_members.add(member_digest(name, code))
+        return rewritten
+
+    def _group_versions(self, name: str) -> builtins.list[tuple[VersionInfo, str]]:
+        self.check_open()
+        with self._lock:
+            try:
+                return self._groups[name]
+            except (KeyError, TypeError):
+                raise GroupNotFoundError(f"no group named {name!r}") from None
 
     def _versions(self, name: str) -> _Versions:
         self.check_open()

@@ -5,7 +5,7 @@ transaction taken with ``BEGIN IMMEDIATE`` (writers queue, so the version check 
 write cannot interleave with another process's), full sync on commit. Nodes, links and
 evidence records live in their own tables, one row per record and range of versions (see
 :mod:`coprod_toc.storage.rows`), so saving a map after a small edit writes a few rows, and
-every version stays loadable.
+every version stays loadable. Group records are small: each version is one row.
 
 ``sqlite:///maps.db`` is relative to the working folder, ``sqlite:////srv/maps.db`` absolute,
 ``sqlite:///:memory:`` a private in-memory database.
@@ -24,10 +24,27 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from coprod_toc.errors import ConflictError, CoprodTocError, MapNotFoundError, StoreError
+from coprod_toc.errors import (
+    ConflictError,
+    CoprodTocError,
+    GroupNotFoundError,
+    MapNotFoundError,
+    StoreError,
+)
 from coprod_toc.evidence.records import erasure_digest
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.storage import Store, VersionInfo, check_save
+from coprod_toc.group import GroupRecord
+from coprod_toc.storage import (
+    Store,
+    VersionInfo,
+    check_group_save,
+    check_save,
+    erased_member_text,
+    group_from_text,
+    group_text,
+    member_digest,
+    refuse_erased_members,
+)
 from coprod_toc.storage.erasure import (
     StoredEvidence,
     StoredLink,
@@ -138,6 +155,22 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     CREATE TABLE erased (digest TEXT PRIMARY KEY, erased_at TEXT NOT NULL);
     """,
     _evidence_out_of_headers,
+    """
+    CREATE TABLE group_versions (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT,
+        document TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+    );
+    CREATE TABLE group_erased (
+        name TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (name, digest)
+    );
+    """,
 )
 
 
@@ -496,6 +529,108 @@ class SQLiteStore(Store):
             for table in ("versions", "nodes", "links", "evidence"):
                 conn.execute(f"DELETE FROM {table} WHERE map = ?", (name,))
         self._remembered.forget(name)
+
+    # ------------------------------------------------------------------ group records
+    # Each version whole, as the group's canonical JSON: a record is small.
+
+    def save_group_version(
+        self,
+        name: str,
+        record: GroupRecord,
+        *,
+        expected_version: int | None = None,
+        message: str | None = None,
+    ) -> int:
+        check_group_save(name, record)
+        text = group_text(record)
+        with self._transaction("IMMEDIATE") as conn:
+            erased = {
+                digest
+                for (digest,) in conn.execute(
+                    "SELECT digest FROM group_erased WHERE name = ?", (name,)
+                )
+            }
+            refuse_erased_members(name, record, erased)
+            latest = conn.execute(
+                "SELECT coalesce(max(version), 0) FROM group_versions WHERE name = ?", (name,)
+            ).fetchone()[0]
+            if expected_version is not None and expected_version != latest:
+                raise ConflictError(name, expected_version, latest)
+            conn.execute(
+                "INSERT INTO group_versions VALUES (?, ?, ?, ?, ?, ?)",
+                (name, latest + 1, _now(), record.group.name, message, text),
+            )
+        return int(latest) + 1
+
+    def load_group(self, name: str, version: int | None = None) -> GroupRecord:
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            raise GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        with self._transaction() as conn:
+            if version is None:
+                row = conn.execute(
+                    "SELECT version, document FROM group_versions WHERE name = ? "
+                    "ORDER BY version DESC LIMIT 1",
+                    (name,),
+                ).fetchone()
+                if row is None:
+                    raise GroupNotFoundError(f"no group named {name!r}")
+            else:
+                row = conn.execute(
+                    "SELECT version, document FROM group_versions WHERE name = ? AND version = ?",
+                    (name, version),
+                ).fetchone()
+                if row is None:
+                    raise GroupNotFoundError(f"group {name!r} has no version {version!r}")
+        return group_from_text(row[1], self.url, name, row[0])
+
+    def list_groups(self) -> builtins.list[str]:
+        with self._transaction() as conn:
+            found = conn.execute("SELECT DISTINCT name FROM group_versions")
+            return sorted(name for (name,) in found)
+
+    def group_history(self, name: str) -> builtins.list[VersionInfo]:
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "SELECT version, saved_at, title, message FROM group_versions "
+                "WHERE name = ? ORDER BY version",
+                (name,),
+            ).fetchall()
+        if not rows:
+            raise GroupNotFoundError(f"no group named {name!r}")
+        return [
+            VersionInfo(name, version, dt.datetime.fromisoformat(saved_at), title, message)
+            for version, saved_at, title, message in rows
+        ]
+
+    def delete_group(self, name: str) -> None:
+        with self._transaction("IMMEDIATE") as conn:
+            if conn.execute("DELETE FROM group_versions WHERE name = ?", (name,)).rowcount == 0:
+                raise GroupNotFoundError(f"no group named {name!r}")
+
+    def erase_member(self, name: str, code: str) -> int:
+        with self._transaction("IMMEDIATE") as conn:
+            rows = conn.execute(
+                "SELECT version, document FROM group_versions WHERE name = ?", (name,)
+            ).fetchall()
+            if not rows:
+                raise GroupNotFoundError(f"no group named {name!r}")
+            rewritten = 0
+            for version, text in rows:
+                erased = erased_member_text(text, code, self.url, name, version)
+                if erased is not None:
+                    conn.execute(
+                        "UPDATE group_versions SET document = ? WHERE name = ? AND version = ?",
+                        (erased, name, version),
+                    )
+                    rewritten += 1
+            if rewritten:  # kept so that a record loaded before cannot bring them back
+                conn.execute(
+                    "INSERT OR IGNORE INTO group_erased VALUES (?, ?)",
+                    (name, member_digest(name, code)),
+                )
+        if rewritten:
+            self._purge_freed_pages()
+        return rewritten
 
     def close(self) -> None:
         super().close()  # first: a call from another thread then meets "closed", not None

@@ -295,3 +295,59 @@ def test_cli_unknown_group_is_exit_2(tmp_path: Path) -> None:
 
 def test_the_sample_group_carries_the_tricky_text() -> None:
     assert sample_group().feedback[0].said == TRICKY_TEXT[0]
+
+
+def test_cli_report_writes_the_figures_as_json_for_a_json_name(tmp_path: Path) -> None:
+    for extra, name in (((), "figures.json"), (("--json",), "figures.out")):
+        out = tmp_path / name
+        code, output = _run(
+            "group", "report", str(EXAMPLE), "--year", "2023", "-o", str(out), *extra
+        )
+        assert code == 0, output
+        assert json.loads(out.read_text("utf-8"))["paid_opportunities"] == 4
+
+
+def test_cli_report_refuses_json_with_easy_read() -> None:
+    code, output = _run("group", "report", str(EXAMPLE), "--year", "2023", "--json", "--easy-read")
+    assert code == 2 and "--json gives the figures" in output
+
+
+def test_cli_report_without_any_store_says_the_work_plan_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no store named and no default store, none is made: the report says so."""
+    monkeypatch.delenv("COPROD_TOC_STORE")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = CliRunner().invoke(
+        main, ["group", "report", str(EXAMPLE), "--year", "2023", "--markdown"]
+    )
+    assert result.exit_code == 0
+    assert "no store holds it" in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_cli_deletes_a_group_record(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'group.db'}"
+    _run("group", "save", "advisory", str(EXAMPLE), "--store", url)
+    code, output = _run("group", "delete", "advisory", "--store", url)
+    assert code == 0 and "deleted group 'advisory'" in output
+    assert _run("group", "delete", "advisory", "--store", url)[0] == 2
+
+
+def test_a_stale_group_save_names_the_group_and_exits_3(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'group.db'}"
+    _run("group", "save", "advisory", str(EXAMPLE), "--store", url)
+    code, output = _run(
+        "group", "save", "advisory", str(EXAMPLE), "--store", url, "--expected-version", "5",
+        "--force",
+    )  # fmt: skip
+    assert code == 3
+    assert "group 'advisory' is at version 1, not 5: there is no version 5" in output
+
+
+def test_ct_validate_checks_a_group_record_and_ct_load_points_to_load_group(
+    record: GroupRecord,
+) -> None:
+    assert ct.validate(record).findings == validate_group(record).findings
+    with pytest.raises(ct.FormatError, match=r"group\.load_group"):
+        ct.load(EXAMPLE)

@@ -67,12 +67,21 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def validate(
-    toc: TheoryOfChange, rules: Iterable[validation.Rule] | None = None
+    toc: TheoryOfChange | GroupRecord, rules: Iterable[validation.Rule] | None = None
 ) -> validation.ValidationReport:
     """Check a map against the built-in rules and those plugins add (or only ``rules``).
+    Given a co-production group's record, its own checks
+    (:func:`coprod_toc.group.validate_group`, as of today).
 
     Runs in time linear in the number of nodes and links.
     """
+    if _is_group(toc):
+        from coprod_toc.group import validate_group
+
+        if rules is not None:
+            raise CoprodTocError("a group record has its own checks: rules= is for maps")
+        return validate_group(cast("GroupRecord", toc))
+    toc = cast(TheoryOfChange, toc)
     return validation.validate(
         toc, get_plugin_manager().extensions.rules if rules is None else rules
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import coprod_toc as ct
-from coprod_toc.api import STORE_ENV
+from coprod_toc.api import STORE_ENV, default_store_url
 from coprod_toc.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -37,7 +37,7 @@ def group_command() -> None:
     """The co-production group's own record: members, engagements, feedback, charter.
 
     check it (validate), see a year's figures or write its annual report (report), and keep
-    it with its history in a store (save, show, history, list, erase-member).
+    it with its history in a store (save, show, history, list, delete, erase-member).
     """
 
 
@@ -59,12 +59,25 @@ def _read_work_plan(path: str) -> ct.TheoryOfChange:
         sys.exit(EXIT_BAD_INPUT)
 
 
+def _default_store_exists() -> bool:
+    """Whether the default store's file is there: a report opens it, never makes it."""
+    url = default_store_url()
+    return url.startswith("sqlite:///") and Path(url[len("sqlite:///") :]).is_file()
+
+
 def _stored_work_plan(record: GroupRecord, url: str | None) -> ct.TheoryOfChange | None:
-    """The work plan the record names, from the store given (--store, or the environment's
-    $COPROD_TOC_STORE); None (said on stderr) if it is not there. With no store given none
-    is opened, so a report never makes a store as a side effect."""
+    """The work plan the record names, from the store (--store, $COPROD_TOC_STORE, or the
+    default store if there is one); None (said on stderr) if it is not there. A report
+    never makes the default store as a side effect."""
     name = record.group.work_plan
-    if name is None or (url is None and not os.environ.get(STORE_ENV)):
+    if name is None:
+        return None
+    if url is None and not os.environ.get(STORE_ENV) and not _default_store_exists():
+        click.echo(
+            f"coprod-toc: the record names the work plan {name!r}, but no store holds it: "
+            "the report leaves out its progress (give --work-plan FILE or --store URL)",
+            err=True,
+        )
         return None
     with open_store_or_exit(url) as opened:
         try:
@@ -137,7 +150,8 @@ def group_validate(file: str, on: Any, work_plan: str | None, as_json: bool) -> 
     "--output",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the annual report to this file: HTML, or Markdown for a .md name.",
+    help="Write the annual report to this file: HTML; Markdown for a .md name; the figures "
+    "as JSON for a .json name (or with --json).",
 )
 @click.option("--easy-read", is_flag=True, help="The easy-read report, for the members.")
 @click.option("--markdown", is_flag=True, help="Markdown rather than HTML.")
@@ -167,6 +181,10 @@ def group_report_command(
     The work plan's progress comes from --work-plan FILE, or from the map the record names
     (work_plan = "…") in the store given by --store or $COPROD_TOC_STORE."""
     record = _read_group(file)
+    if as_json and (easy_read or markdown):
+        click.echo("coprod-toc: --json gives the figures; leave out --easy-read and --markdown",
+                   err=True)  # fmt: skip
+        sys.exit(EXIT_BAD_INPUT)
     wants_report = output is not None or easy_read or markdown
     plan = None
     if work_plan is not None:
@@ -174,7 +192,9 @@ def group_report_command(
     elif wants_report or as_json:
         plan = _stored_work_plan(record, url)
     if wants_report:
-        _write_report(record, year, plan, output, easy_read=easy_read, markdown=markdown)
+        _write_report(
+            record, year, plan, output, easy_read=easy_read, markdown=markdown, as_json=as_json
+        )
         return
     figures = ct.group_report(record, year)
     if as_json:
@@ -196,9 +216,13 @@ def _write_report(
     *,
     easy_read: bool,
     markdown: bool,
+    as_json: bool,
 ) -> None:
-    markdown = markdown or (output is not None and Path(output).suffix.lower() == ".md")
+    suffix = "" if output is None else Path(output).suffix.lower()
+    markdown = markdown or suffix == ".md"
     name = "easy-read" if easy_read else "markdown" if markdown else "html"
+    if as_json or (suffix == ".json" and not easy_read and not markdown):
+        name = "json"
     options: dict[str, Any] = {"year": year, "work_plan": plan}
     if easy_read and markdown:
         options["format"] = "markdown"
@@ -210,7 +234,7 @@ def _write_report(
     except ct.CoprodTocError as exc:
         click.echo(f"coprod-toc: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    what = "easy-read report" if easy_read else "annual report"
+    what = "easy-read report" if easy_read else "figures" if name == "json" else "annual report"
     click.echo(f"wrote the {what} for {year} to {written}")
 
 
@@ -361,6 +385,19 @@ def group_list(url: str | None, as_json: bool) -> None:
         click.echo(f"No group records in {opened.url} yet.")
     for v in latest:
         click.echo(f"{v.name}  v{v.version}  {short(v.title, 60)}")
+
+
+@group_command.command("delete")
+@click.argument("name")
+@store_option
+def group_delete(name: str, url: str | None) -> None:
+    """Remove the group record NAME and all its versions from the store."""
+    with open_store_or_exit(url) as opened:
+        try:
+            opened.delete_group(name)
+        except ct.CoprodTocError as exc:
+            store_failed(exc)
+    click.echo(f"deleted group {name!r} and all its versions from {opened.url}")
 
 
 @group_command.command("erase-member")

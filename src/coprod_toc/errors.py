@@ -211,14 +211,19 @@ class ConflictError(StoreError):
 
     code = "conflict"
 
-    def __init__(self, name: str, expected: int, actual: int) -> None:
-        super().__init__(
-            f"map {name!r} is at version {actual}, not {expected}: someone saved it since you "
-            f"loaded it; load version {actual}, redo your change and save again"
-        )
+    def __init__(self, name: str, expected: int, actual: int, *, what: str = "map") -> None:
+        if expected < actual:
+            why = (
+                f"someone saved it since you loaded it; load version {actual}, redo your "
+                "change and save again"
+            )
+        else:
+            why = f"there is no version {expected}; give the version your edit started from"
+        super().__init__(f"{what} {name!r} is at version {actual}, not {expected}: {why}")
         self.name = name
         self.expected = expected
         self.actual = actual
+        self.what = what
 
 
 class ErasedPersonError(StoreError):

@@ -343,6 +343,12 @@ def start_map(data: dict[str, Any], require_header: bool) -> TheoryOfChange:
     """A new, empty map with the document's title and reference (its header checked)."""
     for key in data:
         if key not in _TOP_KEYS:
+            if key == "group" and isinstance(data[key], dict):
+                raise FormatError(
+                    "this is a co-production group's file, not a map: read it with "
+                    "coprod_toc.group.load_group (or coprod-toc group …)",
+                    path=key,
+                )
             allowed = ", ".join(sorted(_TOP_KEYS - {"$schema"}))
             raise FormatError(f"unknown field {key!r} (expected one of: {allowed})", path=key)
     _check_header(data, require_header)

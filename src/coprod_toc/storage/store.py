@@ -50,7 +50,8 @@ def check_map_name(name: object) -> str:
     """
     if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
         raise StoreError(
-            f"{name!r} cannot name a map: use 1-128 letters, digits, '_', '.' or '-', "
+            f"{name!r} cannot name a map or a group record: use 1-128 letters, digits, '_', "
+            "'.' or '-', "
             f"starting with a letter, digit or '_'"
         )
     return name
@@ -237,7 +238,7 @@ class Store(abc.ABC):
                 latest = None
             if latest is not None and self.load_group(name, latest) == record:
                 if expected_version is not None and expected_version != latest:
-                    raise ConflictError(name, expected_version, latest)
+                    raise ConflictError(name, expected_version, latest, what="group")
                 return latest
         return self.save_group_version(
             name, record, expected_version=expected_version, message=message

@@ -960,7 +960,7 @@ class SQLStore(Store):
                 or 0
             )
             if expected_version is not None and expected_version != latest:
-                raise ct.ConflictError(name, expected_version, latest)
+                raise ct.ConflictError(name, expected_version, latest, what="group")
             try:
                 # The key (name, version) lets only one writer make each version.
                 with conn.begin_nested():
@@ -976,7 +976,10 @@ class SQLStore(Store):
                     )
             except sa.exc.IntegrityError:
                 raise ct.ConflictError(
-                    name, latest if expected_version is None else expected_version, latest + 1
+                    name,
+                    latest if expected_version is None else expected_version,
+                    latest + 1,
+                    what="group",
                 ) from None
         return int(latest) + 1
 

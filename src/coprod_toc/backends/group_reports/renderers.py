@@ -14,7 +14,7 @@ import re
 from typing import Any, ClassVar
 
 from coprod_toc.backends.group_reports.chart import year_on_year_svg
-from coprod_toc.backends.group_reports.view import AnnualReport, number
+from coprod_toc.backends.group_reports.view import AnnualReport, CommitmentRow, number
 from coprod_toc.backends.renderers._report import percent
 from coprod_toc.backends.renderers._view import check_options, one_line
 from coprod_toc.backends.renderers.easy_read import Page, Row, markdown_pages, paginate
@@ -23,7 +23,7 @@ from coprod_toc.backends.renderers.markdown import markdown_text
 from coprod_toc.backends.renderers.pictograms import pictures_for
 from coprod_toc.errors import RenderError
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.group.records import GroupRecord
+from coprod_toc.group.records import FeedbackStatus, GroupRecord
 
 __all__ = [
     "GLOSSARY",
@@ -124,7 +124,11 @@ def _markdown(r: AnnualReport) -> str:
 
 def _md_figures(r: AnnualReport) -> list[str]:
     out = ["## The year in figures", ""]
-    out += [f"{r.year_label} beside {r.previous_label}. Payments are shown only as totals.", ""]
+    out += [
+        f"{r.year_label} beside {r.previous_label}; a change is “new” where "
+        f"{r.previous_label} had none. Payments are shown only as totals.",
+        "",
+    ]
     out += _table(
         ("Figure", r.year_label, r.previous_label, "Change"),
         [(row.label, row.this, row.last, row.change) for row in r.key_figures],
@@ -135,7 +139,8 @@ def _md_figures(r: AnnualReport) -> list[str]:
             [(row.label, row.this, row.last) for row in r.by_kind],
         )
     if isinstance(r.roles, str):
-        return [*out, f"Members taking part by role: {r.roles}.", ""]
+        why = r.roles.replace("withheld: ", "")
+        return [*out, f"Members taking part by role are not shown ({why}).", ""]
     return out + _table(
         ("Members taking part, by role", r.year_label, r.previous_label),
         [(row.label, row.this, row.last) for row in r.roles],
@@ -146,7 +151,7 @@ def _md_workstreams(r: AnnualReport) -> list[str]:
     out = ["## Workstreams", ""]
     if not r.workstreams:
         return [*out, "No engagement or feedback named a workstream this year.", ""]
-    head = ("Workstream", "Hours given", "Answers acted on", "Answers told back")
+    head = ("Workstream", "Hours given", "Feedback acted on", "Feedback told back")
     return out + _table(head, list(r.workstreams))
 
 
@@ -273,49 +278,64 @@ def _times(count: int) -> str:
     return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
 
 
+def _met(count: int, when: str) -> str:
+    return f"{when} we had no meetings." if count == 0 else f"{when} we met {_times(count)}."
+
+
+#: What became of what the group said, in easy words.
+_DONE = {
+    FeedbackStatus.ADOPTED: "We did what you asked.",
+    FeedbackStatus.PARTLY: "We did part of what you asked.",
+    FeedbackStatus.DECLINED: "We did not do it.",
+}
+
+#: How many open items the easy-read report lists before it counts the rest.
+_OPEN_SHOWN = 5
+
+
 def _easy_pages(r: AnnualReport) -> list[Page]:
+    # Why this is long: one page after another, each in the order a member reads it.
     f, last = r.figures, r.figures["previous"]
-    meetings, before = f["meetings"], last["meetings"]
     cover = [
         Row("cover", f"This is our report for {r.year_label}."),
         Row("coproduction", "Co-production means we work together as equals."),
         Row("glossary", "Hard words are in the word list at the end."),
     ]
+    paid = f["paid_opportunities"]
     year = [
-        Row("coproduction", f"We met {_times(meetings)} this year."),
-        Row("more", f"Last year we met {_times(before)}."),
-        Row("project", f"{number(f['members_active'])} members took part this year."),
-        Row("outcome", f"The group gave {number(f['hours'])} hours of time."),
-        Row("activity", f"The organisation paid us {_times(f['paid_opportunities'])}."),
+        Row("activity", _met(f["meetings"], "This year")),
+        Row("activity", _met(last["meetings"], "Last year")),
+        Row("coproduction", f"{_things(f['members_active'], 'member')} took part this year."),
+        Row("coproduction", f"Members gave {number(f['hours'])} hours of their time."),
+        Row("project", f"The organisation paid members for {_things(paid, 'activity')}."),
     ]
     said: list[list[Row]] = []
     for row in r.closed_loops:
-        group = [Row("problem", _sentence(row.said), "You said")]
-        if row.did:
-            group.append(Row("activity", _sentence(row.did), "We did"))
+        group = [Row("coproduction", _sentence(row.said), "You said")]
+        done = _DONE.get(row.state)
+        if row.did or done:
+            group.append(Row("activity", " ".join(filter(None, (done, _did(row.did)))), "We did"))
+        if row.reason:
+            group.append(Row("more", _sentence(row.reason), "Why"))
         group.append(Row("impact", f"We told you on {row.told_back}.", "We told you"))
         said.append(group)
-    if r.open_loops:
-        owed = _things(len(r.open_loops))
-        said.append([Row("more", f"We still owe you an answer about {owed}.")])
+    for row in r.open_loops[:_OPEN_SHOWN]:
+        said.append([Row("more", _sentence(row.said), "We still owe you an answer")])
+    if len(r.open_loops) > _OPEN_SHOWN:
+        more = _things(len(r.open_loops) - _OPEN_SHOWN)
+        said.append([Row("more", f"We owe you answers about {more} more.")])
     if not said:
-        said.append([Row("more", "We closed no feedback this year.")])
+        said.append([Row("more", "You gave us no feedback this year.")])
     pages = paginate(r.group, [[row] for row in cover])
     pages += paginate(f"Our year {r.year_label}", [[row] for row in year])
     pages += paginate("Your feedback", said)
     c = r.charter
-    if c is not None and c.commitments:
-        rows = []
-        for k in c.commitments:
-            promise = f"Our charter says {k.what}s at least {_times(k.at_least)} a year."
-            kept = "We kept our promise." if k.met else "We missed our promise."
-            rows.append(
-                [
-                    Row("split", promise),
-                    Row("impact" if k.met else "more", f"We held {_times(k.held)}. {kept}"),
-                ]
-            )
-        pages += paginate("Our charter", rows)
+    if c is not None:
+        rows = [_promise(k) for k in c.commitments]
+        if c.review_overdue:
+            rows.append([Row("more", "It is time to look at our charter again.")])
+        if rows:
+            pages += paginate("Our charter", rows)
     w = r.work_plan
     if w is not None:
         a = w["activities"]
@@ -339,8 +359,27 @@ def _easy_pages(r: AnnualReport) -> list[Page]:
     return pages
 
 
+def _did(text: str) -> str:
+    return _sentence(text) if text else ""
+
+
+def _promise(k: CommitmentRow) -> list[Row]:
+    """A charter commitment and whether the year kept it, in easy words."""
+    if k.what == "meeting":
+        promise = f"We promised to meet at least {_times(k.at_least)} a year."
+        held = _met(k.held, "This year")
+    else:
+        promise = f"We promised at least {_things(k.at_least, k.what + ' session')} a year."
+        held = f"This year we had {k.held}."
+    kept = "We kept our promise." if k.met else "We missed our promise."
+    return [Row("split", promise), Row("impact" if k.met else "more", f"{held} {kept}")]
+
+
 def _things(count: int, noun: str = "thing") -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+    if count == 1:
+        return f"1 {noun}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{count} {plural}"
 
 
 def _sentence(text: str) -> str:

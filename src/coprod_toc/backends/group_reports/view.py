@@ -20,7 +20,15 @@ from coprod_toc.group.figures import group_report
 from coprod_toc.group.records import FeedbackItem, FeedbackStatus, GroupRecord, ReportSections
 from coprod_toc.group.work_plan import work_plan_progress
 
-__all__ = ["AnnualReport", "CharterView", "FeedbackRow", "FigureRow", "number", "when"]
+__all__ = [
+    "AnnualReport",
+    "CharterView",
+    "CommitmentRow",
+    "FeedbackRow",
+    "FigureRow",
+    "number",
+    "when",
+]
 
 
 def number(value: float | int | None, *, places: int | None = None) -> str:
@@ -36,8 +44,8 @@ def number(value: float | int | None, *, places: int | None = None) -> str:
 
 
 def change(value: float | None) -> str:
-    """A year-on-year change: ``+83%``, ``-20%``, or words when last year had none."""
-    return "no figure last year" if value is None else f"{value:+.0%}"
+    """A year-on-year change: ``+83%``, ``-20%``, or ``new`` when last year had none."""
+    return "new" if value is None else f"{value:+.0%}"
 
 
 def when(day: dt.date | None) -> str:
@@ -67,6 +75,8 @@ class FeedbackRow:
     status: str
     told_back: str
     reason: str
+    #: The status itself, for renderers that word it their own way.
+    state: FeedbackStatus = FeedbackStatus.OPEN
 
 
 _STATUS_WORDS = {
@@ -87,6 +97,7 @@ def _feedback_row(item: FeedbackItem) -> FeedbackRow:
         status=_STATUS_WORDS[item.status],
         told_back=when(item.told_back_on) if item.told_back_on else "not yet",
         reason=item.reason or "",
+        state=item.status,
     )
 
 
@@ -198,57 +209,52 @@ class AnnualReport:
         )
 
 
+def _row(
+    label: str, now: float | None, before: float | None, places: int | None = None
+) -> FigureRow:
+    """A line of the key figures, with the change from last year where both are there."""
+    moved = None if now is None or not before else (now - before) / before
+    return FigureRow(
+        label,
+        number(now, places=places),
+        number(before, places=places),
+        "" if now is None or before is None else change(moved),
+    )
+
+
 def _key_figures(figures: dict[str, Any]) -> tuple[FigureRow, ...]:
     last = figures["previous"]
     feedback, before = figures["feedback"], last["feedback"]
-    paid_change = figures["paid_opportunities_change"]
-    engagements_change = figures["paid_member_engagements_change"]
     return (
-        FigureRow("Meetings", number(figures["meetings"]), number(last["meetings"])),
-        FigureRow(
-            "Engagements of every kind",
-            number(figures["engagements"]),
-            number(last["engagements"]),
-        ),
-        FigureRow(
+        _row("Meetings", figures["meetings"], last["meetings"]),
+        _row("Engagements of every kind", figures["engagements"], last["engagements"]),
+        _row(
             "Paid engagement opportunities",
-            number(figures["paid_opportunities"]),
-            number(figures["paid_opportunities_previous"]),
-            change(paid_change),
+            figures["paid_opportunities"],
+            figures["paid_opportunities_previous"],
         ),
-        FigureRow(
+        _row(
             "Paid member engagements (members × paid opportunities)",
-            number(figures["paid_member_engagements"]),
-            number(figures["paid_member_engagements_previous"]),
-            change(engagements_change),
+            figures["paid_member_engagements"],
+            figures["paid_member_engagements_previous"],
         ),
-        FigureRow(
-            "Members taking part", number(figures["members_active"]),
-            number(last["members_active"]),
-        ),
-        FigureRow("Hours given by members", number(figures["hours"]), number(last["hours"])),
-        FigureRow(
+        _row("Members taking part", figures["members_active"], last["members_active"]),
+        _row("Hours given by members", figures["hours"], last["hours"]),
+        _row(
             "Hours per member taking part",
-            number(figures["hours_per_active_member"]),
-            number(last["hours_per_active_member"]),
+            figures["hours_per_active_member"],
+            last["hours_per_active_member"],
         ),
-        FigureRow(
-            "Payments to members (total)",
-            number(figures["payments"], places=2),
-            number(last["payments"], places=2),
-        ),
-        FigureRow("Feedback items raised", number(feedback["opened"]),
-                  number(before["opened"])),
-        FigureRow("Feedback loops closed (told back)", number(feedback["closed"]),
-                  number(before["closed"])),
-        FigureRow("Feedback loops open at the year's end", number(feedback["open"]),
-                  number(before["open"])),
-        FigureRow(
+        _row("Payments to members (total)", figures["payments"], last["payments"], places=2),
+        _row("Feedback items raised", feedback["opened"], before["opened"]),
+        _row("Feedback loops closed (told back)", feedback["closed"], before["closed"]),
+        _row("Feedback loops open at the year's end", feedback["open"], before["open"]),
+        _row(
             "Median days from said to told back",
-            number(feedback["median_days_to_close"]),
-            number(before["median_days_to_close"]),
+            feedback["median_days_to_close"],
+            before["median_days_to_close"],
         ),
-    )  # fmt: skip
+    )
 
 
 def _by_kind(figures: dict[str, Any]) -> tuple[FigureRow, ...]:

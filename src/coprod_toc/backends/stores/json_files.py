@@ -162,13 +162,15 @@ class JsonStore(Store):
                     versions = _version_files(folder)
                     latest = versions[-1] if versions else 0
                     if expected_version is not None and expected_version != latest:
-                        raise ConflictError(name, expected_version, latest)
+                        raise ConflictError(name, expected_version, latest, what=what)
                     try:
                         # Atomic, and refuses to replace: exactly one writer makes each version.
                         os.link(temporary, folder / f"{latest + 1:08d}.json")
                     except FileExistsError:
                         if expected_version is not None:
-                            raise ConflictError(name, expected_version, latest + 1) from None
+                            raise ConflictError(
+                                name, expected_version, latest + 1, what=what
+                            ) from None
                         continue  # someone saved meanwhile; go after their version
                     _sync_folder(folder)
                     return latest + 1

@@ -117,7 +117,7 @@ class MemoryStore(Store):
             versions = self._groups.get(name, [])
             latest = len(versions)
             if expected_version is not None and expected_version != latest:
-                raise ConflictError(name, expected_version, latest)
+                raise ConflictError(name, expected_version, latest, what="group")
             now = dt.datetime.now(dt.UTC)
             info = VersionInfo(name, latest + 1, now, record.group.name, message)
             self._groups[name] = [*versions, (info, text)]

@@ -555,7 +555,7 @@ class SQLiteStore(Store):
                 "SELECT coalesce(max(version), 0) FROM group_versions WHERE name = ?", (name,)
             ).fetchone()[0]
             if expected_version is not None and expected_version != latest:
-                raise ConflictError(name, expected_version, latest)
+                raise ConflictError(name, expected_version, latest, what="group")
             conn.execute(
                 "INSERT INTO group_versions VALUES (?, ?, ?, ?, ?, ?)",
                 (name, latest + 1, _now(), record.group.name, message, text),

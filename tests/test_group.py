@@ -285,15 +285,20 @@ def test_a_change_from_nothing_is_null_and_a_small_group_is_not_broken_down() ->
     assert json.loads(json.dumps(figures)) == figures  # plain data
 
 
-def test_roles_are_counted_for_a_group_of_ten_or_more() -> None:
+def test_roles_are_counted_for_a_group_of_ten_or_more_and_a_small_role_withheld() -> None:
+    """24 members took part: 16 with lived experience are counted; 8 unpaid carers are
+    fewer than 10, so their role is withheld like a small group."""
     members = "".join(
         f'[[members]]\ncode = "M{n:02d}"\nrole = "{"unpaid_carer" if n % 3 == 0 else "lived_experience"}"\njoined = 2023-01-01\n'
-        for n in range(1, 13)
+        for n in range(1, 25)
     )
-    codes = ", ".join(f'"M{n:02d}"' for n in range(1, 13))
+    codes = ", ".join(f'"M{n:02d}"' for n in range(1, 25))
     text = f'[group]\nname = "G"\n{members}[[engagements]]\ndate = 2023-05-01\nkind = "meeting"\ntitle = "M"\nmembers = [{codes}]\n'
     figures = ct.group_report(loads_group(text), 2023)
-    assert figures["members_by_role"] == {"lived_experience": 8, "unpaid_carer": 4}
+    assert figures["members_by_role"] == {
+        "lived_experience": 16,
+        "unpaid_carer": "withheld: fewer than 10",
+    }
 
 
 def test_a_financial_year_counts_from_its_first_day() -> None:

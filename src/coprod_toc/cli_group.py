@@ -196,13 +196,17 @@ def group_report_command(
             record, year, plan, output, easy_read=easy_read, markdown=markdown, as_json=as_json
         )
         return
-    figures = ct.group_report(record, year)
-    if as_json:
+    try:
+        figures = ct.group_report(record, year)
         document = {"file": file, "group": record.group.name} | figures
-        if plan is not None:
+        if as_json and plan is not None:
             from coprod_toc.group import work_plan_progress
 
             document["work_plan"] = work_plan_progress(record, plan, year)
+    except ct.CoprodTocError as exc:
+        click.echo(f"coprod-toc: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
         print_json(document)
         return
     _print_figures(record, year, figures)

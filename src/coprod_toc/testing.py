@@ -360,6 +360,7 @@ class StoreContract:
         "test_bad_group_names_and_records_are_refused",
         "test_erasing_a_member_reaches_every_version",
         "test_delete_group_removes_every_version",
+        "test_bad_group_arguments_are_store_errors",
     )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -691,6 +692,23 @@ class StoreContract:
         with pytest.raises(ErasedPersonError):
             store.save_group("g", record)
         assert store.erase_member("g", "M02") == 0
+        store.delete_group("g")  # the erasure outlives the record
+        with pytest.raises(ErasedPersonError):
+            store.save_group("g", record)
+
+    def test_bad_group_arguments_are_store_errors(self, store: Store) -> None:
+        """A version that is no number, a message that is no text, a code that is none:
+        each a StoreError (a version no store could hold names no version)."""
+        store.save_group("g", sample_group())
+        number: Any = 5  # what a caller without type checks may pass
+        with pytest.raises(ct.StoreError):
+            store.save_group("g", sample_group(), expected_version=True)
+        with pytest.raises(ct.StoreError):
+            store.save_group("g", sample_group(), message=number)
+        with pytest.raises(ct.StoreError):
+            store.erase_member("g", number)
+        with pytest.raises(GroupNotFoundError):
+            store.load_group("g", 10**30)
 
     def test_delete_group_removes_every_version(self, store: Store) -> None:
         """After delete_group, the group is gone from the list and cannot be loaded."""

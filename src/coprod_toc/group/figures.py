@@ -16,14 +16,18 @@ from collections import Counter
 from typing import Any
 
 from coprod_toc.evidence.change import SUPPRESS_BELOW
-from coprod_toc.group.records import EngagementKind, FeedbackStatus, GroupRecord
+from coprod_toc.group.records import EngagementKind, FeedbackStatus, GroupRecord, check_year
 
 __all__ = ["group_report"]
 
 
 def group_report(record: GroupRecord, year: int) -> dict[str, Any]:
     """The figures of the group's year ``year`` (named by the calendar year it starts in),
-    with last year's beside them, as JSON-ready data (see docs/group.md for each field)."""
+    with last year's beside them, as JSON-ready data (see docs/group.md for each field).
+
+    :raises ModelError: ``year`` is not a whole number from 2 to 9998.
+    """
+    check_year(year)
     this, last = _year(record, year), _year(record, year - 1)
     figures = dict(this)
     for name in ("paid_opportunities", "paid_member_engagements"):
@@ -65,11 +69,16 @@ def _year(record: GroupRecord, year: int) -> dict[str, Any]:
     }
 
 
-def _by_role(record: GroupRecord, taking_part: set[str]) -> dict[str, int] | str:
+def _by_role(record: GroupRecord, taking_part: set[str]) -> dict[str, int | str] | str:
+    """Members taking part by role; a role of fewer than the threshold is withheld too, as
+    is the whole breakdown of a small group (a role of one names a person)."""
     if len(taking_part) < SUPPRESS_BELOW:
         return f"withheld: fewer than {SUPPRESS_BELOW} members took part"
     roles = Counter(m.role.value for m in record.members if m.code in taking_part)
-    return dict(sorted(roles.items()))
+    return {
+        role: count if count >= SUPPRESS_BELOW else f"withheld: fewer than {SUPPRESS_BELOW}"
+        for role, count in sorted(roles.items())
+    }
 
 
 def _feedback(record: GroupRecord, first: dt.date, last: dt.date) -> dict[str, Any]:

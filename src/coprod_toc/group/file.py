@@ -122,6 +122,7 @@ def _record(data: Any) -> GroupRecord:
     _unique(lists["members"], "code", "members")
     _unique(lists["feedback"], "id", "feedback")
     _unique(lists["charter"], "version", "charter")
+    _unique(lists["report"], "year", "report")
     return GroupRecord(group=group, **lists)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -30,6 +32,8 @@ from coprod_toc.fields import (
 )
 
 __all__ = [
+    "MAX_HOURS",
+    "MAX_PAYMENT",
     "CharterVersion",
     "Commitment",
     "Engagement",
@@ -42,6 +46,7 @@ __all__ = [
     "MemberRole",
     "Quote",
     "ReportSections",
+    "check_year",
 ]
 
 
@@ -106,6 +111,41 @@ def _month_day(value: object) -> str:
     return text
 
 
+#: The most hours one member can give to one engagement (a year's hours), and the largest
+#: payment to one member for one: larger figures are typing slips, and would overflow totals.
+MAX_HOURS = 24 * 366
+MAX_PAYMENT = 10**9
+
+#: The group's years a record can name: each needs the year before it and the year after.
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
+def _at_most(name: str, largest: float) -> Callable[[object, object, Any], None]:
+    def check(_: object, __: object, value: Any) -> None:
+        if isinstance(value, int | float) and value > largest:
+            raise ModelError(f"{name} must be at most {largest:,}, not {value!r}")
+
+    return check
+
+
+def _once(codes: tuple[str, ...], name: str) -> None:
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise ModelError(f"{name} lists {code!r} twice")
+        seen.add(code)
+
+
+def check_year(year: object) -> int:
+    """A group's year as a report asks for it: a whole number from 2 to 9998."""
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ModelError(
+            f"a group's year is a whole number from {FIRST_YEAR} to {LAST_YEAR} (the calendar "
+            f"year it starts in), not {year!r}"
+        )
+    return year
+
+
 @attrs.frozen(kw_only=True)
 class Group:
     """The group itself: its name, its organisation, the role that supports it, the name of
@@ -147,9 +187,17 @@ class Engagement:
     workstream: str | None = attrs.field(default=None, converter=as_optional_text("workstream"))
     members: tuple[str, ...] = attrs.field(default=(), converter=as_strings("members"))
     paid: bool = attrs.field(default=False, converter=as_flag("paid"))
-    hours: float | int | None = attrs.field(default=None, converter=as_amount("hours"))
-    payment: float | int | None = attrs.field(default=None, converter=as_amount("payment"))
+    hours: float | int | None = attrs.field(
+        default=None, converter=as_amount("hours"), validator=_at_most("hours", MAX_HOURS)
+    )
+    payment: float | int | None = attrs.field(
+        default=None, converter=as_amount("payment"), validator=_at_most("payment", MAX_PAYMENT)
+    )
     nodes: tuple[str, ...] = attrs.field(default=(), converter=as_strings("nodes"))
+
+    @members.validator
+    def _members_once(self, _: object, members: tuple[str, ...]) -> None:
+        _once(members, "members")
 
 
 @attrs.frozen(kw_only=True)
@@ -200,6 +248,11 @@ class CharterVersion:
     agreed_on: dt.date = attrs.field(converter=as_required_date("agreed_on"))
     agreed_by: tuple[str, ...] = attrs.field(default=(), converter=as_strings("agreed_by"))
     review_on: dt.date | None = attrs.field(default=None, converter=as_date("review_on"))
+
+    @agreed_by.validator
+    def _agreed_once(self, _: object, agreed_by: tuple[str, ...]) -> None:
+        _once(agreed_by, "agreed_by")
+
     knowns: tuple[str, ...] = attrs.field(default=(), converter=as_strings("knowns"))
     unknowns: tuple[str, ...] = attrs.field(default=(), converter=as_strings("unknowns"))
     aspirations: tuple[str, ...] = attrs.field(default=(), converter=as_strings("aspirations"))
@@ -245,7 +298,9 @@ class GroupRecord:
         return day.year if (day.month, day.day) >= (month, date) else day.year - 1
 
     def year_span(self, year: int) -> tuple[dt.date, dt.date]:
-        """The first and last day of the group's year ``year``."""
+        """The first and last day of the group's year ``year`` (1 to 9998)."""
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= LAST_YEAR:
+            check_year(year)
         month, day = (int(part) for part in self.group.year_starts.split("-"))
         first = dt.date(year, month, day)
         return first, dt.date(year + 1, month, day) - dt.timedelta(days=1)

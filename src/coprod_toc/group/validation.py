@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterator
 
 from coprod_toc.analysis.validation import Finding, Severity, ValidationReport
+from coprod_toc.errors import ModelError
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.group.records import FeedbackStatus, GroupRecord
-from coprod_toc.group.work_plan import WORK_PLAN_RULES, work_plan_findings
+from coprod_toc.group.records import LAST_YEAR, FeedbackStatus, GroupRecord
+from coprod_toc.group.work_plan import WORK_PLAN_RULES, check_work_plan, work_plan_findings
 
 __all__ = ["GROUP_RULES", "validate_group"]
 
@@ -46,6 +47,10 @@ def validate_group(
     """Check ``record`` as of the day ``on`` (default today), and, given the group's work
     plan, the nodes its engagements and feedback name (:data:`WORK_PLAN_RULES`). Linear in
     the size of the file, times the number of ended years for the year checks."""
+    if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
+        raise ModelError(f"on= takes a date (datetime.date), not {on!r}")
+    if work_plan is not None:
+        check_work_plan(work_plan)
     today = on or dt.date.today()
     findings = [
         *_members_named(record),
@@ -116,7 +121,7 @@ def _ended_years(record: GroupRecord, today: dt.date) -> list[int]:
     if not starts:
         return []
     first, current = record.year_of(min(starts)), record.year_of(today)
-    return list(range(first, current))
+    return list(range(max(first, 1), min(current, LAST_YEAR + 1)))
 
 
 def _years(record: GroupRecord, today: dt.date) -> Iterator[Finding]:

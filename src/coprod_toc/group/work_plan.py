@@ -14,12 +14,19 @@ from typing import Any
 from coprod_toc.analysis.progress import progress
 from coprod_toc.analysis.split import split
 from coprod_toc.analysis.validation import Finding, Severity
+from coprod_toc.errors import ModelError
 from coprod_toc.evidence.records import EvidenceItem, EvidenceType
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.group.records import Engagement, FeedbackItem, GroupRecord
+from coprod_toc.group.records import Engagement, FeedbackItem, GroupRecord, check_year
 from coprod_toc.model import NodeType
 
-__all__ = ["WORK_PLAN_RULES", "with_group_evidence", "work_plan_findings", "work_plan_progress"]
+__all__ = [
+    "WORK_PLAN_RULES",
+    "check_work_plan",
+    "with_group_evidence",
+    "work_plan_findings",
+    "work_plan_progress",
+]
 
 #: What engagements and feedback may evidence: an engagement is work done (an activity), a
 #: feedback loop a change made (an outcome).
@@ -36,6 +43,13 @@ WORK_PLAN_RULES: dict[str, tuple[Severity, str]] = {
         "not an outcome",
     ),
 }  # fmt: skip
+
+
+def check_work_plan(toc: object) -> TheoryOfChange:
+    """The work plan given: a map (else ModelError)."""
+    if not isinstance(toc, TheoryOfChange):
+        raise ModelError(f"the work plan is a map (a TheoryOfChange), not {type(toc).__name__}")
+    return toc
 
 
 def _references(record: GroupRecord) -> Iterator[tuple[str, Engagement | FeedbackItem, str]]:
@@ -56,6 +70,7 @@ def _what(entry: Engagement | FeedbackItem) -> str:
 
 def work_plan_findings(record: GroupRecord, toc: TheoryOfChange) -> list[Finding]:
     """Coded findings for references the work plan cannot take (names the node)."""
+    check_work_plan(toc)
     findings = []
     for key, entry, node in _references(record):
         wanted = _EVIDENCES[key]
@@ -84,7 +99,7 @@ def with_group_evidence(record: GroupRecord, toc: TheoryOfChange) -> TheoryOfCha
     that names its nodes (ids ``group-engagement-N`` and ``group-feedback-ID``). References
     the map cannot take are left out: :func:`work_plan_findings` names them. Members are
     never named: the items say what happened, not who was there."""
-    plan = toc.copy()
+    plan = check_work_plan(toc).copy()
     items = []
     for index, engagement in enumerate(record.engagements, start=1):
         nodes = _usable(plan, "engagements", engagement.nodes)
@@ -122,8 +137,12 @@ def with_group_evidence(record: GroupRecord, toc: TheoryOfChange) -> TheoryOfCha
 def work_plan_progress(record: GroupRecord, toc: TheoryOfChange, year: int) -> dict[str, Any]:
     """What the annual report shows of the work plan in the group's year ``year``: the
     map's progress and co-production split, and per activity and outcome the engagements
-    (with hours) and feedback loops (and how many closed) that evidence it in the year."""
-    first, last = record.year_span(year)
+    (with hours) and feedback loops (and how many closed) that evidence it in the year.
+
+    :raises CycleError: the work plan's links go round in a circle.
+    """
+    check_work_plan(toc)
+    first, last = record.year_span(check_year(year))
     per_node: dict[str, dict[str, Any]] = {
         node_id: {"engagements": 0, "hours": 0, "feedback": 0, "closed": 0}
         for node_id in [a.id for a in toc.activities()] + [o.id for o in toc.outcomes()]
@@ -163,7 +182,8 @@ def work_plan_progress(record: GroupRecord, toc: TheoryOfChange, year: int) -> d
         "coproduction_share": {
             "activities": shares["activities"]["share"],
             "outcomes": shares["outcomes"]["share"],
-            "contribution": shares["overall"]["coproduction"],
+            # None when the map reaches no impact yet (a draft): there is nothing to share.
+            "contribution": (shares["overall"] or {}).get("coproduction"),
         },
         "nodes": nodes,
         "without_evidence": [n["id"] for n in nodes if not n["engagements"] and not n["feedback"]],

@@ -28,6 +28,7 @@ from coprod_toc.storage.erasure import (
 )
 from coprod_toc.storage.groups import (
     check_group_save,
+    check_member_code,
     erased_member_text,
     group_from_text,
     group_text,
@@ -77,6 +78,7 @@ __all__ = [
     "VersionInfo",
     "check_group_save",
     "check_map_name",
+    "check_member_code",
     "check_save",
     "collection_paused",
     "erase_evidence_row",

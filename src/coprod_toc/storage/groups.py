@@ -19,6 +19,7 @@ from coprod_toc.storage.store import check_map_name
 
 __all__ = [
     "check_group_save",
+    "check_member_code",
     "erased_member_text",
     "group_from_text",
     "group_text",
@@ -27,11 +28,35 @@ __all__ = [
 ]
 
 
-def check_group_save(name: object, record: object) -> None:
-    """What every store checks before saving a group record (else StoreError)."""
+def check_group_save(
+    name: object,
+    record: object,
+    expected_version: object = None,
+    message: object = None,
+) -> None:
+    """What every store checks before saving a group record (else StoreError): a usable
+    name, a record, a version number (or none) and a message of text (or none)."""
     check_map_name(name)
     if not isinstance(record, GroupRecord):
         raise StoreError(f"save_group() takes a GroupRecord, not {type(record).__name__}")
+    if expected_version is not None and (
+        isinstance(expected_version, bool)
+        or not isinstance(expected_version, int)
+        or expected_version < 0
+    ):
+        raise StoreError(
+            f"expected_version must be a version number (0 for a new record), "
+            f"not {expected_version!r}"
+        )
+    if message is not None and (not isinstance(message, str) or "\x00" in message):
+        raise StoreError(f"message must be text without NUL characters, not {message!r}")
+
+
+def check_member_code(code: object) -> str:
+    """A member code to erase: text (else StoreError)."""
+    if not isinstance(code, str) or not code.strip():
+        raise StoreError(f"erase_member() takes a member's code, not {code!r}")
+    return code
 
 
 def group_text(record: GroupRecord) -> str:

@@ -230,7 +230,7 @@ class Store(abc.ABC):
         """
         from coprod_toc.storage.groups import check_group_save
 
-        check_group_save(name, record)
+        check_group_save(name, record, expected_version, message)
         if if_changed:
             try:
                 latest = self.group_history(name)[-1].version

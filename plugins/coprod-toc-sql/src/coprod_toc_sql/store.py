@@ -36,6 +36,7 @@ from coprod_toc.storage import (
     Store,
     VersionInfo,
     check_group_save,
+    check_member_code,
     check_save,
     erased_member_text,
     group_from_text,
@@ -985,7 +986,10 @@ class SQLStore(Store):
 
     def load_group(self, name: str, version: int | None = None) -> GroupRecord:
         if not isinstance(name, str) or (
-            version is not None and (isinstance(version, bool) or not isinstance(version, int))
+            version is not None
+            and (
+                isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 2**31
+            )
         ):
             raise ct.GroupNotFoundError(f"group {name!r} has no version {version!r}")
         versions = self._tables.group_versions
@@ -1035,6 +1039,7 @@ class SQLStore(Store):
                 raise ct.GroupNotFoundError(f"no group named {name!r}")
 
     def erase_member(self, name: str, code: str) -> int:
+        check_member_code(code)
         if not isinstance(name, str):
             raise ct.GroupNotFoundError(f"no group named {name!r}")
         t = self._tables

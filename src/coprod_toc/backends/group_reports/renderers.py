@@ -214,7 +214,7 @@ def _md_work_plan(r: AnnualReport) -> list[str]:
     out = ["## Work-plan progress", ""]
     w = r.work_plan
     if w is None:
-        return [*out, r.work_plan_missing or "The group has no work plan on record.", ""]
+        return [*out, _cell(r.work_plan_missing or "The group has no work plan on record."), ""]
     a, ach, share = w["activities"], w["achievements"], w["coproduction_share"]
     out += [
         f"{_cell(w['map'])}: activities {a['done']} done, {a['in_progress']} in progress, "

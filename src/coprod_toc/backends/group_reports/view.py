@@ -183,7 +183,8 @@ class AnnualReport:
         missing = None
         if work_plan is None and named:
             missing = (
-                f"The group's work plan ({named}) was not given, so its progress is not shown here."
+                f"The group's work plan (the map “{named}”) was not available when this "
+                "report was made, so its progress is not shown here."
             )
         sections = next((s for s in record.report if s.year == year), None)
         return cls(
@@ -275,11 +276,15 @@ def _roles(figures: dict[str, Any]) -> tuple[FigureRow, ...] | str:
     roles_now, roles_before = figures["members_by_role"], figures["previous"]["members_by_role"]
     if isinstance(roles_now, str):
         return roles_now
+
+    def shown(count: int | str | None) -> str:
+        return count.replace("withheld: ", "") if isinstance(count, str) else number(count)
+
     return tuple(
         FigureRow(
             role.replace("_", " ").capitalize(),
-            number(count),
-            "–" if isinstance(roles_before, str) else number(roles_before.get(role, 0)),
+            shown(count),
+            "–" if isinstance(roles_before, str) else shown(roles_before.get(role, 0)),
         )
         for role, count in roles_now.items()
     )

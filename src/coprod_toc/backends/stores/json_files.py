@@ -24,7 +24,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from coprod_toc.errors import (
@@ -43,6 +43,7 @@ from coprod_toc.storage import (
     VersionInfo,
     check_group_save,
     check_map_name,
+    check_member_code,
     check_save,
     erased_member_text,
     group_from_text,
@@ -145,8 +146,10 @@ class JsonStore(Store):
         name: str,
         expected_version: int | None,
         what: str,
+        check: Callable[[], None] | None = None,
     ) -> int:
-        """Write the next version file in ``folder`` (a map's or a group's)."""
+        """Write the next version file in ``folder`` (a map's or a group's); ``check`` runs
+        just before each attempt to make the version, and may refuse it."""
         meta = {
             "store": _MAGIC,
             "saved_at": dt.datetime.now(dt.UTC).isoformat(),
@@ -159,6 +162,8 @@ class JsonStore(Store):
             temporary = _write_temporary(folder, meta, body)
             try:
                 while True:
+                    if check is not None:
+                        check()
                     versions = _version_files(folder)
                     latest = versions[-1] if versions else 0
                     if expected_version is not None and expected_version != latest:
@@ -267,7 +272,7 @@ class JsonStore(Store):
 
     # ------------------------------------------------------------------ group records
     # DIR/.groups/NAME/00000001.json…, the same files as a map's, with the group's canonical
-    # JSON; the members erased from a group are kept in DIR/.groups/NAME/.erased.
+    # JSON; the members erased from groups are kept in DIR/.groups/.erased.
 
     def _group_folder(self, name: str) -> Path:
         self.check_open()
@@ -300,11 +305,15 @@ class JsonStore(Store):
     ) -> int:
         check_group_save(name, record)
         folder = self._group_folder(name)
-        refuse_erased_members(name, record, _lines(folder / _ERASED, self.url))
         body = group_text(record).encode("utf-8")
+
+        def refuse_erased() -> None:  # asked again just before each version is made
+            refuse_erased_members(name, record, _lines(self._groups_erased, self.url))
+
         return self._save_file(
-            folder, body, record.group.name, message, name, expected_version, "group"
-        )
+            folder, body, record.group.name, message, name, expected_version, "group",
+            refuse_erased,
+        )  # fmt: skip
 
     def load_group(self, name: str, version: int | None = None) -> GroupRecord:
         versions = self._group_files(name)
@@ -348,32 +357,48 @@ class JsonStore(Store):
         _sync_folder(self.folder / _GROUPS)
 
     def erase_member(self, name: str, code: str) -> int:
+        """Erase a member from every version. Saves may run meanwhile: the member's digest
+        is kept first (so saves from then on are refused), then the versions are rewritten
+        pass after pass until one finds none naming them."""
+        check_member_code(code)
         folder = self._group_folder(name)
-        rewritten = 0
-        for version in self._group_files(name):
-            meta, text = self._read_group(name, version)
-            erased = erased_member_text(text, code, self.url, name, version)
-            if erased is None:
-                continue
-            temporary = None
-            try:
-                temporary = _write_temporary(folder, meta, erased.encode("utf-8"))
-                os.replace(temporary, folder / f"{version:08d}.json")  # atomic
-                _sync_folder(folder)
-            except OSError as exc:
-                raise StoreError(f"{self.url!r}: cannot rewrite group {name!r}: {exc}") from None
-            finally:
-                if temporary is not None:
-                    temporary.unlink(missing_ok=True)
-            rewritten += 1
-        if rewritten:  # kept so that a record loaded before cannot bring them back
-            _append_line(folder / _ERASED, member_digest(name, code), self.url)
-        needle = code.encode("utf-8")
-        for leftover in folder.glob(f"{_TEMPORARY}*"):
-            with contextlib.suppress(OSError):
-                if needle in leftover.read_bytes():
-                    leftover.unlink()
-        return rewritten
+        rewritten: set[int] = set()
+        kept = False
+        while True:
+            found = 0
+            for version in self._group_files(name):
+                meta, text = self._read_group(name, version)
+                erased = erased_member_text(text, code, self.url, name, version)
+                if erased is None:
+                    continue
+                if not kept:  # before any rewrite: a save from now on is refused
+                    _append_line(self._groups_erased, member_digest(name, code), self.url)
+                    kept = True
+                self._rewrite(folder, version, meta, erased, name)
+                rewritten.add(version)
+                found += 1
+            if not found:
+                return len(rewritten)
+
+    def _rewrite(
+        self, folder: Path, version: int, meta: Mapping[str, object], text: str, name: str
+    ) -> None:
+        temporary = None
+        try:
+            temporary = _write_temporary(folder, meta, text.encode("utf-8"))
+            os.replace(temporary, folder / f"{version:08d}.json")  # atomic
+            _sync_folder(folder)
+        except OSError as exc:
+            raise StoreError(f"{self.url!r}: cannot rewrite group {name!r}: {exc}") from None
+        finally:
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+
+    @property
+    def _groups_erased(self) -> Path:
+        """The digests of the members erased from any group (each digest names its group):
+        beside the groups' folders, so deleting a group keeps them."""
+        return self.folder / _GROUPS / _ERASED
 
 
 def _is_name(name: object) -> bool:

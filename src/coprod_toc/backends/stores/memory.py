@@ -20,6 +20,7 @@ from coprod_toc.storage import (
     Store,
     VersionInfo,
     check_group_save,
+    check_member_code,
     check_save,
     erased_member_text,
     group_from_text,
@@ -148,9 +149,13 @@ class MemoryStore(Store):
                 raise GroupNotFoundError(f"no group named {name!r}")
 
     def erase_member(self, name: str, code: str) -> int:
-        versions = self._group_versions(name)
+        check_member_code(code)
+        self.check_open()
         rewritten = 0
-        with self._lock:
+        with self._lock:  # the whole erasure: no save comes between
+            versions = self._groups.get(name) if isinstance(name, str) else None
+            if versions is None:
+                raise GroupNotFoundError(f"no group named {name!r}")
             for i, (info, text) in enumerate(versions):
                 erased = erased_member_text(text, code, self.url, name, info.version)
                 if erased is not None:

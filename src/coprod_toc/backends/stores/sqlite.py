@@ -38,6 +38,7 @@ from coprod_toc.storage import (
     Store,
     VersionInfo,
     check_group_save,
+    check_member_code,
     check_save,
     erased_member_text,
     group_from_text,
@@ -401,7 +402,7 @@ class SQLiteStore(Store):
             generation, latest = row
             if version is None:
                 version = latest
-            elif isinstance(version, bool) or not isinstance(version, int):
+            elif not _storable(version):
                 raise MapNotFoundError(f"map {name!r} has no version {version!r}")
             header = conn.execute(
                 "SELECT header FROM versions WHERE map = ? AND version = ?", (name, version)
@@ -563,7 +564,7 @@ class SQLiteStore(Store):
         return int(latest) + 1
 
     def load_group(self, name: str, version: int | None = None) -> GroupRecord:
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        if version is not None and not _storable(version):
             raise GroupNotFoundError(f"group {name!r} has no version {version!r}")
         with self._transaction() as conn:
             if version is None:
@@ -608,6 +609,7 @@ class SQLiteStore(Store):
                 raise GroupNotFoundError(f"no group named {name!r}")
 
     def erase_member(self, name: str, code: str) -> int:
+        check_member_code(code)
         with self._transaction("IMMEDIATE") as conn:
             rows = conn.execute(
                 "SELECT version, document FROM group_versions WHERE name = ?", (name,)
@@ -638,6 +640,11 @@ class SQLiteStore(Store):
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+def _storable(version: object) -> bool:
+    """Whether ``version`` is a whole number SQLite can hold (larger ones name no version)."""
+    return isinstance(version, int) and not isinstance(version, bool) and 0 < version < 2**63
 
 
 def _now() -> str:

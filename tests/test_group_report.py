@@ -472,3 +472,19 @@ def test_checks_given_the_wrong_kinds_of_argument_say_so() -> None:
         validate_group(sample_group(), work_plan="x")  # type: ignore[arg-type]
     with pytest.raises(ct.ModelError, match="work plan is a map"):
         with_group_evidence(sample_group(), "x")  # type: ignore[arg-type]
+
+
+def test_the_schema_refuses_what_the_reader_refuses() -> None:
+    """A member twice in one engagement, or hours over a year's, fail the shipped schema as
+    they fail the reader."""
+    import jsonschema
+
+    from coprod_toc.group import group_document, schema
+
+    document = group_document(load_group(EXAMPLE))
+    jsonschema.validate(document, schema())
+    for field, value in (("members", ["M01", "M01"]), ("hours", 10_000)):
+        broken = json.loads(json.dumps(document))
+        broken["engagements"][0][field] = value
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, schema())

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import coprod_toc as ct
-from coprod_toc.analysis import ValidationReport
 from coprod_toc.api import analyse
-from coprod_toc.cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, print_history
+from coprod_toc.cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, print_history, validation_text
 from coprod_toc.cli_common import open_store_or_exit as _open
 from coprod_toc.cli_common import print_json as _print_json
 from coprod_toc.cli_common import short as _short
 from coprod_toc.cli_common import store_failed as _store_failed
 from coprod_toc.cli_common import store_option as _store_option
 from coprod_toc.cli_group import group_command
+from coprod_toc.cli_map import map_command
 from coprod_toc.errors import CycleError
 from coprod_toc.plugins import PluginManager, get_plugin_manager
 from coprod_toc.plugins.template import KINDS, write_plugin
@@ -89,31 +89,8 @@ def validate(file: str, as_json: bool) -> None:
     if as_json:
         _print_json({"file": file, "title": toc.title} | report.to_dict())
     else:
-        click.echo(_validation_text(toc, report))
+        click.echo(validation_text(toc, report))
     sys.exit(0 if report.ok else EXIT_FINDINGS)
-
-
-def _validation_text(toc: ct.TheoryOfChange, report: ValidationReport) -> str:
-    lines = [toc.title, toc.summary(), ""]
-    if not report.findings:
-        lines.append(
-            "The map is complete: every outcome has activities behind it and leads to an impact."
-        )
-        return "\n".join(lines)
-    for heading, findings in (
-        ("must be fixed", report.errors),
-        ("worth checking", report.warnings),
-    ):
-        if findings:
-            noun = "thing" if len(findings) == 1 else "things"
-            lines.append(f"{len(findings)} {noun} {heading}:")
-            lines.extend(f"  - {f.message} [{f.code}]" for f in findings)
-            lines.append("")
-    step = ct.next_step(toc, report).step
-    lines.append(f"Next step: {step.title.lower()}. {step.guidance}")
-    if report.ok:
-        lines.append("There are no errors, so the map is valid.")
-    return "\n".join(lines)
 
 
 @main.command()
@@ -704,7 +681,7 @@ def report(
     toc = _read_map(file, as_json=False)
     analyses = analyse(toc)  # once, for the summary and every file written
     validation = analyses.validation
-    click.echo(_validation_text(toc, validation))
+    click.echo(validation_text(toc, validation))
     written = [Path(output)]
     if easy_read:
         written.append(Path(output).with_name(Path(output).name.split(".")[0] + ".easy-read.html"))
@@ -1154,5 +1131,7 @@ def change(file: str, measures: tuple[str, ...], before: str, after: str, as_jso
         )
 
 
-# The co-production group's commands live in their own module.
+# The co-production group's commands, and the backwards-mapping walk-through, live in
+# modules of their own.
 main.add_command(group_command)
+main.add_command(map_command)

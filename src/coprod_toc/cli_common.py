@@ -12,6 +12,7 @@ import click
 import coprod_toc as ct
 
 if TYPE_CHECKING:
+    from coprod_toc.analysis import ValidationReport
     from coprod_toc.storage import Store, VersionInfo
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "short",
     "store_failed",
     "store_option",
+    "validation_text",
 ]
 
 EXIT_FINDINGS = 1
@@ -70,3 +72,27 @@ def print_history(versions: list[VersionInfo]) -> None:
         when = v.saved_at.strftime("%Y-%m-%d %H:%M:%S")
         note = f"  {v.message}" if v.message else ""
         click.echo(f"v{v.version:<4} {when}  {short(v.title, 50)}{note}")
+
+
+def validation_text(toc: ct.TheoryOfChange, report: ValidationReport) -> str:
+    """What ``coprod-toc validate`` says of a map: its findings, then the next step."""
+    lines = [toc.title, toc.summary(), ""]
+    if not report.findings:
+        lines.append(
+            "The map is complete: every outcome has activities behind it and leads to an impact."
+        )
+        return "\n".join(lines)
+    for heading, findings in (
+        ("must be fixed", report.errors),
+        ("worth checking", report.warnings),
+    ):
+        if findings:
+            noun = "thing" if len(findings) == 1 else "things"
+            lines.append(f"{len(findings)} {noun} {heading}:")
+            lines.extend(f"  - {f.message} [{f.code}]" for f in findings)
+            lines.append("")
+    step = ct.next_step(toc, report).step
+    lines.append(f"Next step: {step.title.lower()}. {step.guidance}")
+    if report.ok:
+        lines.append("There are no errors, so the map is valid.")
+    return "\n".join(lines)

@@ -14,9 +14,11 @@ read from it line by line, so a session can be scripted.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 import click
@@ -24,8 +26,12 @@ import click
 import coprod_toc as ct
 from coprod_toc.analysis.mapping import STEPS, MappingStep, Step
 from coprod_toc.analysis.validation import Finding
+from coprod_toc.backends.renderers._view import visible
 from coprod_toc.cli_common import EXIT_BAD_INPUT, EXIT_FINDINGS, validation_text
 from coprod_toc.model import Activity, Kind, Node, NodeType
+
+if TYPE_CHECKING:
+    from coprod_toc.storage import Store
 
 __all__ = ["WORDS", "Walkthrough", "map_command"]
 
@@ -82,9 +88,31 @@ WORDS: dict[str, tuple[str, str]] = {
         "How much do people share the power? Say a number from 1 to 7. Press Enter to skip.",
     ),
     "links": (
-        "Does anything else lead to an outcome? Two numbers, FROM TO: an activity or "
-        "outcome, then the outcome it leads to (Enter when done):",
-        "Does one thing lead to another? Say two numbers. Press Enter when you have no more.",
+        "Does anything else lead to an outcome? Two ids, FROM TO: an activity or outcome, "
+        "then the outcome it leads to, like A2 O1 (Enter when done):",
+        "Does one thing lead to another? Say two names, like A2 O1. Press Enter when you "
+        "have no more.",
+    ),
+    "nothing-behind": (
+        "An outcome needs at least one activity behind it: give one, or type remove {id} "
+        "to take the outcome out.",
+        "This change needs something we do. Say one thing we will do.",
+    ),
+    "already-linked": ("{source} already leads to {target}.", "We have that link already."),
+    "circle": (
+        "{source} cannot lead to {target}: {target} already leads to {source}, and links "
+        "cannot go round in a circle.",
+        "That link would go round in a circle. Choose another.",
+    ),
+    "linked": ("{source} now leads to {target}.", "Done. {source} now leads to {target}."),
+    "not-kept": (
+        "That answer holds a character that cannot be kept (a control character): please "
+        "type it again.",
+        "We cannot keep that answer. Please type it again.",
+    ),
+    "which": (
+        "Say which: {command} ID (type list to see the ids).",
+        "Say which one. Type list to see them.",
     ),
     "say-something": (
         "Please write an answer, or type help.",
@@ -104,14 +132,23 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "yes-or-no": ("Please answer yes or no.", "Please say yes or no."),
     "rung-range": ("Please give a number from 1 to 7, or press Enter.", "Please say 1 to 7."),
-    "two-numbers": (
-        "Please give two numbers from the list, FROM TO (like 3 7), or press Enter.",
-        "Please say two numbers from the list. Say them like this: 3 7.",
+    "two-ids": (
+        "Please give two ids from the list, FROM TO (like A2 O1), or press Enter.",
+        "Please say two names from the list. Say them like this: A2 O1.",
     ),
     "saved": (
         "Saved. Run the same command to go on where you stopped.",
         "We saved your plan. Run the same command to go on.",
     ),
+}
+
+#: Each step's title and guidance in easy words (the plain ones are in ``STEPS``).
+EASY_STEPS: dict[Step, str] = {
+    Step.PROBLEM: "First we say what is wrong now.",
+    Step.IMPACTS: "Next we say the big changes we want. Impact means the big change.",
+    Step.OUTCOMES: "Next we say the changes that must come first. They are outcomes.",
+    Step.ACTIVITIES: "Next we say what we will do for each change.",
+    Step.REVIEW: "Last we check how things link up.",
 }
 
 #: The easy-read word list the walk-through starts with.
@@ -125,13 +162,14 @@ EASY_WORD_LIST = (
 
 HELP = """\
 At any question you can type:
-  back        undo your last answer
-  list        every statement so far, with its number
-  show ID     one statement and what it links to (show O2)
-  rename ID   new words for a statement
-  remove ID   take a statement out
-  help        this list, and the step's guiding questions
-  done        stop here: the map is saved, and the report written beside it
+  back           undo your last answer
+  list           every statement so far, with its id and number
+  show ID        one statement and what it links to (show O2)
+  rename ID      new words for a statement
+  remove ID      take a statement out
+  unlink ID ID   take out a link (unlink A2 O1)
+  help           this list, and the step's guiding questions
+  done           stop here: the map is saved, and the report written beside it
 Press Enter on an empty line to finish a list."""
 
 
@@ -141,6 +179,10 @@ class _Stop(Exception):
 
 class _Back(Exception):
     """The person typed back: undo the last change."""
+
+
+class _Again(Exception):
+    """The map changed under the question (a statement removed): work out what to ask."""
 
 
 @attrs.define
@@ -166,18 +208,34 @@ class Walkthrough:
 
     # ------------------------------------------------------------------ the session
 
-    def run(self) -> bool:
+    def run(self, *, new: bool = False) -> bool:
         """Walk through the steps until the map is complete or the person stops; returns
-        whether they stopped before the end (done, or no more answers)."""
+        whether they stopped before the end (done, or no more answers). A ``new`` map is
+        first given its project's name."""
         self.say(self.words("welcome"))
         if self.easy:
-            self.say(" ".join(EASY_WORD_LIST))
+            self.say("\n".join(EASY_WORD_LIST))
+        while new:
+            try:
+                title = self.ask(self.words("title"))
+            except _Stop:
+                return True
+            except (_Back, _Again):
+                self.say("There is nothing to undo in this session.")
+                continue
+            assert title is not None
+            self.toc.title = title
+            self.save(self.toc)
+            new = False
         while True:
             try:
+                self._say_what_next()
                 if not self._next():
                     return False
             except _Back:
                 self._go_back()
+            except _Again:
+                continue
             except _Stop:
                 return True
 
@@ -224,7 +282,10 @@ class Walkthrough:
             return
         self._step_shown = step.step
         self.say("")
-        self.say(f"Step: {step.title}. {step.guidance}")
+        if self.easy:
+            self.say(EASY_STEPS[step.step])
+        else:
+            self.say(f"Step: {step.title}. {step.guidance}")
 
     # ------------------------------------------------------------------ each step
 
@@ -266,19 +327,21 @@ class Walkthrough:
                 if answer is None:
                     break
                 if answer in self.toc:  # an outcome already in the map, by its number
-                    self.change(partial(ct.TheoryOfChange.link, source=answer, target=impact_id))
-                else:
-                    short = self.ask_yes_no(self.words("achievement"))
-                    horizon = "short" if short else "long"
-                    self.change(
-                        partial(
-                            ct.TheoryOfChange.add_outcome,
-                            statement=answer,
-                            kind=kind,
-                            horizon=horizon,
-                            leads_to=[impact_id],
-                        )
+                    if self._link(answer, impact_id):
+                        added += 1
+                    continue
+                # Kept at once, so nothing typed is lost; the horizon is asked after.
+                made = self.change(
+                    partial(
+                        ct.TheoryOfChange.add_outcome,
+                        statement=answer,
+                        kind=kind,
+                        horizon="short",
+                        leads_to=[impact_id],
                     )
+                )
+                if not self.ask_yes_no(self.words("achievement")):
+                    self.change(partial(ct.TheoryOfChange.update, node_id=made, horizon="long"))
                 added += 1
         return True
 
@@ -296,21 +359,37 @@ class Walkthrough:
                 if answer is None:
                     break
                 if answer in self.toc:
-                    self.change(partial(ct.TheoryOfChange.link, source=answer, target=outcome_id))
-                else:
-                    rung = self._ask_rung() if kind is Kind.COPRODUCTION else None
-                    self.change(
-                        partial(
-                            ct.TheoryOfChange.add_activity,
-                            description=answer,
-                            kind=kind,
-                            contributes_to=[outcome_id],
-                            ladder_rung=rung,
-                        )
+                    if self._link(answer, outcome_id):
+                        added += 1
+                    continue
+                made = self.change(
+                    partial(
+                        ct.TheoryOfChange.add_activity,
+                        description=answer,
+                        kind=kind,
+                        contributes_to=[outcome_id],
                     )
+                )
+                rung = self._ask_rung() if kind is Kind.COPRODUCTION else None
+                if rung is not None:
+                    self.change(partial(ct.TheoryOfChange.update, node_id=made, ladder_rung=rung))
                 added += 1
         if not added:  # nothing for this outcome: say what is missing, and ask again
-            self.say(self.words("say-something"))
+            self.say(self.words("nothing-behind", id=outcome_id))
+        return True
+
+    def _link(self, source: str, target: str) -> bool:
+        """Link two statements already in the map, unless the link is there or would go
+        round in a circle (said, and nothing changed)."""
+        if self.toc.has_link(source, target):
+            self.say(self.words("already-linked", source=source, target=target))
+            return False
+        if source == target or _reaches(self.toc, target, source):
+            self.say(self.words("circle", source=source, target=target))
+            return False
+        if self.change(partial(ct.TheoryOfChange.link, source=source, target=target)) is None:
+            return False
+        self.say(self.words("linked", source=source, target=target))
         return True
 
     def _ask_rung(self) -> int | None:
@@ -318,31 +397,30 @@ class Walkthrough:
             answer = self.ask(self.words("rung"), required=False)
             if answer is None:
                 return None
-            if answer.isdigit() and 1 <= int(answer) <= 7:
+            if answer in ("1", "2", "3", "4", "5", "6", "7"):
                 return int(answer)
             self.say(self.words("rung-range"))
 
     def _ask_links(self) -> None:
+        self._show_list()
         while True:
-            self._show_list()
             answer = self.ask(self.words("links"), required=False)
             if answer is None:
                 return
-            numbered = self._numbers()
-            parts = answer.replace(",", " ").split()
-            if len(parts) != 2 or not all(p.isdigit() for p in parts):
-                self.say(self.words("two-numbers"))
+            parts = [self._id_of(part) for part in answer.replace(",", " ").split()]
+            if len(parts) != 2 or not all(parts):
+                self.say(self.words("two-ids"))
                 continue
-            ends = [int(p) for p in parts]
-            if not all(1 <= n <= len(numbered) for n in ends):
-                bad = next(n for n in ends if not 1 <= n <= len(numbered))
-                self.say(self.words("no-such-number", number=bad, count=len(numbered)))
-                continue
-            source, target = (numbered[n - 1] for n in ends)
-            try:
-                self.change(partial(ct.TheoryOfChange.link, source=source, target=target))
-            except ct.CoprodTocError as exc:
-                self.say(f"{exc}")
+            source, target = parts
+            assert source is not None and target is not None
+            self._link(source, target)
+
+    def _id_of(self, text: str) -> str | None:
+        """A statement's id as typed (``o2`` for ``O2``), if the map has it."""
+        for candidate in (text, text.upper()):
+            if candidate in self.toc:
+                return candidate
+        return None
 
     # ------------------------------------------------------------------ asking
 
@@ -361,7 +439,10 @@ class Walkthrough:
             line = self.read(question)
             if line is None:
                 raise _Stop
-            answer = " ".join(line.split())
+            answer = " ".join(line.replace("\ufeff", "").split())
+            if any(unicodedata.category(char) in ("Cc", "Cs") for char in answer):
+                self.say(self.words("not-kept"))
+                continue
             if not answer:
                 if required:
                     self.say(self.words("say-something"))
@@ -369,8 +450,8 @@ class Walkthrough:
                 return None
             if self._command(answer):
                 continue
-            if numbers is not None and answer.isdigit():
-                number = int(answer)
+            if numbers is not None and answer.isascii() and answer.isdigit():
+                number = int(answer[-12:]) if len(answer) > 12 else int(answer)
                 if 1 <= number <= len(numbers):
                     return numbers[number - 1]
                 key = "no-such-number" if numbers else "nothing-numbered"
@@ -432,13 +513,24 @@ class Walkthrough:
             if word == "list":
                 self._show_list()
                 return True
+            if word in ("show", "rename", "remove", "unlink"):
+                self.say(self.words("which", command=word))
+                return True
         if word in ("show", "rename", "remove") and rest and " " not in rest:
-            node_id = rest.upper() if rest.upper() in self.toc else rest
-            if node_id not in self.toc:
+            node_id = self._id_of(rest)
+            if node_id is None:
                 self.say(f"There is no {rest} in the map. Type list to see them.")
                 return True
             getattr(self, f"_{word}")(node_id)
             return True
+        if word == "unlink" and len(rest.split()) == 2:
+            source, target = (self._id_of(part) for part in rest.split())
+            if source is None or target is None or not self.toc.has_link(source, target):
+                self.say(f"There is no link {rest} in the map. Type show ID to see its links.")
+                return True
+            self.change(partial(ct.TheoryOfChange.unlink, source=source, target=target))
+            self.say(f"{source} no longer leads to {target}.")
+            raise _Again
         return False
 
     def _help(self) -> None:
@@ -449,16 +541,17 @@ class Walkthrough:
             self.say(f"  - {question}")
 
     def _show_list(self) -> None:
-        numbered = self._numbers()
-        if not numbered:
+        """Every statement by its id; outcomes and activities also by the number the
+        questions offer them under."""
+        if not len(self.toc):
             self.say("Nothing in the map yet.")
-        for number, node_id in enumerate(numbered, start=1):
-            node = self.toc.get(node_id)
-            self.say(f"  {number}. {node_id} ({_what(node)}): {node.text}")
-
-    def _numbers(self) -> list[str]:
-        """Outcomes, then activities: what the links step offers by number."""
-        return [o.id for o in self.toc.outcomes()] + [a.id for a in self.toc.activities()]
+        for node in self.toc.nodes():
+            if node.node_type in (NodeType.PROBLEM, NodeType.IMPACT):
+                self.say(f"  {node.id} ({_what(node)}): {node.text}")
+        for kind in (NodeType.OUTCOME, NodeType.ACTIVITY):
+            for number, node_id in enumerate(self._of_kind(kind), start=1):
+                node = self.toc.get(node_id)
+                self.say(f"  {number}. {node_id} ({_what(node)}): {node.text}")
 
     def _show(self, node_id: str) -> None:
         node = self.toc.get(node_id)
@@ -469,52 +562,84 @@ class Walkthrough:
             self.say(f"  comes from {source}: {self.toc.get(source).text}")
 
     def _rename(self, node_id: str) -> None:
-        text = self.ask(f"New words for {node_id}:")
+        kind = self.toc.get(node_id).node_type
+        text = self.ask(f"New words for {node_id}:", duplicates_of=kind)
         field = "description" if isinstance(self.toc.get(node_id), Activity) else "statement"
-        self.change(lambda toc: toc.update(node_id, **{field: text}))
+
+        def edit(toc: ct.TheoryOfChange) -> object:
+            return toc.update(node_id, **{field: text})
+
+        self.change(edit)
         self.say(f"{node_id} now says: {text}")
 
     def _remove(self, node_id: str) -> None:
-        self.change(lambda toc: toc.remove(node_id))
+        self.change(partial(ct.TheoryOfChange.remove, node_id=node_id))
         self.say(f"Took {node_id} out of the map.")
+        raise _Again  # what is asked next may have been about it
 
     # ------------------------------------------------------------------ changing the map
 
-    def change(self, edit: Callable[[ct.TheoryOfChange], object]) -> None:
-        """Make one change and save the map: what ``back`` undoes."""
+    def change(self, edit: Callable[[ct.TheoryOfChange], Any]) -> Any:
+        """Make one change and save the map: what ``back`` undoes. A change the map
+        refuses is said, and nothing changes (``None`` is returned)."""
         before = self.toc.copy()
-        edit(self.toc)
+        try:
+            made = edit(self.toc)
+        except ct.CoprodTocError as exc:
+            self.toc = before
+            self.say(str(exc))
+            return None
         self._undo.append(before)
         self.save(self.toc)
-        self._say_what_next()
+        return made
 
     def _go_back(self) -> None:
+        self._links_offered = False  # the review comes again, whatever was undone
         if not self._undo:
             self.say("There is nothing to undo in this session.")
             return
         self.toc = self._undo.pop()
-        self._links_offered = False
         self.save(self.toc)
         self.say("Undone: the map is as it was before your last answer.")
 
     def _say_what_next(self) -> None:
-        """What the map still needs, in the words of coprod-toc validate: said when it
-        changes, not after every answer."""
+        """What the map still needs, in the words of coprod-toc validate (in easy words,
+        the step it belongs to): said before each question when it has changed."""
         upcoming = ct.next_step(self.toc)
         first = upcoming.findings[0] if upcoming.findings else None
         if first == self._last_said:
             return
         self._last_said = first
-        if first is not None:
-            more = len(upcoming.findings) - 1
-            tail = f" (and {more} more)" if more else ""
-            self.say(f"Still to do: {first.message} [{first.code}]{tail}")
+        if first is None or upcoming.step.step is not self._step_shown:
+            return  # a new step: its heading says what comes next
+        if self.easy:
+            self.say(f"Still to do. {EASY_STEPS[upcoming.step.step]}")
+            return
+        more = len(upcoming.findings) - 1
+        tail = f" (and {more} more)" if more else ""
+        self.say(f"Still to do: {first.message} [{first.code}]{tail}")
 
 
 def _what(node: Node) -> str:
     kind = getattr(node, "kind", None)
     kind_words = {Kind.PROJECT: "project ", Kind.COPRODUCTION: "co-production "}
     return f"{kind_words.get(kind, '')}{node.node_type.value}"  # type: ignore[arg-type]
+
+
+def _reaches(toc: ct.TheoryOfChange, start: str, goal: str) -> bool:
+    """Whether links lead from ``start`` to ``goal`` (asked once per link a person makes)."""
+    return goal in _descendants(toc, start)
+
+
+def _descendants(toc: ct.TheoryOfChange, node_id: str) -> set[str]:
+    seen: set[str] = set()
+    stack = list(toc.successors(node_id))
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(toc.successors(current))
+    return seen
 
 
 def _ancestors(toc: ct.TheoryOfChange, node_id: str) -> Iterator[str]:
@@ -543,7 +668,7 @@ def _reader() -> Callable[[str], str | None]:
             click.echo("")
             return None
         if not sys.stdin.isatty():  # a script's answers: show them, as a terminal would
-            click.echo(line.rstrip("\n"))
+            click.echo(visible(line.rstrip("\n")))
         return line.rstrip("\n")
 
     return read
@@ -560,92 +685,148 @@ def map_command(file: str, url: str | None, name: str | None, easy_read: bool) -
     outcomes towards each, the activities behind each outcome, and what links to what.
 
     FILE (TOML) is saved after every answer, and the same command goes on where a session
-    stopped. Commands at any question: back, list, show ID, rename ID, remove ID, help,
-    done. Exits 0 when the map is complete and valid, 1 when you stop with things left to
-    do, 2 for bad input.
+    stopped. Commands at any question: back, list, show ID, rename ID, remove ID,
+    unlink ID ID, help, done. Exits 0 when the map is complete and valid, 1 when you stop
+    with things left to do, 2 for bad input.
     """
-    path = Path(file)
+    path = _map_path(file)
     if (url is None) != (name is None):
-        click.echo("coprod-toc: give --store and --name together", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _bad("give --store and --name together")
     store = None
-    if url is not None:
+    if url is not None and name is not None:
+        from coprod_toc.storage.store import check_map_name
+
         try:
+            check_map_name(name)
             store = ct.open_store(url)
         except ct.CoprodTocError as exc:
-            click.echo(f"coprod-toc: {exc}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-    toc = _starting_map(path, store, name, easy_read)
-
-    def save(current: ct.TheoryOfChange) -> None:
-        try:
-            ct.dump(current, path)
-            if store is not None and name is not None:
-                store.save(name, current, if_changed=True, message="coprod-toc map")
-        except (ct.CoprodTocError, OSError) as exc:
-            click.echo(f"coprod-toc: cannot save the map: {exc}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-
-    say = click.echo
-    walk = Walkthrough(toc, _reader(), say, save, easy=easy_read)
+            _bad(str(exc))
     try:
-        stopped = walk.run()
-    except KeyboardInterrupt:
-        say("")
-        say(walk.words("saved"))
-        sys.exit(EXIT_FINDINGS)
+        toc, new = _starting_map(path, store, name)
+        keeper = _Keeper(path, store, name, path.read_bytes() if path.exists() else None)
+        walk = Walkthrough(toc, _reader(), click.echo, keeper.save, easy=easy_read)
+        try:
+            stopped = walk.run(new=new)
+        except KeyboardInterrupt:
+            stopped = True
+            click.echo("")
+        _finish(walk.toc, path, stopped, walk.words("saved"), keeper.saved)
     finally:
         if store is not None:
             store.close()
-    _finish(walk.toc, path, stopped, walk.words("saved"))
 
 
-def _starting_map(path: Path, store: object, name: str | None, easy: bool) -> ct.TheoryOfChange:
-    """The map to go on with: the file's, else the store's latest, else a new one."""
-    if path.exists():
+def _bad(message: str) -> NoReturn:
+    click.echo(f"coprod-toc: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _map_path(file: str) -> Path:
+    """FILE, checked before anything is asked: a regular file (a link is followed to it) or
+    a new .toml name in a folder that exists."""
+    try:
+        path = Path(file).resolve() if Path(file).is_symlink() else Path(file)
+        if path.exists() and not path.is_file():
+            _bad(f"{file} is not a regular file")
+        if not path.exists():
+            if path.suffix.lower() != ".toml":
+                _bad(f"{file} is new: give a .toml name for the map")
+            if not path.parent.is_dir():
+                _bad(f"{file}: the folder {str(path.parent)!r} does not exist")
+    except OSError as exc:
+        _bad(f"cannot use {file}: {exc.strerror or exc}")
+    return path
+
+
+@attrs.define
+class _Keeper:
+    """Saves the map after every answer: FILE through the TOML writer, and a version in the
+    store. Refuses to overwrite a FILE or store version someone else saved meanwhile."""
+
+    path: Path
+    store: Store | None
+    name: str | None
+    written: bytes | None
+    version: int | None = None
+    saved: bool = False
+
+    def save(self, toc: ct.TheoryOfChange) -> None:
         try:
-            return ct.load(path)
+            now = self.path.read_bytes() if self.path.exists() else None
+            if now != self.written:
+                _bad(
+                    f"{self.path} was changed by someone else during this session: nothing "
+                    "more was saved. Run the command again to go on from their version"
+                )
+            ct.dump(toc, self.path)
+            self.written = self.path.read_bytes()
+            if self.store is not None and self.name is not None:
+                if self.version is None:
+                    self.version = _latest(self.store, self.name)
+                self.version = self.store.save(
+                    self.name, toc, expected_version=self.version, message="coprod-toc map",
+                    if_changed=True,
+                )  # fmt: skip
+            self.saved = True
+        except ct.ConflictError:
+            _bad(
+                f"{self.name!r} was saved in the store by someone else during this session: "
+                "nothing more was saved there"
+            )
         except (ct.CoprodTocError, OSError) as exc:
-            click.echo(f"coprod-toc: cannot read {path}: {exc}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-    if path.suffix.lower() != ".toml":
-        click.echo(f"coprod-toc: {path} is new: give a .toml name for the map", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+            _bad(f"cannot save the map: {exc}")
+
+
+def _latest(store: Store, name: str) -> int:
+    try:
+        return store.history(name)[-1].version
+    except ct.MapNotFoundError:
+        return 0
+
+
+def _starting_map(
+    path: Path, store: Store | None, name: str | None
+) -> tuple[ct.TheoryOfChange, bool]:
+    """The map to go on with (the file's, else the store's latest, else a new one), and
+    whether it is new (it has no name yet)."""
+    stored = None
     if store is not None and name is not None:
         try:
-            return store.load(name)  # type: ignore[attr-defined,no-any-return]
+            stored = store.load(name)
         except ct.MapNotFoundError:
-            pass
-    title = _read_title(easy)
-    toc = ct.TheoryOfChange(title=title)
-    try:
-        ct.dump(toc, path)
-    except (ct.CoprodTocError, OSError) as exc:
-        click.echo(f"coprod-toc: cannot write {path}: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    return toc
+            stored = None
+        except ct.CoprodTocError as exc:
+            _bad(str(exc))
+    if path.exists():
+        try:
+            toc = ct.load(path)
+        except (ct.CoprodTocError, OSError) as exc:
+            _bad(f"cannot read {path}: {exc}")
+        if stored is not None and stored != toc:
+            _bad(
+                f"{path} and the store's {name!r} differ: move {path} aside to go on from "
+                f"the store, or save it there first (coprod-toc store save {name} {path})"
+            )
+        return toc, False
+    if stored is not None:
+        return stored, False
+    return ct.TheoryOfChange(title="Untitled map"), True
 
 
-def _read_title(easy: bool) -> str:
-    read = _reader()
-    while True:
-        line = read(WORDS["title"][1 if easy else 0])
-        if line is None:
-            click.echo("coprod-toc: no title given: nothing was made", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        if line.strip():
-            return " ".join(line.split())
-        click.echo(WORDS["say-something"][1 if easy else 0])
-
-
-def _finish(toc: ct.TheoryOfChange, path: Path, stopped: bool, saved: str) -> None:
+def _finish(toc: ct.TheoryOfChange, path: Path, stopped: bool, saved: str, any_saved: bool) -> None:
     report = ct.validate(toc)
+    complete = report.ok and not ct.next_step(toc, report).findings
+    if not any_saved and not path.exists():
+        click.echo("Nothing was saved: the map has no name yet.")
+        sys.exit(EXIT_FINDINGS)
     click.echo("")
     click.echo(validation_text(toc, report))
-    complete = report.ok and not ct.next_step(toc, report).findings
     if len(toc):
-        written = ct.export(toc, "html", path.with_suffix(".html"))
-        click.echo(f"The report is in {written}.")
+        try:
+            written = ct.export(toc, "html", path.with_suffix(".html"))
+            click.echo(f"The report is in {written}.")
+        except (ct.CoprodTocError, OSError) as exc:
+            click.echo(f"coprod-toc: the report could not be written: {exc}", err=True)
     if stopped and not complete:
         click.echo(saved)
     sys.exit(0 if complete else EXIT_FINDINGS)

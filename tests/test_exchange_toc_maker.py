@@ -23,7 +23,14 @@ from coprod_toc.backends.exchange.toc_maker import (
 )
 from coprod_toc.evidence import Evidence
 from coprod_toc.exchange import MapImport
-from coprod_toc.testing import ExporterContract, MapImporterContract, sample_maps
+from coprod_toc.testing import (
+    ExporterContract,
+    MapImporterContract,
+    check_read_or_refused,
+    damaged_json,
+    json_values,
+    sample_maps,
+)
 from tests.strategies import maps
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-exports"
@@ -470,35 +477,14 @@ def test_damaged_coprod_toc_fields_are_refused_at_their_path(
 KEYS = ("sections", "columns", "nodes", "title", "text", "id", "connections", "connectionIds",
         "targetId", "confidence", "evidence", "assumptions", "coprodToc", "type", "level",
         "version", "problem", "order", "statement", "kind")  # fmt: skip
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), children, max_size=5)
-    ),
-    max_leaves=30,
-)
-
-
-def _only_format_errors(data: bytes) -> None:
-    """Reading ``data`` gives a MapImport or a FormatError naming the file; nothing else."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "damaged.json"
-        path.write_bytes(data)
-        try:
-            result = ct.import_map(path, format="toc-maker")
-        except ct.FormatError as exc:
-            assert "damaged.json" in str(exc)
-            return
-    assert isinstance(result, MapImport)
-    json.dumps(result.to_dict())
+JSON = json_values(KEYS)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(JSON)
 def test_any_json_value_is_read_or_refused_by_name(value: Any) -> None:
     """Whatever JSON a file holds, the result is a map or a FormatError naming the file."""
-    _only_format_errors(json.dumps(value).encode())
+    check_read_or_refused("toc-maker", json.dumps(value).encode())
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -506,28 +492,7 @@ def test_any_json_value_is_read_or_refused_by_name(value: Any) -> None:
 def test_a_damaged_file_is_read_or_refused_by_name(which: str, data: st.DataObject) -> None:
     """Keys deleted, values of the wrong type, bytes cut off: never another error."""
     document = _real() if which == "real" else toc_maker_document(sample_maps()["full"])
-    for _ in range(data.draw(st.integers(1, 3))):
-        places = list(_places(document))
-        if not places:  # everything deleted already
-            break
-        container, key = data.draw(st.sampled_from(places))
-        if data.draw(st.booleans()):
-            del container[key]
-        else:
-            container[key] = data.draw(JSON)
-    raw = json.dumps(document).encode()
-    if data.draw(st.booleans()):
-        raw = raw[: data.draw(st.integers(0, len(raw)))]
-    _only_format_errors(raw)
-
-
-def _places(value: Any) -> Any:
-    """Every (container, key) of a JSON value, so any part of it can be damaged."""
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    for key, item in items:
-        yield value, key
-        if isinstance(item, dict | list):
-            yield from _places(item)
+    check_read_or_refused("toc-maker", damaged_json(document, data, JSON))
 
 
 def test_a_levels_entry_for_no_section_is_noted(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import queue
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -53,7 +54,10 @@ __all__ = [
     "SurveyImporterContract",
     "check_concurrent_saves",
     "check_importer_privacy",
+    "check_read_or_refused",
+    "damaged_json",
     "hostile_map",
+    "json_values",
     "sample_group",
     "sample_maps",
 ]
@@ -1191,6 +1195,71 @@ _PLACEHOLDERS = (
     "[name removed]", "[phone removed]", "[email removed]", "[IP address removed]",
     "[postcode removed]", "[NHS number removed]",
 )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- damaged JSON
+
+
+def json_values(keys: tuple[str, ...]) -> Any:
+    """A hypothesis strategy of any JSON value, its objects keyed mostly by ``keys`` (the
+    names a format uses), so random documents come near the shape a reader expects."""
+    from hypothesis import strategies as st
+
+    return st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.sampled_from(keys) | st.text(max_size=4), children, max_size=5)
+        ),
+        max_leaves=30,
+    )
+
+
+def damaged_json(document: Any, data: Any, values: Any) -> bytes:
+    """``document`` as JSON bytes with one to three parts deleted or replaced by a value
+    drawn from ``values``, and perhaps cut off; ``data`` is hypothesis's ``st.data()``."""
+    from hypothesis import strategies as st
+
+    document = json.loads(json.dumps(document))  # a copy to damage
+    for _ in range(data.draw(st.integers(1, 3))):
+        places = list(_places(document))
+        if not places:  # everything deleted already
+            break
+        container, key = data.draw(st.sampled_from(places))
+        if data.draw(st.booleans()):
+            del container[key]
+        else:
+            container[key] = data.draw(values)
+    raw = json.dumps(document).encode()
+    if data.draw(st.booleans()):
+        raw = raw[: data.draw(st.integers(0, len(raw)))]
+    return raw
+
+
+def _places(value: Any) -> Iterator[tuple[Any, Any]]:
+    """Every (container, key) of a JSON value, so any part of it can be damaged."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        yield value, key
+        if isinstance(item, dict | list):
+            yield from _places(item)
+
+
+def check_read_or_refused(format: str, data: bytes) -> None:
+    """Importing ``data`` as ``format`` gives a MapImport or a FormatError naming the file:
+    never another error."""
+    from coprod_toc.exchange import MapImport
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "damaged.json"
+        path.write_bytes(data)
+        try:
+            result = ct.import_map(path, format=format)
+        except ct.FormatError as exc:
+            assert "damaged.json" in str(exc)
+            return
+    assert isinstance(result, MapImport)
+    json.dumps(result.to_dict())
 
 
 def check_importer_privacy(importer_name: str, folder: Path) -> SurveyTable:

@@ -5,7 +5,6 @@ FormatError naming the file and the JSON path, never another error."""
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,14 @@ from hypothesis import strategies as st
 import coprod_toc as ct
 from coprod_toc.evidence import Evidence
 from coprod_toc.exchange import MapImport
-from coprod_toc.testing import MapImporterContract, hostile_map, sample_maps
+from coprod_toc.testing import (
+    MapImporterContract,
+    check_read_or_refused,
+    damaged_json,
+    hostile_map,
+    json_values,
+    sample_maps,
+)
 from coprod_toc_kumu import blueprint
 
 #: A blueprint as a person makes one in Kumu: labels, types, a few fields, no ids.
@@ -345,66 +351,22 @@ KEYS = ("elements", "connections", "label", "type", "description", "from", "to",
         "kind", "horizon", "status", "ladder rung", "contribution level", "rationale",
         "evidence", "assumptions", "coprod-toc", "coprod-toc id", "version",
         "direction")  # fmt: skip
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), children, max_size=5)
-    ),
-    max_leaves=30,
-)
-
-
-def _only_format_errors(data: bytes) -> None:
-    """Reading ``data`` gives a MapImport or a FormatError naming the file; nothing else."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "damaged.json"
-        path.write_bytes(data)
-        try:
-            result = ct.import_map(path, format="kumu")
-        except ct.FormatError as exc:
-            assert "damaged.json" in str(exc)
-            return
-    assert isinstance(result, MapImport)
-    json.dumps(result.to_dict())
+JSON = json_values(KEYS)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(JSON)
 def test_any_json_value_is_read_or_refused_by_name(value: Any) -> None:
     """Whatever JSON a file holds, the result is a map or a FormatError naming the file."""
-    _only_format_errors(json.dumps(value).encode())
+    check_read_or_refused("kumu", json.dumps(value).encode())
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["made in kumu", "written here"]), st.data())
 def test_a_damaged_blueprint_is_read_or_refused_by_name(which: str, data: st.DataObject) -> None:
     """Keys deleted, values of the wrong type, bytes cut off: never another error."""
-    document = json.loads(
-        json.dumps(MADE_IN_KUMU if which == "made in kumu" else blueprint(sample_maps()["full"]))
-    )
-    for _ in range(data.draw(st.integers(1, 3))):
-        places = list(_places(document))
-        if not places:  # everything deleted already
-            break
-        container, key = data.draw(st.sampled_from(places))
-        if data.draw(st.booleans()):
-            del container[key]
-        else:
-            container[key] = data.draw(JSON)
-    raw = json.dumps(document).encode()
-    if data.draw(st.booleans()):
-        raw = raw[: data.draw(st.integers(0, len(raw)))]
-    _only_format_errors(raw)
-
-
-def _places(value: Any) -> Any:
-    """Every (container, key) of a JSON value, so any part of it can be damaged."""
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    for key, item in items:
-        yield value, key
-        if isinstance(item, dict | list):
-            yield from _places(item)
+    document = MADE_IN_KUMU if which == "made in kumu" else blueprint(sample_maps()["full"])
+    check_read_or_refused("kumu", damaged_json(document, data, JSON))
 
 
 def test_a_text_like_another_nodes_label_keeps_its_links(tmp_path: Path) -> None:

@@ -320,10 +320,7 @@ def store_history(name: str, url: str | None, as_json: bool) -> None:
             versions = opened.history(name)
         except ct.CoprodTocError as exc:
             _store_failed(exc, as_json)
-    if as_json:
-        _print_json({"name": name, "versions": [v.to_dict() for v in versions]})
-        return
-    print_history(versions)
+    print_history(name, versions, as_json)
 
 
 @store.command("diff")

@@ -66,8 +66,12 @@ def store_failed(exc: ct.CoprodTocError, as_json: bool = False) -> NoReturn:
     sys.exit(EXIT_CONFLICT if isinstance(exc, ct.ConflictError) else EXIT_BAD_INPUT)
 
 
-def print_history(versions: list[VersionInfo]) -> None:
-    """Every version, oldest first: number, when, title, message (a map's or a group's)."""
+def print_history(name: str, versions: list[VersionInfo], as_json: bool) -> None:
+    """Every version, oldest first: number, when, title, message (a map's or a group's),
+    as lines or as JSON."""
+    if as_json:
+        print_json({"name": name, "versions": [v.to_dict() for v in versions]})
+        return
     for v in versions:
         when = v.saved_at.strftime("%Y-%m-%d %H:%M:%S")
         note = f"  {v.message}" if v.message else ""

@@ -366,10 +366,7 @@ def group_history(name: str, url: str | None, as_json: bool) -> None:
             versions = opened.group_history(name)
         except ct.CoprodTocError as exc:
             store_failed(exc, as_json)
-    if as_json:
-        print_json({"name": name, "versions": [v.to_dict() for v in versions]})
-        return
-    print_history(versions)
+    print_history(name, versions, as_json)
 
 
 @group_command.command("list")

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 import click
+import networkx as nx
 
 import coprod_toc as ct
 from coprod_toc.analysis.mapping import STEPS, MappingStep, Step
@@ -273,7 +274,7 @@ class Walkthrough:
         return any(
             toc.get(n).node_type is NodeType.OUTCOME
             and getattr(toc.get(n), "kind", None) is Kind.COPRODUCTION
-            for n in _ancestors(toc, impact_id)
+            for n in nx.ancestors(toc.graph, impact_id)
         )
 
     def _step(self, step: MappingStep) -> None:
@@ -384,7 +385,7 @@ class Walkthrough:
         if self.toc.has_link(source, target):
             self.say(self.words("already-linked", source=source, target=target))
             return False
-        if source == target or _reaches(self.toc, target, source):
+        if source == target or nx.has_path(self.toc.graph, target, source):
             self.say(self.words("circle", source=source, target=target))
             return False
         if self.change(partial(ct.TheoryOfChange.link, source=source, target=target)) is None:
@@ -624,35 +625,6 @@ def _what(node: Node) -> str:
     kind = getattr(node, "kind", None)
     kind_words = {Kind.PROJECT: "project ", Kind.COPRODUCTION: "co-production "}
     return f"{kind_words.get(kind, '')}{node.node_type.value}"  # type: ignore[arg-type]
-
-
-def _reaches(toc: ct.TheoryOfChange, start: str, goal: str) -> bool:
-    """Whether links lead from ``start`` to ``goal`` (asked once per link a person makes)."""
-    return goal in _descendants(toc, start)
-
-
-def _descendants(toc: ct.TheoryOfChange, node_id: str) -> set[str]:
-    seen: set[str] = set()
-    stack = list(toc.successors(node_id))
-    while stack:
-        current = stack.pop()
-        if current not in seen:
-            seen.add(current)
-            stack.extend(toc.successors(current))
-    return seen
-
-
-def _ancestors(toc: ct.TheoryOfChange, node_id: str) -> Iterator[str]:
-    """Every node with a route to ``node_id`` (each once)."""
-    seen: set[str] = set()
-    stack = list(toc.predecessors(node_id))
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        yield current
-        stack.extend(toc.predecessors(current))
 
 
 # --------------------------------------------------------------------------- the command

@@ -18,7 +18,7 @@ from typing import Any
 from coprod_toc.evidence.change import SUPPRESS_BELOW
 from coprod_toc.group.records import EngagementKind, FeedbackStatus, GroupRecord, check_year
 
-__all__ = ["group_report"]
+__all__ = ["group_report", "year_change"]
 
 
 def group_report(record: GroupRecord, year: int) -> dict[str, Any]:
@@ -32,13 +32,15 @@ def group_report(record: GroupRecord, year: int) -> dict[str, Any]:
     figures = dict(this)
     for name in ("paid_opportunities", "paid_member_engagements"):
         figures[f"{name}_previous"] = last[name]
-        figures[f"{name}_change"] = _change(this[name], last[name])
+        figures[f"{name}_change"] = year_change(this[name], last[name])
     figures["previous"] = last
     return figures
 
 
-def _change(now: float, before: float) -> float | None:
-    return None if before == 0 else (now - before) / before
+def year_change(now: float | None, before: float | None) -> float | None:
+    """The change from last year as a fraction, ``(now - before) / before``; ``None``
+    when either is missing or last year had none (there is nothing to divide by)."""
+    return None if now is None or not before else (now - before) / before
 
 
 def _year(record: GroupRecord, year: int) -> dict[str, Any]:

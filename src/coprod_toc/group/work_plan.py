@@ -148,9 +148,9 @@ def work_plan_progress(record: GroupRecord, toc: TheoryOfChange, year: int) -> d
         for node_id in [a.id for a in toc.activities()] + [o.id for o in toc.outcomes()]
     }
     for key, entry, node in _references(record):
-        if node not in per_node or node not in _usable(toc, key, (node,)):
-            continue
-        if not first <= entry.date <= last:
+        # per_node holds the activities and outcomes: the type must be the one key evidences.
+        usable = node in per_node and toc.get(node).node_type is _EVIDENCES[key]
+        if not usable or not first <= entry.date <= last:
             continue
         figures = per_node[node]
         if isinstance(entry, Engagement):

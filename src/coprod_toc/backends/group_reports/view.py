@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from coprod_toc.graph import TheoryOfChange
-from coprod_toc.group.figures import group_report
+from coprod_toc.group.figures import group_report, year_change
 from coprod_toc.group.records import FeedbackItem, FeedbackStatus, GroupRecord, ReportSections
 from coprod_toc.group.work_plan import work_plan_progress
 
@@ -214,12 +214,11 @@ def _row(
     label: str, now: float | None, before: float | None, places: int | None = None
 ) -> FigureRow:
     """A line of the key figures, with the change from last year where both are there."""
-    moved = None if now is None or not before else (now - before) / before
     return FigureRow(
         label,
         number(now, places=places),
         number(before, places=places),
-        "" if now is None or before is None else change(moved),
+        "" if now is None or before is None else change(year_change(now, before)),
     )
 
 
